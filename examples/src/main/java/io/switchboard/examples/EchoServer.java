@@ -1,0 +1,32 @@
+package io.switchboard.examples;
+
+import io.switchboard.pipeline.Handler;
+import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.server.Server;
+
+/**
+ * Echoes every byte back. The read buffer is borrowed, and writing it copies its bytes into the
+ * connection's outbound queue; all echoes of one read batch leave in one write.
+ */
+public final class EchoServer {
+    private EchoServer() {
+    }
+
+    /** The whole server: one stateless handler shared by every connection. */
+    public static final Handler ECHO = new Handler() {
+        @Override
+        public void read(HandlerContext ctx, Object message) {
+            ctx.write(message);
+        }
+    };
+
+    /** Starts an echo server. */
+    public static Server start(String host, int port, int workers) {
+        return Server.builder()
+                .host(host)
+                .port(port)
+                .workers(workers)
+                .pipeline(p -> p.add(ECHO))
+                .start();
+    }
+}

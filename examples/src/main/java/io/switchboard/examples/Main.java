@@ -1,0 +1,87 @@
+package io.switchboard.examples;
+
+import io.switchboard.server.Server;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** The examples' command line: {@code java -jar switchboard-examples.jar <command> [flags]}. */
+public final class Main {
+    static final String USAGE = String.join("\n",
+            "usage: java -jar switchboard-examples.jar <command> [flags]",
+            "",
+            "commands:",
+            "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N]",
+            "",
+            "flags:",
+            "  --host H       address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
+            "  --port N       port to listen on (0 picks a free one)",
+            "  --workers N    worker loops (default: available processors)",
+            "  --help         this text",
+            "",
+            "Each server prints one line containing 'listening' and its address when ready,",
+            "and stops on SIGTERM or Ctrl-C.");
+
+    private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
+
+    private Main() {
+    }
+
+    /** Runs a command; exits 2 on a usage error, 1 when the server cannot start. */
+    public static void main(String[] argv) {
+        System.exit(run(List.of(argv), System.out, System.err));
+    }
+
+    /** Runs a command and returns the exit status; a started server runs until the JVM is asked to stop. */
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        String command = argv.get(0);
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            switch (command) {
+                case "--help", "-h", "help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                case "echo" -> {
+                    Args args = Args.parse(rest, SERVER_FLAGS);
+                    Server server = EchoServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 7000, 0, 65535),
+                            args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024));
+                    return serve("echo", server, out);
+                }
+                default -> {
+                    err.println("unknown command: " + command);
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
+        } catch (Args.UsageException e) {
+            if (e.getMessage() == null) {
+                out.println(USAGE);
+                return 0;
+            }
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (UncheckedIOException e) {
+            err.println(command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static int serve(String name, Server server, PrintStream out) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.closeGracefully(Duration.ofSeconds(1)), "shutdown"));
+        out.println(name + " server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (" + server.config().workers() + " workers)");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+}

@@ -1,0 +1,145 @@
+package io.switchboard.codec;
+
+import io.switchboard.pipeline.Handler;
+import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.ProtocolException;
+import java.nio.ByteBuffer;
+
+/**
+ * The base of framing decoders: turns the byte stream into messages, keeping the bytes of an incomplete
+ * message between reads in a cumulation buffer of its own (the read buffer is only borrowed).
+ *
+ * <p>A subclass implements {@link #decode}: return one message and consume its bytes, or return null
+ * without consuming anything when more bytes are needed. Decoding runs straight on the read buffer when
+ * nothing is pending, so a read that holds whole messages costs no copy. A message may be a slice of the
+ * input: like the input, it is borrowed until the next handler's {@code read} returns.
+ *
+ * <p>Bytes waiting for a complete message never exceed {@code maxBuffered}; past it the connection is
+ * closed with a {@link FrameTooLongException}. The cumulation is dropped whenever it is empty, so an idle
+ * connection holds none. Loop thread only; one instance per connection.
+ */
+public abstract class Decoder implements Handler {
+    private static final int MIN_CUMULATION = 256;
+
+    private final int maxBuffered;
+    private ByteBuffer cumulation;
+    private boolean failed;
+    private boolean decoding;
+
+    /** @param maxBuffered most bytes kept while waiting for the rest of a message */
+    protected Decoder(int maxBuffered) {
+        if (maxBuffered < 1) {
+            throw new IllegalArgumentException("maxBuffered must be positive, got " + maxBuffered);
+        }
+        this.maxBuffered = maxBuffered;
+    }
+
+    /**
+     * Decodes one message from {@code in} (readable between its position and limit).
+     *
+     * @return the message, with its bytes consumed; or null when {@code in} holds no complete message
+     * @throws ProtocolException when the input breaks the protocol (the connection closes)
+     */
+    protected abstract Object decode(HandlerContext ctx, ByteBuffer in) throws Exception;
+
+    /** Bytes waiting for the rest of a message. */
+    protected final int buffered() {
+        return cumulation == null ? 0 : cumulation.remaining();
+    }
+
+    @Override
+    public void read(HandlerContext ctx, Object message) throws Exception {
+        if (!(message instanceof ByteBuffer)) {
+            ctx.fireRead(message);
+            return;
+        }
+        if (failed) {
+            return;
+        }
+        ByteBuffer in = (ByteBuffer) message;
+        ByteBuffer rest;
+        decoding = true;
+        try {
+            if (cumulation == null) {
+                decodeAll(ctx, in);
+                rest = in;
+            } else {
+                append(in);
+                decodeAll(ctx, cumulation);
+                rest = cumulation;
+            }
+        } catch (Throwable t) {
+            failed = true;
+            cumulation = null;
+            throw t;
+        } finally {
+            decoding = false;
+        }
+        if (ctx.isRemoved()) {
+            cumulation = null;
+            if (rest.hasRemaining()) {
+                ctx.fireRead(rest);
+            }
+        } else if (rest == in) {
+            if (in.hasRemaining()) {
+                keep(in);
+            }
+        } else if (!cumulation.hasRemaining()) {
+            cumulation = null;
+        }
+    }
+
+    /** Passes bytes still buffered on to the next handler, unless the decoder removed itself while decoding. */
+    @Override
+    public void removed(HandlerContext ctx) {
+        if (decoding) {
+            return;
+        }
+        ByteBuffer rest = cumulation;
+        cumulation = null;
+        if (rest != null && rest.hasRemaining()) {
+            ctx.fireRead(rest);
+        }
+    }
+
+    private void decodeAll(HandlerContext ctx, ByteBuffer in) throws Exception {
+        while (in.hasRemaining() && ctx.connection().isOpen() && !ctx.isRemoved()) {
+            int before = in.position();
+            Object decoded = decode(ctx, in);
+            if (decoded == null) {
+                break;
+            }
+            if (in.position() == before) {
+                throw new IllegalStateException(getClass().getSimpleName()
+                        + ".decode returned a message without consuming input");
+            }
+            ctx.fireRead(decoded);
+        }
+        if (in.remaining() > maxBuffered && !ctx.isRemoved()) {
+            throw new FrameTooLongException("more than " + maxBuffered + " bytes without a complete message");
+        }
+    }
+
+    private void keep(ByteBuffer in) {
+        cumulation = ByteBuffer.allocate(Math.max(MIN_CUMULATION, in.remaining()));
+        cumulation.put(in).flip();
+    }
+
+    private void append(ByteBuffer in) {
+        int needed = cumulation.remaining() + in.remaining();
+        if (cumulation.capacity() - cumulation.limit() < in.remaining()) {
+            if (needed <= cumulation.capacity()) {
+                cumulation.compact().flip();
+            } else {
+                int size = Math.max(needed, Math.min(cumulation.capacity() * 2, maxBuffered + in.remaining()));
+                ByteBuffer bigger = ByteBuffer.allocate(size);
+                bigger.put(cumulation).flip();
+                cumulation = bigger;
+            }
+        }
+        int readIndex = cumulation.position();
+        cumulation.position(cumulation.limit()).limit(cumulation.capacity());
+        cumulation.put(in);
+        cumulation.limit(cumulation.position()).position(readIndex);
+    }
+}

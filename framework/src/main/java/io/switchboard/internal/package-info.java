@@ -1,0 +1,2 @@
+/** Implementation details shared by the public packages; not exported. */
+package io.switchboard.internal;

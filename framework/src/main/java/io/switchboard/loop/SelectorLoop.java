@@ -1,0 +1,229 @@
+package io.switchboard.loop;
+
+import io.switchboard.internal.TimerQueue;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link EventLoop} on a {@link Selector} and one platform thread.
+ *
+ * <p>Each turn: wait for I/O or the next timer, handle ready keys, run due timers, run submitted tasks,
+ * then run the batch-end tasks (connection flushes). Other threads submit tasks through a lock-free
+ * queue; a submission wakes the selector only when the loop is about to sleep or sleeping, and only
+ * the first submission of a batch pays for the wake-up.
+ *
+ * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()} and {@link #terminated()} are thread-safe;
+ * {@link #register} and the rest of {@link EventLoop} are loop thread only.
+ */
+public final class SelectorLoop implements EventLoop {
+    private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
+    private static final int TASKS_PER_TURN = 4096;
+
+    private final Selector selector;
+    private final Thread thread;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** True while the loop may be blocked in select: the next submitter must wake it. */
+    private final AtomicBoolean sleeping = new AtomicBoolean();
+    private final TimerQueue timers = new TimerQueue();
+    private final BufferPool buffers;
+    private ArrayList<Runnable> batchEnd = new ArrayList<>();
+    private ArrayList<Runnable> batchEndSpare = new ArrayList<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private volatile boolean stopping;
+
+    /**
+     * Opens the selector and starts the loop thread.
+     *
+     * @param name thread name
+     * @param buffers the loop's buffers; used on the loop thread only from now on
+     */
+    public SelectorLoop(String name, BufferPool buffers) {
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        this.buffers = buffers;
+        this.thread = new Thread(this::run, name);
+        this.thread.start();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (task == null) {
+            throw new NullPointerException("task");
+        }
+        tasks.add(task);
+        if (!inLoop() && sleeping.getAndSet(false)) {
+            selector.wakeup();
+        }
+    }
+
+    @Override
+    public Scheduled schedule(Runnable task, long delay, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(Math.max(0, delay));
+        if (inLoop()) {
+            return timers.add(task, deadline);
+        }
+        TimerQueue.Timer timer = TimerQueue.create(task, deadline);
+        execute(() -> timers.add(timer));
+        return timer;
+    }
+
+    @Override
+    public void atBatchEnd(Runnable task) {
+        assert inLoop();
+        batchEnd.add(task);
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public BufferPool buffers() {
+        assert inLoop();
+        return buffers;
+    }
+
+    /**
+     * Registers {@code channel} (already non-blocking) with this loop's selector. Loop thread only.
+     *
+     * @throws ClosedChannelException if the channel was closed
+     */
+    public SelectionKey register(SelectableChannel channel, int ops, Selectable handler) throws ClosedChannelException {
+        assert inLoop();
+        return channel.register(selector, ops, handler);
+    }
+
+    /** Asks the loop to stop after the tasks already submitted. Registered channels get {@link Selectable#loopClosing()}. */
+    public void shutdown() {
+        stopping = true;
+        execute(() -> { });
+    }
+
+    /** Completes when the loop thread has finished. */
+    public CompletableFuture<Void> terminated() {
+        return terminated;
+    }
+
+    /** The loop thread, for joining. */
+    public Thread thread() {
+        return thread;
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                turn();
+            }
+            closeRegistrations();
+        } catch (Throwable t) {
+            log.error("event loop {} failed", thread.getName(), t);
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                log.debug("closing selector", e);
+            }
+            terminated.complete(null);
+        }
+    }
+
+    private void turn() throws IOException {
+        long delay = timers.nextDelay(System.nanoTime());
+        if (!tasks.isEmpty() || delay == 0) {
+            selector.selectNow(this::ready);
+        } else {
+            sleeping.set(true);
+            if (!tasks.isEmpty()) {
+                sleeping.set(false);
+                selector.selectNow(this::ready);
+            } else {
+                long millis = delay < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay + 999_999));
+                selector.select(this::ready, millis);
+                sleeping.set(false);
+            }
+        }
+        timers.runDue(System.nanoTime(), this::safely);
+        runTasks();
+        runBatchEnd();
+    }
+
+    private void ready(SelectionKey key) {
+        Selectable handler = (Selectable) key.attachment();
+        try {
+            handler.ready(key);
+        } catch (Throwable t) {
+            log.error("unexpected error from {}", handler, t);
+        }
+    }
+
+    private void runTasks() {
+        for (int i = 0; i < TASKS_PER_TURN; i++) {
+            Runnable task = tasks.poll();
+            if (task == null) {
+                return;
+            }
+            safely(task);
+        }
+    }
+
+    private void runBatchEnd() {
+        while (!batchEnd.isEmpty()) {
+            ArrayList<Runnable> current = batchEnd;
+            batchEnd = batchEndSpare;
+            for (int i = 0; i < current.size(); i++) {
+                safely(current.get(i));
+            }
+            current.clear();
+            batchEndSpare = current;
+        }
+    }
+
+    private void safely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            log.error("task failed on {}", thread.getName(), t);
+        }
+    }
+
+    private void closeRegistrations() {
+        runTasks();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Selectable) {
+                try {
+                    ((Selectable) key.attachment()).loopClosing();
+                } catch (Throwable t) {
+                    log.debug("closing registration", t);
+                }
+            }
+        }
+        runTasks();
+        runBatchEnd();
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName();
+    }
+}

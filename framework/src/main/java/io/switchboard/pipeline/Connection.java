@@ -1,0 +1,477 @@
+package io.switchboard.pipeline;
+
+import io.switchboard.loop.EventLoop;
+import io.switchboard.loop.Scheduled;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection: its pipeline, its outbound queue and its life from open to closed, on one loop.
+ *
+ * <p>{@link #write}, {@link #flush}, {@link #close}, {@link #abort}, {@link #shutdownOutput},
+ * {@link #suspendRead}, {@link #resumeRead} and the attribute methods are thread-safe: called from another
+ * thread they are queued to the loop, and the calls of each thread keep their order. Writes are flushed
+ * at the end of the loop's current batch, so all replies to one read batch leave in one system call.
+ * Everything else is loop thread only.
+ */
+public final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** Reads per readiness event before the loop turns to other connections (fairness). */
+    private static final int MAX_READS_PER_EVENT = 16;
+
+    /** The connection's life. */
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final EventLoop loop;
+    private final Transport transport;
+    private final ConnectionConfig config;
+    private final Pipeline pipeline;
+    private final Outbound outbound = new Outbound();
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    private final Runnable flushTask = this::batchFlush;
+
+    private volatile State state = State.OPEN;
+    private volatile boolean writable = true;
+    private boolean inputClosed;
+    private boolean outputShutdown;
+    private boolean outputShutdownRequested;
+    private boolean readSuspended;
+    private boolean writeBlocked;
+    private boolean flushScheduled;
+    private boolean failureLogged;
+    private Scheduled closeTimer;
+    private volatile Map<AttributeKey<?>, Object> attributes;
+
+    private Connection(EventLoop loop, Transport transport, ConnectionConfig config) {
+        this.loop = loop;
+        this.transport = transport;
+        this.config = config;
+        this.pipeline = new Pipeline(this);
+    }
+
+    /**
+     * Creates a connection on {@code loop}, lets {@code initializer} build its pipeline, starts the
+     * transport and fires {@code connected}. Loop thread only.
+     */
+    public static Connection open(EventLoop loop, Transport transport, ConnectionConfig config,
+                                  Consumer<Pipeline> initializer) {
+        assert loop.inLoop();
+        Connection connection = new Connection(loop, transport, config);
+        try {
+            initializer.accept(connection.pipeline);
+            transport.start(connection.new Events());
+        } catch (Throwable t) {
+            log.warn("cannot open connection {}", transport.remoteAddress(), t);
+            connection.finishClose(false);
+            return connection;
+        }
+        connection.updateInterest();
+        connection.pipeline.fireConnected();
+        return connection;
+    }
+
+    /** The loop that runs this connection. Thread-safe. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** The connection's handlers. Loop thread only. */
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    /** The limits this connection runs with. Thread-safe. */
+    public ConnectionConfig config() {
+        return config;
+    }
+
+    /** The peer's address. Thread-safe. */
+    public SocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    /** Our address. Thread-safe. */
+    public SocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    /** True until close or abort is requested. Thread-safe. */
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    /** True while queued bytes are below the high watermark (or back below the low one). Thread-safe. */
+    public boolean isWritable() {
+        return writable;
+    }
+
+    /** True once the peer has sent its FIN. Loop thread only. */
+    public boolean isInputClosed() {
+        assert loop.inLoop();
+        return inputClosed;
+    }
+
+    /** Bytes queued and not yet written to the socket. Loop thread only. */
+    public long queuedBytes() {
+        assert loop.inLoop();
+        return outbound.queued();
+    }
+
+    /** Completes when the connection is closed. Thread-safe. */
+    public CompletableFuture<Void> closeFuture() {
+        return closeFuture;
+    }
+
+    /** Writes a message through the whole pipeline (from its application end). Thread-safe. */
+    public void write(Object message) {
+        if (loop.inLoop()) {
+            pipeline.write(message);
+        } else {
+            loop.execute(() -> pipeline.write(message));
+        }
+    }
+
+    /** Writes queued bytes to the socket now instead of at the end of the batch. Thread-safe. */
+    public void flush() {
+        if (loop.inLoop()) {
+            pipeline.flush();
+        } else {
+            loop.execute(pipeline::flush);
+        }
+    }
+
+    /** Writes a message and flushes. Thread-safe. */
+    public void writeAndFlush(Object message) {
+        if (loop.inLoop()) {
+            pipeline.write(message);
+            pipeline.flush();
+        } else {
+            loop.execute(() -> {
+                pipeline.write(message);
+                pipeline.flush();
+            });
+        }
+    }
+
+    /**
+     * Stops reading, writes what is queued, then closes. If the peer does not take the queued bytes within
+     * {@link ConnectionConfig#closeTimeout()}, the connection is reset. Thread-safe.
+     */
+    public void close() {
+        if (loop.inLoop()) {
+            pipeline.close();
+        } else {
+            loop.execute(pipeline::close);
+        }
+    }
+
+    /** Drops what is queued and resets the connection (SO_LINGER 0). Thread-safe. */
+    public void abort() {
+        if (loop.inLoop()) {
+            finishClose(true);
+        } else {
+            loop.execute(() -> finishClose(true));
+        }
+    }
+
+    /** Sends our FIN once queued bytes are written; reading goes on (half-close). Thread-safe. */
+    public void shutdownOutput() {
+        if (loop.inLoop()) {
+            requestShutdownOutput();
+        } else {
+            loop.execute(this::requestShutdownOutput);
+        }
+    }
+
+    /** Stops reading from the peer until {@link #resumeRead()}. Thread-safe. */
+    public void suspendRead() {
+        if (loop.inLoop()) {
+            readSuspended = true;
+            updateInterest();
+        } else {
+            loop.execute(this::suspendRead);
+        }
+    }
+
+    /** Reads from the peer again after {@link #suspendRead()}. Thread-safe. */
+    public void resumeRead() {
+        if (loop.inLoop()) {
+            readSuspended = false;
+            updateInterest();
+        } else {
+            loop.execute(this::resumeRead);
+        }
+    }
+
+    /** The attribute stored under {@code key}, or null. Thread-safe. */
+    @SuppressWarnings("unchecked")
+    public <T> T attr(AttributeKey<T> key) {
+        Map<AttributeKey<?>, Object> map = attributes;
+        return map == null ? null : (T) map.get(key);
+    }
+
+    /** Stores {@code value} under {@code key} (null removes it). Thread-safe. */
+    public <T> void attr(AttributeKey<T> key, T value) {
+        Map<AttributeKey<?>, Object> map = attributes;
+        if (map == null) {
+            synchronized (this) {
+                map = attributes;
+                if (map == null) {
+                    attributes = map = new ConcurrentHashMap<>(4);
+                }
+            }
+        }
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    @Override
+    public String toString() {
+        SocketAddress remote = transport.remoteAddress();
+        return "Connection[" + (remote == null ? "?" : remote) + "]";
+    }
+
+    // Called by the pipeline's head and tail.
+
+    void enqueue(ByteBuffer bytes) {
+        assert loop.inLoop();
+        if (state != State.OPEN || outputShutdownRequested) {
+            log.debug("{}: write of {} bytes after close dropped", this, bytes.remaining());
+            bytes.position(bytes.limit());
+            return;
+        }
+        if (!bytes.hasRemaining()) {
+            return;
+        }
+        outbound.add(bytes, loop.buffers());
+        long queued = outbound.queued();
+        if (queued > config.maxQueued()) {
+            log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",
+                    this, queued, config.maxQueued());
+            failureLogged = true;
+            finishClose(true);
+            return;
+        }
+        if (writable && queued > config.highWatermark()) {
+            setWritable(false);
+        }
+        if (!flushScheduled && !writeBlocked) {
+            flushScheduled = true;
+            loop.atBatchEnd(flushTask);
+        }
+    }
+
+    void flushNow() {
+        assert loop.inLoop();
+        if (state == State.CLOSED || writeBlocked) {
+            return;
+        }
+        writeQueued();
+    }
+
+    void closeTransportGracefully() {
+        assert loop.inLoop();
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        updateInterest();
+        if (!outbound.isEmpty()) {
+            if (!writeBlocked) {
+                writeQueued();
+            }
+            if (state == State.CLOSING) {
+                closeTimer = loop.schedule(this::closeTimedOut, config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            return;
+        }
+        finishClose(false);
+    }
+
+    void failed(Throwable cause) {
+        assert loop.inLoop();
+        if (!failureLogged && state != State.CLOSED) {
+            failureLogged = true;
+            if (cause instanceof IOException) {
+                log.debug("{}: {}", this, cause.toString());
+            } else if (cause instanceof ProtocolException) {
+                log.info("closing {}: {}", this, cause.getMessage());
+            } else {
+                log.warn("closing {}: unhandled error in a handler", this, cause);
+            }
+        }
+        if (cause instanceof IOException) {
+            finishClose(false);
+        } else {
+            closeTransportGracefully();
+        }
+    }
+
+    void unhandled(Object message) {
+        log.debug("{}: no handler took a {}; dropped", this, message.getClass().getSimpleName());
+    }
+
+    void logUnexpected(String what, Throwable t) {
+        log.warn("{}: {}", this, what, t);
+    }
+
+    // Internals.
+
+    private void batchFlush() {
+        flushScheduled = false;
+        flushNow();
+    }
+
+    private void writeQueued() {
+        boolean drained;
+        try {
+            drained = outbound.writeTo(transport, loop.buffers());
+        } catch (IOException e) {
+            pipeline.fireExceptionCaught(e);
+            return;
+        }
+        if (drained == writeBlocked) {
+            writeBlocked = !drained;
+            updateInterest();
+        }
+        if (!writable && outbound.queued() <= config.lowWatermark()) {
+            setWritable(true);
+        }
+        if (drained) {
+            if (state == State.CLOSING) {
+                finishClose(false);
+            } else if (outputShutdownRequested && !outputShutdown) {
+                shutdownOutputNow();
+            }
+        }
+    }
+
+    private void requestShutdownOutput() {
+        if (state != State.OPEN || outputShutdownRequested) {
+            return;
+        }
+        outputShutdownRequested = true;
+        if (outbound.isEmpty()) {
+            shutdownOutputNow();
+        } else if (!writeBlocked) {
+            writeQueued();
+        }
+    }
+
+    private void shutdownOutputNow() {
+        outputShutdown = true;
+        try {
+            transport.shutdownOutput();
+        } catch (IOException e) {
+            pipeline.fireExceptionCaught(e);
+        }
+    }
+
+    private void setWritable(boolean value) {
+        writable = value;
+        updateInterest();
+        pipeline.fireWritabilityChanged(value);
+    }
+
+    private void updateInterest() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean read = state == State.OPEN && !inputClosed && !readSuspended && writable;
+        transport.interest(read, writeBlocked);
+    }
+
+    private void closeTimedOut() {
+        if (state == State.CLOSING) {
+            log.debug("{}: peer did not take {} queued bytes within {}; resetting",
+                    this, outbound.queued(), config.closeTimeout());
+            finishClose(true);
+        }
+    }
+
+    private void finishClose(boolean reset) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        writable = false;
+        if (closeTimer != null) {
+            closeTimer.cancel();
+        }
+        if (reset) {
+            transport.abort();
+        } else {
+            transport.close();
+        }
+        outbound.clear(loop.buffers());
+        pipeline.fireClosed();
+        closeFuture.complete(null);
+    }
+
+    private void readable() {
+        if (state != State.OPEN || inputClosed) {
+            return;
+        }
+        for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
+            ByteBuffer buffer = loop.buffers().readBuffer();
+            int n;
+            try {
+                n = transport.read(buffer);
+            } catch (IOException e) {
+                pipeline.fireExceptionCaught(e);
+                return;
+            }
+            if (n > 0) {
+                buffer.flip();
+                pipeline.fireRead(buffer);
+                if (state != State.OPEN || readSuspended || !writable || n < buffer.capacity()) {
+                    break;
+                }
+            } else {
+                if (n < 0) {
+                    inputClosed = true;
+                    updateInterest();
+                    pipeline.fireReadComplete();
+                    pipeline.fireInputClosed();
+                    return;
+                }
+                break;
+            }
+        }
+        if (state != State.CLOSED) {
+            pipeline.fireReadComplete();
+        }
+    }
+
+    /** Readiness from the transport, kept off the public surface. */
+    private final class Events implements Transport.Events {
+        @Override
+        public void readable() {
+            Connection.this.readable();
+        }
+
+        @Override
+        public void writable() {
+            if (state == State.CLOSED) {
+                return;
+            }
+            writeQueued();
+        }
+
+        @Override
+        public void loopClosing() {
+            finishClose(false);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.switchboard.server;
+
+import io.switchboard.loop.LoopGroup;
+import io.switchboard.loop.Selectable;
+import io.switchboard.loop.SelectorLoop;
+import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.ConnectionConfig;
+import io.switchboard.pipeline.Pipeline;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Opens outbound connections with non-blocking connects onto a {@link LoopGroup}, with the same pipelines
+ * and codecs as a server.
+ *
+ * <pre>{@code
+ * try (Client client = Client.builder().pipeline(p -> p.add(new LineCodec(1024)).add(handler)).build()) {
+ *     Connection c = client.connect("127.0.0.1", 7000).join();
+ *     c.write("hello");
+ * }
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class Client implements AutoCloseable {
+    private final LoopGroup loops;
+    private final boolean ownsLoops;
+    private final Duration connectTimeout;
+    private final SocketOptions socket;
+    private final ConnectionConfig connection;
+    private final Consumer<Pipeline> initializer;
+
+    private Client(Builder b) {
+        this.ownsLoops = b.loops == null;
+        this.loops = ownsLoops ? new LoopGroup("switchboard-client", b.workers) : b.loops;
+        this.connectTimeout = b.connectTimeout;
+        this.socket = b.socket;
+        this.connection = b.connection;
+        this.initializer = b.initializer;
+    }
+
+    /** A builder: one loop of its own, 10 s connect timeout, default socket options. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The loops the client's connections run on. */
+    public LoopGroup loops() {
+        return loops;
+    }
+
+    /** Connects to {@code host:port}; see {@link #connect(InetSocketAddress)}. */
+    public CompletableFuture<Connection> connect(String host, int port) {
+        return connect(new InetSocketAddress(host, port));
+    }
+
+    /**
+     * Starts a non-blocking connect. The future completes with the open connection after its pipeline
+     * saw {@code connected}, or fails with a {@link ConnectException} (refused, or not done within the
+     * connect timeout).
+     */
+    public CompletableFuture<Connection> connect(InetSocketAddress address) {
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        SelectorLoop loop = loops.next();
+        loop.execute(() -> new Attempt(loop, address, result).start());
+        return result;
+    }
+
+    /** Stops the client's loops if it created them, closing their connections. */
+    @Override
+    public void close() throws InterruptedException {
+        if (ownsLoops) {
+            loops.shutdown(Duration.ofSeconds(5));
+        }
+    }
+
+    /** One connect in progress on its loop. */
+    private final class Attempt implements Selectable {
+        private final SelectorLoop loop;
+        private final InetSocketAddress address;
+        private final CompletableFuture<Connection> result;
+        private SocketChannel channel;
+
+        Attempt(SelectorLoop loop, InetSocketAddress address, CompletableFuture<Connection> result) {
+            this.loop = loop;
+            this.address = address;
+            this.result = result;
+        }
+
+        void start() {
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                socket.applyTo(channel);
+                if (channel.connect(address)) {
+                    connected();
+                    return;
+                }
+                loop.register(channel, SelectionKey.OP_CONNECT, this);
+                loop.schedule(this::timedOut, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void ready(SelectionKey key) {
+            try {
+                if (channel.finishConnect()) {
+                    key.interestOps(0);
+                    connected();
+                }
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void loopClosing() {
+            fail(new IOException("client closed"));
+        }
+
+        private void connected() throws IOException {
+            if (result.isDone()) {
+                close();
+                return;
+            }
+            Connection c = Connection.open(loop, new SocketTransport(loop, channel), connection, initializer);
+            if (c.isOpen()) {
+                result.complete(c);
+            } else {
+                result.completeExceptionally(new ConnectException("connection to " + address + " closed while opening"));
+            }
+        }
+
+        private void timedOut() {
+            if (!result.isDone()) {
+                fail(new IOException("not connected within " + connectTimeout));
+            }
+        }
+
+        private void fail(Exception e) {
+            close();
+            ConnectException failure = new ConnectException("cannot connect to " + address + ": " + e.getMessage());
+            failure.initCause(e);
+            result.completeExceptionally(failure);
+        }
+
+        private void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already failing; nothing more to tell
+                }
+            }
+        }
+    }
+
+    /** Builds a {@link Client}. Not thread-safe. */
+    public static final class Builder {
+        private LoopGroup loops;
+        private int workers = 1;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private SocketOptions socket = SocketOptions.DEFAULTS;
+        private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
+        private Consumer<Pipeline> initializer;
+
+        private Builder() {
+        }
+
+        /** Runs connections on an existing group (a server's, say); the client will not stop it. */
+        public Builder loops(LoopGroup loops) {
+            this.loops = loops;
+            return this;
+        }
+
+        /** Loops the client creates when none are given (default 1). */
+        public Builder workers(int workers) {
+            if (workers < 1) {
+                throw new IllegalArgumentException("workers must be positive");
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /** How long a connect may take (default 10 s). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Options of each socket. */
+        public Builder socket(SocketOptions socket) {
+            this.socket = socket;
+            return this;
+        }
+
+        /** Outbound limits of each connection. */
+        public Builder connection(ConnectionConfig connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        /** Builds each connection's pipeline, on its loop. Required. */
+        public Builder pipeline(Consumer<Pipeline> initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /** Creates the client (and its loop, unless given one). */
+        public Client build() {
+            if (initializer == null) {
+                throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
+            }
+            return new Client(this);
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package io.switchboard.server;
+
+import io.switchboard.loop.BufferPool;
+import io.switchboard.loop.LoopGroup;
+import io.switchboard.loop.SelectorLoop;
+import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.ConnectionConfig;
+import io.switchboard.pipeline.Pipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening server: one boss loop accepts connections and hands each to a worker loop, where the
+ * pipeline built by the server's initializer handles it for its whole life.
+ *
+ * <pre>{@code
+ * Server server = Server.builder()
+ *         .port(7000)
+ *         .pipeline(p -> p.add(new EchoHandler()))
+ *         .start();
+ * }</pre>
+ *
+ * Thread-safe.
+ */
+public final class Server implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Server.class);
+    /** How long {@link #close()} lets queued writes drain. */
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+    private final ServerConfig config;
+    private final Consumer<Pipeline> initializer;
+    private final LoopGroup workers;
+    private final boolean ownsWorkers;
+    private final SelectorLoop boss;
+    private final Acceptor acceptor;
+    private final InetSocketAddress localAddress;
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile boolean closing;
+
+    private Server(ServerConfig config, Consumer<Pipeline> initializer, LoopGroup sharedWorkers) throws IOException {
+        this.config = config;
+        this.initializer = initializer;
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
+            listener.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
+            listener.configureBlocking(false);
+        } catch (IOException e) {
+            listener.close();
+            String where = config.host() + ":" + config.port();
+            if (e instanceof BindException) {
+                BindException clear = new BindException("cannot listen on " + where + ": " + e.getMessage());
+                clear.initCause(e);
+                throw clear;
+            }
+            throw new IOException("cannot listen on " + where + ": " + e.getMessage(), e);
+        }
+        this.localAddress = (InetSocketAddress) listener.getLocalAddress();
+        this.ownsWorkers = sharedWorkers == null;
+        this.workers = ownsWorkers ? new LoopGroup("switchboard-worker", config.workers()) : sharedWorkers;
+        this.boss = new SelectorLoop("switchboard-boss", new BufferPool(1, 1, 0, false));
+        this.acceptor = new Acceptor(boss, listener, this::handOff);
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        boss.execute(() -> {
+            try {
+                acceptor.start();
+                registered.complete(null);
+            } catch (Throwable t) {
+                registered.completeExceptionally(t);
+            }
+        });
+        try {
+            registered.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting", e);
+        } catch (ExecutionException e) {
+            shutdownLoops();
+            throw new IOException("cannot register the listener", e.getCause());
+        }
+        log.debug("listening on {} with {} worker loops", localAddress, workers.loops().size());
+    }
+
+    /** A builder with the defaults of {@link ServerConfig#defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The configuration the server runs with. */
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** Connections open right now. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** Completes when the server has closed and its loops have stopped. */
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    /** Closes the server, letting queued writes drain for up to {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    @Override
+    public void close() {
+        closeGracefully(DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    /**
+     * Stops accepting, asks every connection to close once its queued bytes are written, resets those
+     * still open after {@code timeout}, then stops the loops (the worker loops only if the server created
+     * them) and joins their threads. Returns true when every connection closed within the timeout.
+     */
+    public boolean closeGracefully(Duration timeout) {
+        if (closing) {
+            closed.join();
+            return true;
+        }
+        closing = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boss.execute(acceptor::close);
+        CompletableFuture<?>[] pending = connections.stream()
+                .peek(Connection::close)
+                .map(Connection::closeFuture)
+                .toArray(CompletableFuture<?>[]::new);
+        boolean drained = true;
+        try {
+            CompletableFuture.allOf(pending).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            drained = false;
+            log.info("{} connections still draining after {}; resetting them", connections.size(), timeout);
+            connections.forEach(Connection::abort);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+            connections.forEach(Connection::abort);
+        } catch (ExecutionException e) {
+            drained = false;
+        }
+        shutdownLoops();
+        closed.complete(null);
+        return drained;
+    }
+
+    private void shutdownLoops() {
+        boss.shutdown();
+        if (ownsWorkers) {
+            workers.shutdown();
+        }
+        try {
+            boss.thread().join();
+            if (ownsWorkers) {
+                for (SelectorLoop loop : workers.loops()) {
+                    loop.thread().join();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void handOff(SocketChannel channel) {
+        SelectorLoop worker = workers.next();
+        try {
+            channel.configureBlocking(false);
+            config.socket().applyTo(channel);
+        } catch (IOException e) {
+            log.debug("dropping accepted socket: {}", e.toString());
+            closeQuietly(channel);
+            return;
+        }
+        worker.execute(() -> open(worker, channel));
+    }
+
+    private void open(SelectorLoop worker, SocketChannel channel) {
+        if (closing) {
+            closeQuietly(channel);
+            return;
+        }
+        SocketTransport transport;
+        try {
+            transport = new SocketTransport(worker, channel);
+        } catch (IOException e) {
+            log.debug("dropping accepted socket: {}", e.toString());
+            closeQuietly(channel);
+            return;
+        }
+        Connection connection = Connection.open(worker, transport, config.connection(), initializer);
+        if (connection.isOpen()) {
+            connections.add(connection);
+            connection.closeFuture().thenRun(() -> connections.remove(connection));
+        }
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            log.debug("closing socket", e);
+        }
+    }
+
+    /** Builds and starts a {@link Server}. Not thread-safe. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port;
+        private int backlog = 1024;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private boolean reuseAddress = true;
+        private SocketOptions socket = SocketOptions.DEFAULTS;
+        private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
+        private Consumer<Pipeline> initializer;
+        private LoopGroup loops;
+
+        private Builder() {
+        }
+
+        /** Address to bind (default 127.0.0.1; {@code 0.0.0.0} for every interface). */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Port to bind (default 0: any free port). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Kernel accept queue length (default 1024). */
+        public Builder backlog(int backlog) {
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** Number of worker loops the server creates (default: available processors). */
+        public Builder workers(int workers) {
+            this.workers = workers;
+            return this;
+        }
+
+        /** Runs connections on an existing group instead of creating one; the server will not stop it. */
+        public Builder loops(LoopGroup loops) {
+            this.loops = loops;
+            return this;
+        }
+
+        /** SO_REUSEADDR on the listening socket (default true). */
+        public Builder reuseAddress(boolean reuseAddress) {
+            this.reuseAddress = reuseAddress;
+            return this;
+        }
+
+        /** Options of each accepted socket. */
+        public Builder socket(SocketOptions socket) {
+            this.socket = socket;
+            return this;
+        }
+
+        /** Outbound limits of each connection. */
+        public Builder connection(ConnectionConfig connection) {
+            this.connection = connection;
+            return this;
+        }
+
+        /** Builds each connection's pipeline, on its loop. Required. */
+        public Builder pipeline(Consumer<Pipeline> initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /** The configuration set so far. */
+        public ServerConfig config() {
+            return new ServerConfig(host, port, backlog, loops != null ? loops.loops().size() : workers,
+                    reuseAddress, socket, connection);
+        }
+
+        /**
+         * Binds and starts accepting.
+         *
+         * @throws UncheckedIOException when the address cannot be bound; its cause is a
+         *         {@link BindException} when the port is taken
+         */
+        public Server start() {
+            if (initializer == null) {
+                throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
+            }
+            try {
+                return new Server(config(), initializer, loops);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.switchboard.server;
+
+import io.switchboard.pipeline.ConnectionConfig;
+
+/**
+ * Everything a {@link Server} is started with, apart from its pipeline. Immutable; build one with
+ * {@link Server#builder()}.
+ *
+ * @param host         address to bind; {@code 0.0.0.0} for all IPv4 interfaces (default 127.0.0.1)
+ * @param port         port to bind; 0 picks a free one (default 0)
+ * @param backlog      accept queue length asked of the kernel (default 1024; capped by somaxconn)
+ * @param workers      worker loops (default: available processors)
+ * @param reuseAddress SO_REUSEADDR on the listening socket (default true)
+ * @param socket       options of each accepted socket
+ * @param connection   limits of each connection's outbound queue
+ */
+public record ServerConfig(String host, int port, int backlog, int workers, boolean reuseAddress,
+                           SocketOptions socket, ConnectionConfig connection) {
+
+    /** Validates the values. */
+    public ServerConfig {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (backlog < 1) {
+            throw new IllegalArgumentException("backlog must be positive, got " + backlog);
+        }
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be positive, got " + workers);
+        }
+        if (socket == null || connection == null) {
+            throw new NullPointerException("socket and connection options are required");
+        }
+    }
+
+    /** The defaults listed above. */
+    public static ServerConfig defaults() {
+        return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), true,
+                SocketOptions.DEFAULTS, ConnectionConfig.DEFAULTS);
+    }
+}

@@ -1,0 +1,249 @@
+package io.switchboard.testing;
+
+import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.ConnectionConfig;
+import io.switchboard.pipeline.Handler;
+import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.Pipeline;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Drives a connection's pipeline with no socket: feed it bytes, read back what it wrote and what reached
+ * the end of the pipeline, and move its clock to fire timers. The connection runs exactly as on a socket
+ * (same {@link Connection}, same outbound queue, same flush at the end of each batch), on a loop whose
+ * thread is the test's thread.
+ *
+ * <pre>{@code
+ * EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new LineCodec(80)).add(new Upper()));
+ * c.feed("hello\n");
+ * assertEquals("HELLO\n", c.takeWrittenString());
+ * }</pre>
+ *
+ * Not thread-safe: use it from the thread that created it (other threads may still call the
+ * connection's thread-safe methods; their calls run at the next feed, {@link #runPending()} or
+ * {@link #advance}).
+ */
+public final class EmbeddedConnection {
+    private final EmbeddedLoop loop;
+    private final EmbeddedTransport transport = new EmbeddedTransport();
+    private final Connection connection;
+    private final ArrayDeque<Object> received = new ArrayDeque<>();
+    private final List<Object> events = new ArrayList<>();
+
+    /** A connection with default limits and a 64 KiB read buffer, whose pipeline {@code initializer} builds. */
+    public EmbeddedConnection(Consumer<Pipeline> initializer) {
+        this(ConnectionConfig.DEFAULTS, 64 * 1024, initializer);
+    }
+
+    /**
+     * A connection with the given limits and read buffer size (a small read buffer splits each feed into
+     * several reads, as a socket would).
+     */
+    public EmbeddedConnection(ConnectionConfig config, int readBufferSize, Consumer<Pipeline> initializer) {
+        this.loop = new EmbeddedLoop(readBufferSize);
+        this.connection = Connection.open(loop, transport, config, p -> {
+            initializer.accept(p);
+            p.add(new Capture());
+        });
+        runPending();
+    }
+
+    /** The connection under test. */
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The pipeline under test. */
+    public Pipeline pipeline() {
+        return connection.pipeline();
+    }
+
+    /** Delivers {@code bytes} as the peer sending them at once, then runs what that caused. */
+    public EmbeddedConnection feed(byte[] bytes) {
+        return feed(bytes, 0, bytes.length);
+    }
+
+    /** Delivers {@code length} bytes of {@code bytes} from {@code offset}. */
+    public EmbeddedConnection feed(byte[] bytes, int offset, int length) {
+        if (length > 0) {
+            transport.inbound.addLast(ByteBuffer.wrap(bytes.clone(), offset, length).slice());
+        }
+        runPending();
+        return this;
+    }
+
+    /** Delivers {@code text} in UTF-8. */
+    public EmbeddedConnection feed(String text) {
+        return feed(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The peer shuts down its output (sends FIN): the pipeline sees {@code inputClosed} after any bytes fed before. */
+    public EmbeddedConnection finishInput() {
+        transport.inputEnded = true;
+        runPending();
+        return this;
+    }
+
+    /** Bytes the peer has not been given yet because reading is suspended or paused. */
+    public int unreadBytes() {
+        int n = 0;
+        for (ByteBuffer b : transport.inbound) {
+            n += b.remaining();
+        }
+        return n;
+    }
+
+    /** Everything written to the peer since the last call, and forgets it (the peer "reads" it). */
+    public byte[] takeWritten() {
+        byte[] bytes = transport.sent.toByteArray();
+        transport.sent.reset();
+        runPending();
+        return bytes;
+    }
+
+    /** {@link #takeWritten()} as UTF-8 text. */
+    public String takeWrittenString() {
+        return new String(takeWritten(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Makes the peer a slow reader: it takes at most {@code bytes} written bytes until the test calls
+     * {@link #takeWritten()}. {@code Long.MAX_VALUE} removes the limit.
+     */
+    public EmbeddedConnection peerWindow(long bytes) {
+        transport.window = bytes;
+        runPending();
+        return this;
+    }
+
+    /** Number of write system calls the connection made so far (gathering writes count once). */
+    public long writeCalls() {
+        return transport.writeCalls;
+    }
+
+    /** The next message that reached the end of the pipeline (inbound {@code ByteBuffer}s arrive copied to {@code byte[]}), or null. */
+    public Object readMessage() {
+        return received.pollFirst();
+    }
+
+    /** All messages that reached the end of the pipeline and were not taken yet; takes them. */
+    public List<Object> readMessages() {
+        List<Object> all = new ArrayList<>(received);
+        received.clear();
+        return all;
+    }
+
+    /**
+     * Events that reached the end of the pipeline, in order: user events as themselves, and the strings
+     * {@code "inputClosed"}, {@code "writable:false"}, {@code "writable:true"}, {@code "closed"} and
+     * {@code "exception:<class>"}.
+     */
+    public List<Object> events() {
+        return events;
+    }
+
+    /** Moves the loop's clock forward and runs the timers and tasks that came due. */
+    public EmbeddedConnection advance(Duration time) {
+        loop.advance(time.toNanos());
+        pump();
+        return this;
+    }
+
+    /** The loop's clock in nanoseconds. */
+    public long nanoTime() {
+        return loop.nanoTime();
+    }
+
+    /** Runs queued tasks, due timers and pending I/O until nothing is left to do. */
+    public EmbeddedConnection runPending() {
+        loop.runPending();
+        pump();
+        return this;
+    }
+
+    /** True while the connection is open (no close or abort requested). */
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    /** True once the connection's transport was closed or reset. */
+    public boolean isClosed() {
+        return transport.closed;
+    }
+
+    /** True once the connection was reset rather than closed. */
+    public boolean isAborted() {
+        return transport.aborted;
+    }
+
+    /** True once the connection sent its FIN. */
+    public boolean isOutputShutdown() {
+        return transport.outputShutdown;
+    }
+
+    private void pump() {
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            if (transport.writable()) {
+                transport.events.writable();
+                progress = true;
+            }
+            if (transport.readable()) {
+                transport.events.readable();
+                progress = true;
+            }
+            if (progress) {
+                loop.runPending();
+            }
+        }
+    }
+
+    /** The last handler: records what reaches the end of the pipeline, then lets the tail act on it. */
+    private final class Capture implements Handler {
+        @Override
+        public void read(HandlerContext ctx, Object message) {
+            if (message instanceof ByteBuffer) {
+                ByteBuffer in = (ByteBuffer) message;
+                byte[] copy = new byte[in.remaining()];
+                in.get(copy);
+                received.addLast(copy);
+            } else {
+                received.addLast(message);
+            }
+        }
+
+        @Override
+        public void inputClosed(HandlerContext ctx) {
+            events.add("inputClosed");
+            ctx.fireInputClosed();
+        }
+
+        @Override
+        public void writabilityChanged(HandlerContext ctx, boolean writable) {
+            events.add("writable:" + writable);
+        }
+
+        @Override
+        public void userEvent(HandlerContext ctx, Object event) {
+            events.add(event);
+        }
+
+        @Override
+        public void exceptionCaught(HandlerContext ctx, Throwable cause) {
+            events.add("exception:" + cause.getClass().getSimpleName());
+            ctx.fireExceptionCaught(cause);
+        }
+
+        @Override
+        public void closed(HandlerContext ctx) {
+            events.add("closed");
+        }
+    }
+}

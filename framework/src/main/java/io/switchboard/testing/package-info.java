@@ -1,0 +1,5 @@
+/**
+ * Testing without sockets: {@link io.switchboard.testing.EmbeddedConnection} drives a pipeline in memory
+ * with a clock the test moves, and {@link io.switchboard.testing.Splits} feeds an input cut every way.
+ */
+package io.switchboard.testing;

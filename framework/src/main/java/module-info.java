@@ -1,0 +1,13 @@
+/**
+ * Switchboard: a selector-based reactor (a boss loop that accepts, worker loops that own connections),
+ * per-connection pipelines of codecs and handlers, and an in-memory test harness.
+ */
+module io.switchboard {
+    requires transitive org.slf4j;
+
+    exports io.switchboard.loop;
+    exports io.switchboard.pipeline;
+    exports io.switchboard.codec;
+    exports io.switchboard.server;
+    exports io.switchboard.testing;
+}
