@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class SelectorLoop implements EventLoop {
     private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
     private static final int TASKS_PER_TURN = 4096;
+    private static final long FAILED_TURN_PAUSE_MILLIS = 100;
 
     private final Selector selector;
     private final Thread thread;
@@ -51,6 +52,7 @@ public final class SelectorLoop implements EventLoop {
      */
     public SelectorLoop(String name, BufferPool buffers) {
         try {
+            warmUpSocketClose();
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
@@ -58,6 +60,16 @@ public final class SelectorLoop implements EventLoop {
         this.buffers = buffers;
         this.thread = new Thread(this::run, name);
         this.thread.start();
+    }
+
+    /**
+     * The JDK initialises part of its socket-closing code on first use, and that initialisation opens a
+     * file. Were the first close to happen when the process is out of file descriptors (EMFILE), the
+     * class would fail to initialise and every later close would throw. Closing one socket up front
+     * keeps that from ever happening under load.
+     */
+    private static void warmUpSocketClose() throws IOException {
+        java.nio.channels.SocketChannel.open().close();
     }
 
     @Override
@@ -133,7 +145,11 @@ public final class SelectorLoop implements EventLoop {
     private void run() {
         try {
             while (!stopping) {
-                turn();
+                try {
+                    turn();
+                } catch (Throwable t) {
+                    failedTurn(t);
+                }
             }
             closeRegistrations();
         } catch (Throwable t) {
@@ -166,6 +182,21 @@ public final class SelectorLoop implements EventLoop {
         timers.runDue(System.nanoTime(), this::safely);
         runTasks();
         runBatchEnd();
+    }
+
+    /**
+     * A turn failed outside any handler (the selector itself, or the JDK running out of file descriptors
+     * while closing a socket). The loop must outlive it: log, pause briefly so that a failure that repeats
+     * at once cannot spin the CPU, and go on.
+     */
+    private void failedTurn(Throwable t) {
+        log.error("event loop {} turn failed; continuing", thread.getName(), t);
+        try {
+            Thread.sleep(FAILED_TURN_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
     }
 
     private void ready(SelectionKey key) {
