@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * time {@code accept()} returns a socket.
  *
  * <p>When accepting fails for lack of file descriptors (EMFILE, ENFILE) the acceptor stops listening for
- * {@link #BACKOFF_MILLIS} instead of spinning on a socket it cannot take, logs that once, and logs
- * again when accepting works. Loop thread only.
+ * {@link #BACKOFF_MILLIS} instead of spinning on a socket it cannot take, and tries again after each
+ * pause. The failure is logged at warn at most once a minute, with the count of failures in between.
+ * Loop thread only.
  */
 final class Acceptor implements Selectable {
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
@@ -26,14 +27,18 @@ final class Acceptor implements Selectable {
     private static final int MAX_ACCEPTS_PER_EVENT = 64;
     /** Pause after an accept failure such as running out of file descriptors. */
     static final long BACKOFF_MILLIS = 100;
+    /** Accept failures are logged at warn at most this often; the rest at debug. */
+    private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final SelectorLoop boss;
     private final ServerSocketChannel listener;
     private final Consumer<SocketChannel> handOff;
     private SelectionKey key;
     private boolean backingOff;
-    private boolean failureLogged;
+    /** When the last warning was logged (boss clock, ns), or 0 before the first failure. */
+    private long lastWarning;
     private long failures;
+    private long failuresAtLastWarning;
 
     Acceptor(SelectorLoop boss, ServerSocketChannel listener, Consumer<SocketChannel> handOff) {
         this.boss = boss;
@@ -44,11 +49,6 @@ final class Acceptor implements Selectable {
     void start() throws IOException {
         assert boss.inLoop();
         key = boss.register(listener, SelectionKey.OP_ACCEPT, this);
-    }
-
-    /** Accept failures so far (each one paused accepting). */
-    long failures() {
-        return failures;
     }
 
     @Override
@@ -64,10 +64,6 @@ final class Acceptor implements Selectable {
             if (channel == null) {
                 return;
             }
-            if (failureLogged) {
-                failureLogged = false;
-                log.info("accepting connections on {} again", listener.socket().getLocalSocketAddress());
-            }
             handOff.accept(channel);
         }
     }
@@ -77,10 +73,14 @@ final class Acceptor implements Selectable {
             return;
         }
         failures++;
-        if (!failureLogged) {
-            failureLogged = true;
-            log.warn("cannot accept on {} ({}); pausing accept for {} ms at a time until it works",
-                    listener.socket().getLocalSocketAddress(), e.getMessage(), BACKOFF_MILLIS);
+        long now = boss.nanoTime();
+        if (lastWarning == 0 || now - lastWarning >= WARNING_INTERVAL_NANOS) {
+            log.warn("cannot accept on {} ({}); pausing accept for {} ms at a time until it works"
+                            + " ({} failed accepts before this one; logged at most once a minute)",
+                    listener.socket().getLocalSocketAddress(), e.getMessage(), BACKOFF_MILLIS,
+                    failures - 1 - failuresAtLastWarning);
+            lastWarning = now == 0 ? 1 : now;
+            failuresAtLastWarning = failures;
         } else {
             log.debug("accept failed again: {}", e.getMessage());
         }

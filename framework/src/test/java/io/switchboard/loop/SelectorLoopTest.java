@@ -74,14 +74,17 @@ class SelectorLoopTest {
     void batchEndTasksRunAfterTheTasksOfTheTurn() throws Exception {
         CompletableFuture<String> order = new CompletableFuture<>();
         StringBuilder sb = new StringBuilder();
+        // Submitted from the loop itself, both tasks are queued before the turn runs its tasks.
         loop.execute(() -> {
-            loop.atBatchEnd(() -> {
-                sb.append("end");
-                order.complete(sb.toString());
+            loop.execute(() -> {
+                loop.atBatchEnd(() -> {
+                    sb.append("end");
+                    order.complete(sb.toString());
+                });
+                sb.append("task1,");
             });
-            sb.append("task1,");
+            loop.execute(() -> sb.append("task2,"));
         });
-        loop.execute(() -> sb.append("task2,"));
         assertEquals("task1,task2,end", order.get(10, TimeUnit.SECONDS));
     }
 
