@@ -19,10 +19,8 @@ import java.nio.ByteBuffer;
  * connection holds none. Loop thread only; one instance per connection.
  */
 public abstract class Decoder implements Handler {
-    private static final int MIN_CUMULATION = 256;
-
     private final int maxBuffered;
-    private ByteBuffer cumulation;
+    private final Cumulation cumulation = new Cumulation();
     private boolean failed;
     private boolean decoding;
 
@@ -44,7 +42,7 @@ public abstract class Decoder implements Handler {
 
     /** Bytes waiting for the rest of a message. */
     protected final int buffered() {
-        return cumulation == null ? 0 : cumulation.remaining();
+        return cumulation.size();
     }
 
     @Override
@@ -56,36 +54,24 @@ public abstract class Decoder implements Handler {
         if (failed) {
             return;
         }
-        ByteBuffer in = (ByteBuffer) message;
-        ByteBuffer rest;
+        ByteBuffer in = cumulation.with((ByteBuffer) message);
         decoding = true;
         try {
-            if (cumulation == null) {
-                decodeAll(ctx, in);
-                rest = in;
-            } else {
-                append(in);
-                decodeAll(ctx, cumulation);
-                rest = cumulation;
-            }
+            decodeAll(ctx, in);
         } catch (Throwable t) {
             failed = true;
-            cumulation = null;
+            cumulation.take();
             throw t;
         } finally {
             decoding = false;
         }
         if (ctx.isRemoved()) {
-            cumulation = null;
-            if (rest.hasRemaining()) {
-                ctx.fireRead(rest);
-            }
-        } else if (rest == in) {
+            cumulation.take();
             if (in.hasRemaining()) {
-                keep(in);
+                ctx.fireRead(in);
             }
-        } else if (!cumulation.hasRemaining()) {
-            cumulation = null;
+        } else {
+            cumulation.done(in);
         }
     }
 
@@ -95,9 +81,8 @@ public abstract class Decoder implements Handler {
         if (decoding) {
             return;
         }
-        ByteBuffer rest = cumulation;
-        cumulation = null;
-        if (rest != null && rest.hasRemaining()) {
+        ByteBuffer rest = cumulation.take();
+        if (rest != null) {
             ctx.fireRead(rest);
         }
     }
@@ -118,28 +103,5 @@ public abstract class Decoder implements Handler {
         if (in.remaining() > maxBuffered && !ctx.isRemoved()) {
             throw new FrameTooLongException("more than " + maxBuffered + " bytes without a complete message");
         }
-    }
-
-    private void keep(ByteBuffer in) {
-        cumulation = ByteBuffer.allocate(Math.max(MIN_CUMULATION, in.remaining()));
-        cumulation.put(in).flip();
-    }
-
-    private void append(ByteBuffer in) {
-        int needed = cumulation.remaining() + in.remaining();
-        if (cumulation.capacity() - cumulation.limit() < in.remaining()) {
-            if (needed <= cumulation.capacity()) {
-                cumulation.compact().flip();
-            } else {
-                int size = Math.max(needed, Math.min(cumulation.capacity() * 2, maxBuffered + in.remaining()));
-                ByteBuffer bigger = ByteBuffer.allocate(size);
-                bigger.put(cumulation).flip();
-                cumulation = bigger;
-            }
-        }
-        int readIndex = cumulation.position();
-        cumulation.position(cumulation.limit()).limit(cumulation.capacity());
-        cumulation.put(in);
-        cumulation.limit(cumulation.position()).position(readIndex);
     }
 }

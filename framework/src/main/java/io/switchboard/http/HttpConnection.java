@@ -1,0 +1,382 @@
+package io.switchboard.http;
+
+import io.switchboard.codec.Cumulation;
+import io.switchboard.loop.BufferPool;
+import io.switchboard.pipeline.Handler;
+import io.switchboard.pipeline.HandlerContext;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/1.x server side of one connection: reads requests with the {@link RequestParser}, keeps the
+ * requests in flight in arrival order, and writes each answer when every earlier one has been written,
+ * however the answers were completed. Decides keep-alive, 100-continue and when to stop reading.
+ * Loop thread only; one per connection.
+ */
+final class HttpConnection implements Handler {
+    private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
+    private static final byte[] NO_BODY = new byte[0];
+
+    /** Whether more requests are read from this connection. */
+    private enum ReadState {
+        /** Reading requests. */
+        READING,
+        /** As many requests in flight as allowed: reading resumes when answers leave. */
+        PAUSED,
+        /** No more requests: after {@code Connection: close}, a refused request, or the peer's FIN. */
+        DONE
+    }
+
+    private final HttpService service;
+    private final HttpConfig config;
+    private final RequestParser parser;
+    private final Cumulation cumulation = new Cumulation();
+    private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>(2);
+    private HandlerContext ctx;
+    private ReadState state = ReadState.READING;
+    private boolean parsing;
+    private boolean closed;
+    private Exchange reading;
+    private byte[] body;
+    private int bodyLength;
+
+    HttpConnection(HttpService service) {
+        this.service = service;
+        this.config = service.config();
+        this.parser = new RequestParser(config);
+    }
+
+    @Override
+    public void added(HandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void read(HandlerContext ctx, Object message) {
+        if (!(message instanceof ByteBuffer)) {
+            ctx.fireRead(message);
+            return;
+        }
+        if (state == ReadState.DONE) {
+            return;
+        }
+        ByteBuffer in = cumulation.with((ByteBuffer) message);
+        parse(in);
+        if (state == ReadState.DONE) {
+            cumulation.take();
+        } else {
+            cumulation.done(in);
+        }
+    }
+
+    @Override
+    public void inputClosed(HandlerContext ctx) {
+        state = ReadState.DONE;
+        cumulation.take();
+        if (reading != null) {
+            inFlight.remove(reading);
+            reading = null;
+        }
+        if (inFlight.isEmpty()) {
+            finish();
+        } else {
+            inFlight.peekLast().closeAfter = true;
+            drain();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(HandlerContext ctx, Throwable cause) {
+        if (cause instanceof HttpException) {
+            refuse((HttpException) cause);
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
+    public void closed(HandlerContext ctx) {
+        closed = true;
+        for (Exchange x : inFlight) {
+            x.dead = true;
+        }
+        inFlight.clear();
+        ctx.fireClosed();
+    }
+
+    // Reading
+
+    private void parse(ByteBuffer in) {
+        parsing = true;
+        try {
+            while (state == ReadState.READING) {
+                if (reading == null && parser.atRequestStart() && inFlight.size() >= config.maxInFlight()) {
+                    state = ReadState.PAUSED;
+                    ctx.connection().suspendRead();
+                    break;
+                }
+                RequestParser.Event event = parser.parse(in);
+                if (event == RequestParser.Event.NEED_MORE) {
+                    break;
+                }
+                switch (event) {
+                    case HEAD -> onHead();
+                    case BODY -> appendBody(parser.body());
+                    case END -> onEnd();
+                    default -> throw new IllegalStateException(event.toString());
+                }
+            }
+        } catch (HttpException e) {
+            refuse(e);
+        } finally {
+            parsing = false;
+        }
+    }
+
+    private void onHead() {
+        HttpRequest request = new HttpRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
+                parser.keepAlive(), ctx.connection().remoteAddress());
+        Exchange x = new Exchange(this, ctx.loop(), request);
+        inFlight.addLast(x);
+        reading = x;
+        long length = parser.contentLength();
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new HttpException(413, "body too large");
+        }
+        body = length > 0 ? new byte[(int) length] : null;
+        bodyLength = 0;
+        if (parser.expectContinue()) {
+            if (service.handler().wantsBody(request)) {
+                x.continuePending = true;
+                drain();
+            } else {
+                // Refused before the body was sent: answer now and read nothing more.
+                reading = null;
+                x.closeAfter = true;
+                stopReading();
+                dispatch(x);
+            }
+        }
+    }
+
+    private void appendBody(ByteBuffer slice) {
+        int n = slice.remaining();
+        if (body == null) {
+            body = new byte[Math.max(256, n)];
+        } else if (body.length - bodyLength < n) {
+            body = Arrays.copyOf(body, Math.max(bodyLength + n, Math.min(body.length * 2, (int) Math.min(config.maxBody(), Integer.MAX_VALUE - 8))));
+        }
+        slice.get(body, bodyLength, n);
+        bodyLength += n;
+    }
+
+    private void onEnd() {
+        Exchange x = reading;
+        reading = null;
+        byte[] bytes = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
+        body = null;
+        x.request.body(bytes, parser.trailers());
+        if (x.closeAfter) {
+            stopReading();
+        }
+        dispatch(x);
+    }
+
+    private void dispatch(Exchange x) {
+        try {
+            service.handler().handle(x.request, x);
+        } catch (Throwable t) {
+            x.fail(t);
+        }
+    }
+
+    private void stopReading() {
+        state = ReadState.DONE;
+        ctx.connection().suspendRead();
+    }
+
+    /** Answers a request the parser or the server refused, after the answers before it, then closes. */
+    private void refuse(HttpException e) {
+        log.debug("refusing request from {}: {} {}", ctx.connection().remoteAddress(), e.status(), e.getMessage());
+        stopReading();
+        cumulation.take();
+        Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
+        reading = null;
+        if (!inFlight.contains(x)) {
+            inFlight.addLast(x);
+        }
+        x.closeAfter = true;
+        if (x.claimByServer()) {
+            x.response = service.errorResponse(e.status(), e.getMessage());
+        }
+        drain();
+    }
+
+    // Answers, from the exchange (always on the loop)
+
+    void answered(Exchange x, HttpResponse response) {
+        if (x.dead) {
+            return;
+        }
+        x.response = response;
+        drain();
+    }
+
+    void streamStarted(Exchange x, HttpResponse head) {
+        if (x.dead) {
+            return;
+        }
+        x.streamHead = head;
+        drain();
+    }
+
+    void streamPart(Exchange x, Object part) {
+        if (x.dead || x.streamEnded) {
+            return;
+        }
+        x.streamParts.addLast(part);
+        if (inFlight.peekFirst() == x) {
+            drain();
+        }
+    }
+
+    void handlerFailed(Exchange x, Throwable error) {
+        log.warn("handler failed on {} from {}; answering 500", x.request, ctx.connection().remoteAddress(), error);
+        answered(x, service.errorResponse(500, "the handler failed"));
+    }
+
+    void handlerFailedAfterAnswer(Exchange x, Throwable error) {
+        log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
+        if (x.streamHead != null && !x.streamEnded && !x.dead) {
+            // A streamed body cut short: only closing tells the client it is incomplete.
+            ctx.connection().abort();
+        }
+    }
+
+    // Writing, in request order
+
+    private void drain() {
+        while (!closed && !inFlight.isEmpty()) {
+            Exchange x = inFlight.peekFirst();
+            if (x.response != null) {
+                writeResponse(x, x.response);
+            } else if (x.streamHead != null) {
+                if (!writeStream(x)) {
+                    return;
+                }
+            } else {
+                if (x.continuePending) {
+                    x.continuePending = false;
+                    ctx.write(ByteBuffer.wrap(ResponseEncoder.CONTINUE));
+                }
+                return;
+            }
+            inFlight.pollFirst();
+            if (x.closeAfter) {
+                finish();
+                return;
+            }
+        }
+        if (state == ReadState.PAUSED && inFlight.size() < config.maxInFlight()) {
+            resume();
+        }
+    }
+
+    private void resume() {
+        state = ReadState.READING;
+        ctx.connection().resumeRead();
+        if (!parsing) {
+            ByteBuffer kept = cumulation.kept();
+            if (kept != null) {
+                parse(kept);
+                if (state == ReadState.DONE) {
+                    cumulation.take();
+                } else {
+                    cumulation.done(kept);
+                }
+            }
+        }
+    }
+
+    private void finish() {
+        state = ReadState.DONE;
+        for (Exchange x : inFlight) {
+            x.dead = true;
+        }
+        inFlight.clear();
+        ctx.connection().close();
+    }
+
+    private void writeResponse(Exchange x, HttpResponse response) {
+        byte[] own = ResponseEncoder.ownHead(response);
+        int status = response.status();
+        boolean noBody = status < 200 || status == 204 || status == 304;
+        if (response.headers().containsToken("Connection", "close")) {
+            x.closeAfter = true;
+        }
+        byte[] body = x.head || noBody ? NO_BODY : response.body();
+        write(x, own, noBody ? ResponseEncoder.Framing.NONE : ResponseEncoder.Framing.LENGTH, response.body().length, body);
+    }
+
+    /** Writes what the stream has; returns true once it has ended. */
+    private boolean writeStream(Exchange x) {
+        boolean chunked = x.request == null || x.request.version() == HttpVersion.HTTP_1_1;
+        if (!x.streamStarted) {
+            x.streamStarted = true;
+            if (!chunked) {
+                x.closeAfter = true;
+            }
+            write(x, ResponseEncoder.ownHead(x.streamHead),
+                    chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE, -1, NO_BODY);
+        }
+        Object part;
+        while ((part = x.pollPart()) != null) {
+            if (Exchange.isEnd(part)) {
+                x.streamEnded = true;
+                if (chunked && !x.head) {
+                    ctx.write(ResponseEncoder.lastChunk(x.trailers));
+                }
+                return true;
+            }
+            if (!x.head) {
+                byte[] bytes = (byte[]) part;
+                if (chunked) {
+                    ctx.write(ResponseEncoder.chunkHeader(bytes.length));
+                    ctx.write(bytes);
+                    ctx.write(ByteBuffer.wrap(ResponseEncoder.CRLF));
+                } else {
+                    ctx.write(bytes);
+                }
+            }
+        }
+        return false;
+    }
+
+    private void write(Exchange x, byte[] own, ResponseEncoder.Framing framing, long length, byte[] body) {
+        byte[] connection = x.closeAfter ? ResponseEncoder.CONNECTION_CLOSE
+                : x.request != null && x.request.version() == HttpVersion.HTTP_1_0 ? ResponseEncoder.CONNECTION_KEEP_ALIVE : null;
+        byte[] date = service.dateLine();
+        byte[] server = service.serverLine();
+        int headSize = ResponseEncoder.headSize(own, date, server);
+        BufferPool pool = ctx.loop().buffers();
+        boolean together = headSize + body.length <= pool.chunkSize();
+        ByteBuffer out = headSize <= pool.chunkSize() ? pool.acquire() : ByteBuffer.allocate(headSize);
+        try {
+            ResponseEncoder.head(out, own, date, server, framing, length, connection);
+            if (together) {
+                out.put(body);
+            }
+            ctx.write(out.flip());
+            if (!together && body.length > 0) {
+                ctx.write(ByteBuffer.wrap(body));
+            }
+        } finally {
+            if (out.capacity() == pool.chunkSize()) {
+                pool.release(out);
+            }
+        }
+    }
+}

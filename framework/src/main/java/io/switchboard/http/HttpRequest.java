@@ -1,0 +1,185 @@
+package io.switchboard.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed request with its whole body. Immutable once handed to a handler, so it may be passed to other
+ * threads.
+ */
+public final class HttpRequest {
+    private static final byte[] NO_BODY = new byte[0];
+
+    private final String method;
+    private final String target;
+    private final HttpVersion version;
+    private final HttpHeaders headers;
+    private final boolean keepAlive;
+    private final SocketAddress remoteAddress;
+    private byte[] body = NO_BODY;
+    private HttpHeaders trailers;
+    private Map<String, List<String>> query;
+
+    HttpRequest(String method, String target, HttpVersion version, HttpHeaders headers, boolean keepAlive,
+                SocketAddress remoteAddress) {
+        this.method = method;
+        this.target = target;
+        this.version = version;
+        this.headers = headers;
+        this.keepAlive = keepAlive;
+        this.remoteAddress = remoteAddress;
+    }
+
+    void body(byte[] body, HttpHeaders trailers) {
+        this.body = body;
+        this.trailers = trailers;
+    }
+
+    /** The method, as sent ({@code GET}, {@code POST}, ...; methods are case-sensitive). */
+    public String method() {
+        return method;
+    }
+
+    /** The request target as sent: origin-form ({@code /a?b}), absolute-form or {@code *}. */
+    public String target() {
+        return target;
+    }
+
+    /** The path of the target, without the query; still percent-encoded. */
+    public String path() {
+        int start = 0;
+        if (!target.startsWith("/") && !target.equals("*")) {
+            int scheme = target.indexOf("://");
+            int slash = scheme < 0 ? -1 : target.indexOf('/', scheme + 3);
+            if (slash < 0) {
+                return "/";
+            }
+            start = slash;
+        }
+        int q = target.indexOf('?', start);
+        return q < 0 ? target.substring(start) : target.substring(start, q);
+    }
+
+    /** The raw query string after {@code ?}, or null. */
+    public String rawQuery() {
+        int q = target.indexOf('?');
+        return q < 0 ? null : target.substring(q + 1);
+    }
+
+    /** The first value of query parameter {@code name} (percent- and plus-decoded), or null. */
+    public String queryParam(String name) {
+        List<String> values = queryParams().get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    /** All query parameters, decoded, in order. */
+    public Map<String, List<String>> queryParams() {
+        if (query == null) {
+            query = parseQuery(rawQuery());
+        }
+        return query;
+    }
+
+    /** The protocol version. */
+    public HttpVersion version() {
+        return version;
+    }
+
+    /** The header fields. */
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    /** The first value of header {@code name}, ignoring case, or null. */
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    /** Trailer fields of a chunked body; empty for other bodies. */
+    public HttpHeaders trailers() {
+        return trailers == null ? new HttpHeaders(0) : trailers;
+    }
+
+    /** The body; empty when the request had none. */
+    public byte[] body() {
+        return body;
+    }
+
+    /** The body as UTF-8 text. */
+    public String bodyText() {
+        return new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** The body as a stream. */
+    public InputStream bodyStream() {
+        return new ByteArrayInputStream(body);
+    }
+
+    /** True when the connection stays open after this exchange (version and Connection header rules). */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /** The client's address. */
+    public SocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + target + " " + version;
+    }
+
+    static Map<String, List<String>> parseQuery(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return Collections.emptyMap();
+        }
+        Map<String, List<String>> params = new LinkedHashMap<>();
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            params.computeIfAbsent(name, k -> new ArrayList<>(1)).add(value);
+        }
+        return params;
+    }
+
+    /** Percent- and plus-decoding; a malformed escape is kept as it is. */
+    static String decode(String s) {
+        if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+            return s;
+        }
+        byte[] out = new byte[s.length() * 3];
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '+') {
+                out[n++] = ' ';
+            } else if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+                out[n++] = (byte) (hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+                i += 2;
+            } else if (c < 0x80) {
+                out[n++] = (byte) c;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(utf8, 0, out, n, utf8.length);
+                n += utf8.length;
+            }
+        }
+        return new String(out, 0, n, StandardCharsets.UTF_8);
+    }
+
+    private static int hex(char c) {
+        return Character.digit(c, 16);
+    }
+}

@@ -1,0 +1,25 @@
+package io.switchboard.http;
+
+/**
+ * The body of a streamed response, written in chunks from any thread. Thread-safe; the writes of one
+ * thread keep their order. Writes after {@link #end} or after the connection closed are dropped.
+ */
+public interface ResponseStream {
+
+    /** Sends {@code bytes} as one chunk (empty arrays are skipped: an empty chunk would end the body). */
+    void write(byte[] bytes);
+
+    /** Sends {@code text} in UTF-8 as one chunk. */
+    void write(String text);
+
+    /** Ends the body. */
+    default void end() {
+        end(null);
+    }
+
+    /** Ends the body with trailer fields (sent to HTTP/1.1 clients only). */
+    void end(HttpHeaders trailers);
+
+    /** False once the stream ended or its connection closed: a producer should stop. */
+    boolean isOpen();
+}
