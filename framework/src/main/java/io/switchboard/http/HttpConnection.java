@@ -259,22 +259,8 @@ final class HttpConnection implements Handler {
     // Writing, in request order
 
     private void drain() {
-        while (!closed && !inFlight.isEmpty()) {
-            Exchange x = inFlight.peekFirst();
-            if (x.response != null) {
-                writeResponse(x, x.response);
-            } else if (x.streamHead != null) {
-                if (!writeStream(x)) {
-                    return;
-                }
-            } else {
-                if (x.continuePending) {
-                    x.continuePending = false;
-                    ctx.write(ByteBuffer.wrap(ResponseEncoder.CONTINUE));
-                }
-                return;
-            }
-            inFlight.pollFirst();
+        while (!closed && !inFlight.isEmpty() && writeHead(inFlight.peekFirst())) {
+            Exchange x = inFlight.pollFirst();
             if (x.closeAfter) {
                 finish();
                 return;
@@ -283,6 +269,22 @@ final class HttpConnection implements Handler {
         if (state == ReadState.PAUSED && inFlight.size() < config.maxInFlight()) {
             resume();
         }
+    }
+
+    /** Writes what the oldest exchange has ready; returns true when its answer is complete. */
+    private boolean writeHead(Exchange x) {
+        if (x.response != null) {
+            writeResponse(x, x.response);
+            return true;
+        }
+        if (x.streamHead != null) {
+            return writeStream(x);
+        }
+        if (x.continuePending) {
+            x.continuePending = false;
+            ctx.write(ByteBuffer.wrap(ResponseEncoder.CONTINUE));
+        }
+        return false;
     }
 
     private void resume() {
