@@ -1,5 +1,6 @@
 package io.switchboard.examples;
 
+import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,8 @@ public final class Main {
             "usage: java -jar switchboard-examples.jar <command> [flags]",
             "",
             "commands:",
+            "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
+            "                                                [--host H] [--port N (8080)] [--workers N]",
             "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N]",
             "",
             "flags:",
@@ -47,6 +50,14 @@ public final class Main {
                 case "--help", "-h", "help" -> {
                     out.println(USAGE);
                     return 0;
+                }
+                case "http" -> {
+                    Args args = Args.parse(rest, SERVER_FLAGS);
+                    Offload offload = Offload.create("http-offload");
+                    Server server = HttpExample.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 8080, 0, 65535),
+                            args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024), offload);
+                    return serve("http", server, out);
                 }
                 case "echo" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS);

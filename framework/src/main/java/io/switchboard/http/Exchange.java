@@ -71,6 +71,11 @@ final class Exchange implements HttpResponder {
         return answered.get();
     }
 
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
     /** Marks the exchange answered by the server itself (an error found before the handler ran). */
     boolean claimByServer() {
         return answered.compareAndSet(false, true);

@@ -243,7 +243,14 @@ final class HttpConnection implements Handler {
         }
     }
 
+    /** A handler threw or failed its responder: an {@link HttpException} is answered with its status, anything else with 500. */
     void handlerFailed(Exchange x, Throwable error) {
+        if (error instanceof HttpException) {
+            HttpException refusal = (HttpException) error;
+            log.debug("handler refused {} from {}: {}", x.request, ctx.connection().remoteAddress(), refusal.getMessage());
+            answered(x, service.errorResponse(refusal.status(), refusal.getMessage()));
+            return;
+        }
         log.warn("handler failed on {} from {}; answering 500", x.request, ctx.connection().remoteAddress(), error);
         answered(x, service.errorResponse(500, "the handler failed"));
     }

@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.loop.EventLoop;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -33,4 +34,7 @@ public interface HttpResponder {
 
     /** True once the request has an answer. */
     boolean isAnswered();
+
+    /** The loop of the request's connection: its timers fire without another thread. */
+    EventLoop loop();
 }

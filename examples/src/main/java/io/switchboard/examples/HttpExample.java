@@ -1,0 +1,97 @@
+package io.switchboard.examples;
+
+import io.switchboard.http.HttpException;
+import io.switchboard.http.HttpRequest;
+import io.switchboard.http.HttpResponder;
+import io.switchboard.http.HttpResponse;
+import io.switchboard.http.HttpService;
+import io.switchboard.http.ResponseStream;
+import io.switchboard.http.Routes;
+import io.switchboard.loop.Offload;
+import io.switchboard.server.Server;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
+ * another thread, and a delayed answer completed by a timer (pipelined answers still leave in order).
+ */
+public final class HttpExample {
+    /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
+    private static final HttpResponse PLAINTEXT = HttpResponse.of(200)
+            .header("Content-Type", "text/plain").body("Hello, World!");
+    private static final HttpResponse JSON = HttpResponse.of(200)
+            .header("Content-Type", "application/json").body("{\"message\":\"Hello, World!\"}");
+    private static final int MAX_CHUNKS = 10_000;
+    private static final int MAX_DELAY_MS = 60_000;
+
+    private HttpExample() {
+    }
+
+    /** The routes; blocking work (the stream's pauses) runs on {@code offload}. */
+    public static Routes routes(Offload offload) {
+        return Routes.builder()
+                .get("/plaintext", (req, res) -> res.send(PLAINTEXT))
+                .get("/json", (req, res) -> res.send(JSON))
+                .post("/echo", (req, res) -> res.send(HttpResponse.of(200)
+                        .header("Content-Type", contentType(req)).body(req.body())))
+                .get("/stream", (req, res) -> stream(req, res, offload))
+                .get("/delay", HttpExample::delay)
+                .build();
+    }
+
+    /** Starts the HTTP example server. */
+    public static Server start(String host, int port, int workers, Offload offload) {
+        return Server.builder()
+                .host(host)
+                .port(port)
+                .workers(workers)
+                .pipeline(new HttpService(routes(offload)))
+                .start();
+    }
+
+    private static String contentType(HttpRequest req) {
+        String type = req.header("Content-Type");
+        return type != null ? type : "application/octet-stream";
+    }
+
+    /** {@code /stream?n=K}: K chunks, one every 10 ms, written from an offload thread. */
+    private static void stream(HttpRequest req, HttpResponder res, Offload offload) {
+        int n = intParam(req, "n", 10, 0, MAX_CHUNKS);
+        ResponseStream body = res.stream(HttpResponse.of(200).header("Content-Type", "text/plain"));
+        offload.execute(() -> {
+            try {
+                for (int i = 1; i <= n && body.isOpen(); i++) {
+                    body.write("chunk " + i + "\n");
+                    Thread.sleep(10);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                body.end();
+            }
+        });
+    }
+
+    /** {@code /delay?ms=N}: answered by a timer on the connection's loop after N ms. */
+    private static void delay(HttpRequest req, HttpResponder res) {
+        int ms = intParam(req, "ms", 0, 0, MAX_DELAY_MS);
+        res.loop().schedule(() -> res.send(HttpResponse.of(200).header("Content-Type", "text/plain")
+                .body("delayed " + ms)), ms, TimeUnit.MILLISECONDS);
+    }
+
+    private static int intParam(HttpRequest req, String name, int fallback, int min, int max) {
+        String value = req.queryParam(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new HttpException(400, name + " must be a number from " + min + " to " + max);
+    }
+}
