@@ -24,6 +24,6 @@ class ReadmeTest {
         String ci = Files.readString(Path.of("..", ".ci", "run"));
         assertTrue(readme.contains("```sh\nmvn verify\n```"), "README's test command");
         assertTrue(ci.lines().anyMatch(l -> l.equals("mvn verify")), ".ci/run runs the README's test command");
-        assertTrue(readme.contains("java -jar examples/target/switchboard-examples.jar echo"), "README's start command");
+        assertTrue(readme.contains("java -jar examples/target/switchboard-examples.jar http"), "README's start command");
     }
 }
