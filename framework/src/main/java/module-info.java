@@ -9,6 +9,7 @@ module io.switchboard {
     exports io.switchboard.pipeline;
     exports io.switchboard.codec;
     exports io.switchboard.http;
+    exports io.switchboard.lifecycle;
     exports io.switchboard.server;
     exports io.switchboard.testing;
 }

@@ -1,5 +1,7 @@
 package io.switchboard.http;
 
+import java.time.Duration;
+
 /**
  * The limits of the HTTP/1.x server, each with the status a request gets for breaking it. Immutable;
  * start from {@link #DEFAULTS} and change what you need with the {@code with} methods.
@@ -12,13 +14,22 @@ package io.switchboard.http;
  * @param maxInFlight     pipelined requests received and not yet answered (default 16); past it the
  *                        connection stops reading until responses leave
  * @param serverName      value of the {@code Server} header, or null to send none (default "switchboard")
+ * @param requestHeaderTimeout the whole header section of a request must arrive within this time of its
+ *                        first byte (slowloris), and a new connection must start its first request within
+ *                        it (default 60 s, nginx's client_header_timeout); 408 and a close, or a silent
+ *                        close when nothing was sent
+ * @param keepAliveTimeout a connection with nothing in flight is closed after this much silence
+ *                        (default 75 s, nginx's keepalive_timeout)
+ * @param bodyTimeout     longest pause between two reads of a request body (default 60 s, nginx's
+ *                        client_body_timeout); 408 and a close
  */
 public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody,
-                         int maxChunkLine, int maxInFlight, String serverName) {
+                         int maxChunkLine, int maxInFlight, String serverName, Duration requestHeaderTimeout,
+                         Duration keepAliveTimeout, Duration bodyTimeout) {
 
     /** The defaults listed above. */
-    public static final HttpConfig DEFAULTS =
-            new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16, "switchboard");
+    public static final HttpConfig DEFAULTS = new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16,
+            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60));
 
     /** Validates the limits. */
     public HttpConfig {
@@ -26,30 +37,46 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
                 || maxChunkLine < 3 || maxInFlight < 1) {
             throw new IllegalArgumentException("HTTP limits out of range");
         }
+        for (Duration d : new Duration[] {requestHeaderTimeout, keepAliveTimeout, bodyTimeout}) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("HTTP timeouts must be positive");
+            }
+        }
     }
 
     /** A copy with another body limit. */
     public HttpConfig withMaxBody(long bytes) {
-        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName);
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
     /** A copy with another request-line limit. */
     public HttpConfig withMaxRequestLine(int bytes) {
-        return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName);
+        return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
     /** A copy with other header limits. */
     public HttpConfig withMaxHeaders(int bytes, int count) {
-        return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName);
+        return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
     /** A copy with another pipelining depth. */
     public HttpConfig withMaxInFlight(int requests) {
-        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName);
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
     /** A copy with another {@code Server} header value (null for none). */
     public HttpConfig withServerName(String name) {
-        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name);
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+    }
+
+    /** A copy with other timeouts. */
+    public HttpConfig withTimeouts(Duration requestHeader, Duration keepAlive, Duration body) {
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
+                serverName, requestHeader, keepAlive, body);
     }
 }

@@ -2,11 +2,13 @@ package io.switchboard.http;
 
 import io.switchboard.codec.Cumulation;
 import io.switchboard.loop.BufferPool;
+import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +45,15 @@ final class HttpConnection implements Handler {
     private byte[] body;
     private int bodyLength;
 
+    // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
+    private Scheduled timer;
+    private long timerDeadline;
+    private long openedAt;
+    private long headStartedAt;
+    private long bodyProgressAt;
+    private long lastAnswerAt;
+    private boolean answeredAny;
+
     HttpConnection(HttpService service) {
         this.service = service;
         this.config = service.config();
@@ -52,6 +63,8 @@ final class HttpConnection implements Handler {
     @Override
     public void added(HandlerContext ctx) {
         this.ctx = ctx;
+        this.openedAt = ctx.loop().nanoTime();
+        armTimer();
     }
 
     @Override
@@ -63,6 +76,9 @@ final class HttpConnection implements Handler {
         if (state == ReadState.DONE) {
             return;
         }
+        if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
+            headStartedAt = ctx.loop().nanoTime();
+        }
         ByteBuffer in = cumulation.with((ByteBuffer) message);
         parse(in);
         if (state == ReadState.DONE) {
@@ -70,6 +86,7 @@ final class HttpConnection implements Handler {
         } else {
             cumulation.done(in);
         }
+        armTimer();
     }
 
     @Override
@@ -100,6 +117,9 @@ final class HttpConnection implements Handler {
     @Override
     public void closed(HandlerContext ctx) {
         closed = true;
+        if (timer != null) {
+            timer.cancel();
+        }
         for (Exchange x : inFlight) {
             x.dead = true;
         }
@@ -148,6 +168,7 @@ final class HttpConnection implements Handler {
         }
         body = length > 0 ? new byte[(int) length] : null;
         bodyLength = 0;
+        bodyProgressAt = ctx.loop().nanoTime();
         if (parser.expectContinue()) {
             if (service.handler().wantsBody(request)) {
                 x.continuePending = true;
@@ -171,6 +192,7 @@ final class HttpConnection implements Handler {
         }
         slice.get(body, bodyLength, n);
         bodyLength += n;
+        bodyProgressAt = ctx.loop().nanoTime();
     }
 
     private void onEnd() {
@@ -268,6 +290,8 @@ final class HttpConnection implements Handler {
     private void drain() {
         while (!closed && !inFlight.isEmpty() && writeHead(inFlight.peekFirst())) {
             Exchange x = inFlight.pollFirst();
+            answeredAny = true;
+            lastAnswerAt = ctx.loop().nanoTime();
             if (x.closeAfter) {
                 finish();
                 return;
@@ -275,6 +299,9 @@ final class HttpConnection implements Handler {
         }
         if (state == ReadState.PAUSED && inFlight.size() < config.maxInFlight()) {
             resume();
+        }
+        if (!parsing) {
+            armTimer();
         }
     }
 
@@ -307,6 +334,75 @@ final class HttpConnection implements Handler {
                     cumulation.done(kept);
                 }
             }
+        }
+    }
+
+    // Timeouts
+
+    /** What the connection waits for, and so which timeout applies. */
+    private enum Wait { NOTHING, FIRST_REQUEST, NEXT_REQUEST, HEADERS, BODY }
+
+    private Wait waitingFor() {
+        if (closed || state != ReadState.READING) {
+            return Wait.NOTHING;
+        }
+        if (reading != null) {
+            return Wait.BODY;
+        }
+        if (!parser.atRequestStart() || !cumulation.isEmpty()) {
+            return Wait.HEADERS;
+        }
+        if (!inFlight.isEmpty()) {
+            return Wait.NOTHING;
+        }
+        return answeredAny ? Wait.NEXT_REQUEST : Wait.FIRST_REQUEST;
+    }
+
+    private long deadline(Wait wait) {
+        return switch (wait) {
+            case FIRST_REQUEST -> openedAt + config.requestHeaderTimeout().toNanos();
+            case NEXT_REQUEST -> lastAnswerAt + config.keepAliveTimeout().toNanos();
+            case HEADERS -> headStartedAt + config.requestHeaderTimeout().toNanos();
+            case BODY -> bodyProgressAt + config.bodyTimeout().toNanos();
+            case NOTHING -> Long.MAX_VALUE;
+        };
+    }
+
+    /** Makes sure the timer fires no later than the current deadline; a later deadline is found when it fires. */
+    private void armTimer() {
+        Wait wait = waitingFor();
+        if (wait == Wait.NOTHING) {
+            return;
+        }
+        long deadline = deadline(wait);
+        if (timer != null && timerDeadline - deadline <= 0) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+        timerDeadline = deadline;
+        timer = ctx.loop().schedule(this::timerFired, deadline - ctx.loop().nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    private void timerFired() {
+        timer = null;
+        Wait wait = waitingFor();
+        if (wait == Wait.NOTHING) {
+            return;
+        }
+        if (deadline(wait) - ctx.loop().nanoTime() > 0) {
+            armTimer();
+            return;
+        }
+        switch (wait) {
+            case FIRST_REQUEST, NEXT_REQUEST -> {
+                log.debug("closing idle connection {} ({})", ctx.connection().remoteAddress(), wait);
+                finish();
+            }
+            case HEADERS -> refuse(new HttpException(408, "the request header did not arrive in time"));
+            case BODY -> refuse(new HttpException(408, "the request body stopped arriving"));
+            default -> throw new IllegalStateException(wait.toString());
         }
     }
 

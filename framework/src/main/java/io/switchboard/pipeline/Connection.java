@@ -48,6 +48,8 @@ public final class Connection {
     private boolean flushScheduled;
     private boolean failureLogged;
     private Scheduled closeTimer;
+    private long lastReadNanos;
+    private long lastWriteNanos;
     private volatile Map<AttributeKey<?>, Object> attributes;
 
     private Connection(EventLoop loop, Transport transport, ConnectionConfig config) {
@@ -55,6 +57,8 @@ public final class Connection {
         this.transport = transport;
         this.config = config;
         this.pipeline = new Pipeline(this);
+        this.lastReadNanos = loop.nanoTime();
+        this.lastWriteNanos = lastReadNanos;
     }
 
     /**
@@ -123,6 +127,24 @@ public final class Connection {
     public long queuedBytes() {
         assert loop.inLoop();
         return outbound.queued();
+    }
+
+    /**
+     * When bytes last arrived from the peer (the loop's clock, {@link EventLoop#nanoTime()}); the time the
+     * connection opened until then. Loop thread only.
+     */
+    public long lastReadNanos() {
+        assert loop.inLoop();
+        return lastReadNanos;
+    }
+
+    /**
+     * When bytes last left for the peer: a write counts when the socket takes bytes, so a large write that
+     * is still moving is not idle, and one stuck behind a peer that does not read is. Loop thread only.
+     */
+    public long lastWriteNanos() {
+        assert loop.inLoop();
+        return lastWriteNanos;
     }
 
     /** Completes when the connection is closed. Thread-safe. */
@@ -335,11 +357,15 @@ public final class Connection {
 
     private void writeQueued() {
         boolean drained;
+        long before = outbound.queued();
         try {
             drained = outbound.writeTo(transport, loop.buffers());
         } catch (IOException e) {
             pipeline.fireExceptionCaught(e);
             return;
+        }
+        if (outbound.queued() != before) {
+            lastWriteNanos = loop.nanoTime();
         }
         if (drained == writeBlocked) {
             writeBlocked = !drained;
@@ -433,6 +459,7 @@ public final class Connection {
                 return;
             }
             if (n > 0) {
+                lastReadNanos = loop.nanoTime();
                 buffer.flip();
                 pipeline.fireRead(buffer);
                 if (state != State.OPEN || readSuspended || !writable || n < buffer.capacity()) {

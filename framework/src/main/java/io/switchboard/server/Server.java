@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +52,11 @@ public final class Server implements AutoCloseable {
     private final Acceptor acceptor;
     private final InetSocketAddress localAddress;
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    /** Connections accepted and not yet closed, counted on the boss before the hand-off. */
+    private final AtomicInteger admitted = new AtomicInteger();
+    private final AtomicLong rejected = new AtomicLong();
+    private long lastRejectionWarning;
+    private long rejectedAtLastWarning;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean closing;
 
@@ -117,6 +124,11 @@ public final class Server implements AutoCloseable {
         return connections.size();
     }
 
+    /** Connections refused because {@link ServerConfig#maxConnections()} were open. */
+    public long rejectedConnections() {
+        return rejected.get();
+    }
+
     /** Completes when the server has closed and its loops have stopped. */
     public CompletableFuture<Void> closeFuture() {
         return closed;
@@ -182,12 +194,18 @@ public final class Server implements AutoCloseable {
     }
 
     private void handOff(SocketChannel channel) {
+        if (admitted.incrementAndGet() > config.maxConnections()) {
+            admitted.decrementAndGet();
+            reject(channel);
+            return;
+        }
         SelectorLoop worker = workers.next();
         try {
             channel.configureBlocking(false);
             config.socket().applyTo(channel);
         } catch (IOException e) {
             log.debug("dropping accepted socket: {}", e.toString());
+            admitted.decrementAndGet();
             closeQuietly(channel);
             return;
         }
@@ -196,6 +214,7 @@ public final class Server implements AutoCloseable {
 
     private void open(SelectorLoop worker, SocketChannel channel) {
         if (closing) {
+            admitted.decrementAndGet();
             closeQuietly(channel);
             return;
         }
@@ -204,13 +223,28 @@ public final class Server implements AutoCloseable {
             transport = new SocketTransport(worker, channel);
         } catch (IOException e) {
             log.debug("dropping accepted socket: {}", e.toString());
+            admitted.decrementAndGet();
             closeQuietly(channel);
             return;
         }
         Connection connection = Connection.open(worker, transport, config.connection(), initializer);
-        if (connection.isOpen()) {
-            connections.add(connection);
-            connection.closeFuture().thenRun(() -> connections.remove(connection));
+        connections.add(connection);
+        connection.closeFuture().thenRun(() -> {
+            connections.remove(connection);
+            admitted.decrementAndGet();
+        });
+    }
+
+    /** Over the connection limit: accept and close at once, count, and warn at most once a minute. Boss loop only. */
+    private void reject(SocketChannel channel) {
+        long count = rejected.incrementAndGet();
+        closeQuietly(channel);
+        long now = System.nanoTime();
+        if (lastRejectionWarning == 0 || now - lastRejectionWarning >= TimeUnit.MINUTES.toNanos(1)) {
+            log.warn("{} connections open, the limit: closing new ones ({} refused since the last warning;"
+                    + " logged at most once a minute)", config.maxConnections(), count - rejectedAtLastWarning);
+            lastRejectionWarning = now == 0 ? 1 : now;
+            rejectedAtLastWarning = count;
         }
     }
 
@@ -228,6 +262,7 @@ public final class Server implements AutoCloseable {
         private int port;
         private int backlog = 1024;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private int maxConnections = 100_000;
         private boolean reuseAddress = true;
         private SocketOptions socket = SocketOptions.DEFAULTS;
         private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
@@ -258,6 +293,12 @@ public final class Server implements AutoCloseable {
         /** Number of worker loops the server creates (default: available processors). */
         public Builder workers(int workers) {
             this.workers = workers;
+            return this;
+        }
+
+        /** Connections open at once (default 100,000); more are accepted and closed at once. */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
             return this;
         }
 
@@ -294,7 +335,7 @@ public final class Server implements AutoCloseable {
         /** The configuration set so far. */
         public ServerConfig config() {
             return new ServerConfig(host, port, backlog, loops != null ? loops.loops().size() : workers,
-                    reuseAddress, socket, connection);
+                    maxConnections, reuseAddress, socket, connection);
         }
 
         /**

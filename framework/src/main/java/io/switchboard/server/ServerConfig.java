@@ -10,11 +10,14 @@ import io.switchboard.pipeline.ConnectionConfig;
  * @param port         port to bind; 0 picks a free one (default 0)
  * @param backlog      accept queue length asked of the kernel (default 1024; capped by somaxconn)
  * @param workers      worker loops (default: available processors)
+ * @param maxConnections connections open at once (default 100,000); past it a new connection is accepted
+ *                     and closed at once, counted in {@link Server#rejectedConnections()}, and logged at
+ *                     warn at most once a minute
  * @param reuseAddress SO_REUSEADDR on the listening socket (default true)
  * @param socket       options of each accepted socket
  * @param connection   limits of each connection's outbound queue
  */
-public record ServerConfig(String host, int port, int backlog, int workers, boolean reuseAddress,
+public record ServerConfig(String host, int port, int backlog, int workers, int maxConnections, boolean reuseAddress,
                            SocketOptions socket, ConnectionConfig connection) {
 
     /** Validates the values. */
@@ -28,6 +31,9 @@ public record ServerConfig(String host, int port, int backlog, int workers, bool
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be positive, got " + backlog);
         }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive, got " + maxConnections);
+        }
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be positive, got " + workers);
         }
@@ -38,7 +44,7 @@ public record ServerConfig(String host, int port, int backlog, int workers, bool
 
     /** The defaults listed above. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), true,
+        return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), 100_000, true,
                 SocketOptions.DEFAULTS, ConnectionConfig.DEFAULTS);
     }
 }
