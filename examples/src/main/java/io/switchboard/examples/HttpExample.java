@@ -1,5 +1,6 @@
 package io.switchboard.examples;
 
+import io.switchboard.http.HttpConfig;
 import io.switchboard.http.HttpException;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponder;
@@ -40,12 +41,12 @@ public final class HttpExample {
     }
 
     /** Starts the HTTP example server. */
-    public static Server start(String host, int port, int workers, Offload offload) {
+    public static Server start(String host, int port, int workers, HttpConfig config, Offload offload) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
-                .pipeline(new HttpService(routes(offload)))
+                .pipeline(new HttpService(config, routes(offload)))
                 .start();
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.examples;
 
+import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
 import java.io.PrintStream;
@@ -16,18 +17,31 @@ public final class Main {
             "commands:",
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
             "                                                [--host H] [--port N (8080)] [--workers N]",
+            "          [--idle-timeout S (75)] [--request-timeout S (60)]",
+            "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
+            "          [--ping-interval S (15)] [--idle-timeout S (60)]",
+            "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
             "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N]",
             "",
             "flags:",
             "  --host H       address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
             "  --port N       port to listen on (0 picks a free one)",
             "  --workers N    worker loops (default: available processors)",
+            "  --idle-timeout S     http: close keep-alive connections silent this long;",
+            "                       chat: close clients that sent nothing this long",
+            "  --request-timeout S  http: a request's header (and a new connection's first",
+            "                       request) must arrive within this time",
+            "  --ping-interval S    chat: send PING to clients written nothing for this long",
             "  --help         this text",
             "",
             "Each server prints one line containing 'listening' and its address when ready,",
             "and stops on SIGTERM or Ctrl-C.");
 
     private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
+    private static final Set<String> HTTP_FLAGS = Set.of("host", "port", "workers", "idle-timeout", "request-timeout");
+    private static final Set<String> CHAT_FLAGS = Set.of("host", "port", "workers", "ping-interval", "idle-timeout");
+    private static final Set<String> CLIENT_FLAGS = Set.of("host", "port");
+    private static final int DAY = 86_400;
 
     private Main() {
     }
@@ -52,18 +66,33 @@ public final class Main {
                     return 0;
                 }
                 case "http" -> {
-                    Args args = Args.parse(rest, SERVER_FLAGS);
+                    Args args = Args.parse(rest, HTTP_FLAGS);
+                    HttpConfig config = HttpConfig.DEFAULTS.withTimeouts(
+                            Duration.ofSeconds(args.integer("request-timeout", 60, 1, DAY)),
+                            Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
+                            HttpConfig.DEFAULTS.bodyTimeout());
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535),
-                            args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024), offload);
+                            args.integer("port", 8080, 0, 65535), workers(args), config, offload);
                     return serve("http", server, out);
+                }
+                case "chat" -> {
+                    Args args = Args.parse(rest, CHAT_FLAGS);
+                    Server server = ChatServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 7001, 0, 65535), workers(args),
+                            Duration.ofSeconds(args.integer("ping-interval", 15, 1, DAY)),
+                            Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY)));
+                    return serve("chat", server, out);
+                }
+                case "chat-client" -> {
+                    Args args = Args.parse(rest, CLIENT_FLAGS);
+                    return ChatClient.run(args.string("host", "127.0.0.1"), args.integer("port", 7001, 1, 65535),
+                            System.in, out, err);
                 }
                 case "echo" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS);
                     Server server = EchoServer.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 7000, 0, 65535),
-                            args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024));
+                            args.integer("port", 7000, 0, 65535), workers(args));
                     return serve("echo", server, out);
                 }
                 default -> {
@@ -80,10 +109,17 @@ public final class Main {
             err.println(e.getMessage());
             err.println(USAGE);
             return 2;
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | java.io.IOException e) {
             err.println(command + ": " + e.getMessage());
             return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
         }
+    }
+
+    private static int workers(Args args) {
+        return args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
     }
 
     private static int serve(String name, Server server, PrintStream out) {
