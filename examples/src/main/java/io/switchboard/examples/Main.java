@@ -1,5 +1,6 @@
 package io.switchboard.examples;
 
+import io.switchboard.examples.kv.KvServer;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
@@ -21,6 +22,7 @@ public final class Main {
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          [--ping-interval S (15)] [--idle-timeout S (60)]",
             "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
+            "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N]",
             "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N]",
             "",
             "flags:",
@@ -88,6 +90,12 @@ public final class Main {
                     Args args = Args.parse(rest, CLIENT_FLAGS);
                     return ChatClient.run(args.string("host", "127.0.0.1"), args.integer("port", 7001, 1, 65535),
                             System.in, out, err);
+                }
+                case "kv" -> {
+                    Args args = Args.parse(rest, SERVER_FLAGS);
+                    Server server = KvServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 6380, 0, 65535), workers(args));
+                    return serve("kv", server, out);
                 }
                 case "echo" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS);

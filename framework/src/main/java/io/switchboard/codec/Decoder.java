@@ -9,8 +9,10 @@ import java.nio.ByteBuffer;
  * The base of framing decoders: turns the byte stream into messages, keeping the bytes of an incomplete
  * message between reads in a cumulation buffer of its own (the read buffer is only borrowed).
  *
- * <p>A subclass implements {@link #decode}: return one message and consume its bytes, or return null
- * without consuming anything when more bytes are needed. Decoding runs straight on the read buffer when
+ * <p>A subclass implements {@link #decode}: return one message and consume its bytes, or return null when
+ * more bytes are needed. A decoder that keeps parse state in its own fields may consume the parts it has
+ * already taken in (the elements of an array, say) and return null; what it does not consume is kept and
+ * handed back with the next bytes. Decoding runs straight on the read buffer when
  * nothing is pending, so a read that holds whole messages costs no copy. A message may be a slice of the
  * input: like the input, it is borrowed until the next handler's {@code read} returns.
  *
@@ -36,6 +38,7 @@ public abstract class Decoder implements Handler {
      * Decodes one message from {@code in} (readable between its position and limit).
      *
      * @return the message, with its bytes consumed; or null when {@code in} holds no complete message
+     *         (having consumed only what the decoder's own state now holds)
      * @throws ProtocolException when the input breaks the protocol (the connection closes)
      */
     protected abstract Object decode(HandlerContext ctx, ByteBuffer in) throws Exception;

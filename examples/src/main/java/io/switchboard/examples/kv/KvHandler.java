@@ -1,0 +1,173 @@
+package io.switchboard.examples.kv;
+
+import io.switchboard.pipeline.Handler;
+import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The commands: each decoded command (a {@code List<byte[]>}) gets exactly one reply, in order, so
+ * pipelined commands are answered in the order they came. Stateless apart from the shared store, so one
+ * instance serves every connection. Loop thread only.
+ */
+public final class KvHandler implements Handler {
+    private final KvStore store;
+
+    /** Commands over {@code store}. */
+    public KvHandler(KvStore store) {
+        this.store = store;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void read(HandlerContext ctx, Object message) {
+        List<byte[]> command = (List<byte[]>) message;
+        if (command.isEmpty()) {
+            return;
+        }
+        String name = text(command.get(0)).toLowerCase(Locale.ROOT);
+        ctx.write(execute(name, command));
+        if (name.equals("quit")) {
+            ctx.close();
+        }
+    }
+
+    /** Malformed RESP gets an error reply and a close, as Redis does; anything else is not ours to handle. */
+    @Override
+    public void exceptionCaught(HandlerContext ctx, Throwable cause) {
+        if (cause instanceof ProtocolException) {
+            ctx.write(new Resp.Error("ERR Protocol error: " + cause.getMessage()));
+            ctx.close();
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    Object execute(String name, List<byte[]> args) {
+        int n = args.size();
+        switch (name) {
+            case "ping":
+                return n == 1 ? new Resp.Simple("PONG") : n == 2 ? args.get(1) : arity(name);
+            case "echo":
+                return n == 2 ? args.get(1) : arity(name);
+            case "get":
+                return n == 2 ? orNull(store.get(key(args, 1))) : arity(name);
+            case "set":
+                return set(args);
+            case "del":
+            case "exists":
+                if (n < 2) {
+                    return arity(name);
+                }
+                long count = 0;
+                for (int i = 1; i < n; i++) {
+                    count += (name.equals("del") ? store.delete(key(args, i)) : store.exists(key(args, i))) ? 1 : 0;
+                }
+                return count;
+            case "incr":
+                if (n != 2) {
+                    return arity(name);
+                }
+                try {
+                    return store.increment(key(args, 1));
+                } catch (NumberFormatException | ArithmeticException e) {
+                    return new Resp.Error("ERR value is not an integer or out of range");
+                }
+            case "mget":
+                if (n < 2) {
+                    return arity(name);
+                }
+                List<Object> values = new ArrayList<>(n - 1);
+                for (int i = 1; i < n; i++) {
+                    values.add(orNull(store.get(key(args, i))));
+                }
+                return values;
+            case "mset":
+                if (n < 3 || n % 2 == 0) {
+                    return arity(name);
+                }
+                for (int i = 1; i < n; i += 2) {
+                    store.set(key(args, i), args.get(i + 1), 0);
+                }
+                return Resp.OK;
+            case "expire":
+                if (n != 3) {
+                    return arity(name);
+                }
+                Long seconds = integer(args.get(2));
+                if (seconds == null) {
+                    return new Resp.Error("ERR value is not an integer or out of range");
+                }
+                if (seconds <= 0) {
+                    return store.delete(key(args, 1)) ? 1L : 0L;
+                }
+                return store.expire(key(args, 1), seconds * 1000) ? 1L : 0L;
+            case "ttl":
+                return n == 2 ? store.ttlSeconds(key(args, 1)) : arity(name);
+            case "dbsize":
+                return n == 1 ? store.size() : arity(name);
+            case "flushall":
+                store.clear();
+                return Resp.OK;
+            case "quit":
+                return Resp.OK;
+            case "command":
+                // redis-cli asks for command docs at start; an empty list means "none", which it accepts.
+                return List.of();
+            case "config":
+                // redis-benchmark reads a few settings at start: answer CONFIG GET p with p and an empty value.
+                return n == 3 && text(args.get(1)).equalsIgnoreCase("get") ? List.of(args.get(2), new byte[0]) : List.of();
+            default:
+                return new Resp.Error("ERR unknown command '" + name + "', with args beginning with: "
+                        + (n > 1 ? "'" + text(args.get(1)) + "'" : ""));
+        }
+    }
+
+    private Object set(List<byte[]> args) {
+        int n = args.size();
+        if (n != 3 && n != 5) {
+            return n < 3 ? arity("set") : new Resp.Error("ERR syntax error");
+        }
+        long ttl = 0;
+        if (n == 5) {
+            String unit = text(args.get(3)).toLowerCase(Locale.ROOT);
+            Long amount = integer(args.get(4));
+            if (!unit.equals("ex") && !unit.equals("px")) {
+                return new Resp.Error("ERR syntax error");
+            }
+            if (amount == null || amount <= 0) {
+                return new Resp.Error("ERR invalid expire time in 'set' command");
+            }
+            ttl = unit.equals("ex") ? amount * 1000 : amount;
+        }
+        store.set(key(args, 1), args.get(2), ttl);
+        return Resp.OK;
+    }
+
+    private static Object orNull(byte[] value) {
+        return value == null ? Resp.NULL : value;
+    }
+
+    private static Resp.Error arity(String name) {
+        return new Resp.Error("ERR wrong number of arguments for '" + name + "' command");
+    }
+
+    private static String key(List<byte[]> args, int i) {
+        return new String(args.get(i), StandardCharsets.ISO_8859_1);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static Long integer(byte[] bytes) {
+        try {
+            return Long.parseLong(text(bytes));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

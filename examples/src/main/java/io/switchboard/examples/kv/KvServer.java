@@ -1,0 +1,25 @@
+package io.switchboard.examples.kv;
+
+import io.switchboard.server.Server;
+
+/** An in-memory key-value server that speaks RESP2, so redis-cli and redis-benchmark work with it. */
+public final class KvServer {
+    /** Largest bulk string (a key or a value): 8 MiB. */
+    public static final int MAX_BULK = 8 * 1024 * 1024;
+    /** Most arguments in one command. */
+    public static final int MAX_ARGS = 1024 * 1024;
+
+    private KvServer() {
+    }
+
+    /** Starts the server; every connection shares one store. */
+    public static Server start(String host, int port, int workers) {
+        KvHandler commands = new KvHandler(new KvStore(System::currentTimeMillis));
+        return Server.builder()
+                .host(host)
+                .port(port)
+                .workers(workers)
+                .pipeline(p -> p.add(new RespCodec(MAX_BULK, MAX_ARGS)).add(commands))
+                .start();
+    }
+}
