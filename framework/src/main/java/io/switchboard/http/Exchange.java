@@ -23,6 +23,8 @@ final class Exchange implements HttpResponder {
     HttpResponse response;
     HttpResponse streamHead;
     final ArrayDeque<Object> streamParts = new ArrayDeque<>(0);
+    /** Bytes of stream parts waiting behind earlier answers. */
+    long streamQueued;
     boolean streamStarted;
     boolean streamEnded;
     HttpHeaders trailers;
@@ -82,7 +84,11 @@ final class Exchange implements HttpResponder {
     }
 
     Object pollPart() {
-        return streamParts.pollFirst();
+        Object part = streamParts.pollFirst();
+        if (part instanceof byte[]) {
+            streamQueued -= ((byte[]) part).length;
+        }
+        return part;
     }
 
     static boolean isEnd(Object part) {

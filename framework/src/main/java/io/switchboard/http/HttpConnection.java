@@ -260,8 +260,15 @@ final class HttpConnection implements Handler {
             return;
         }
         x.streamParts.addLast(part);
+        if (part instanceof byte[]) {
+            x.streamQueued += ((byte[]) part).length;
+        }
         if (inFlight.peekFirst() == x) {
             drain();
+        } else if (x.streamQueued > ctx.connection().config().maxQueued()) {
+            log.warn("{}: a streamed answer queued {} bytes behind earlier answers, over the limit of {}; resetting",
+                    ctx.connection(), x.streamQueued, ctx.connection().config().maxQueued());
+            ctx.connection().abort();
         }
     }
 

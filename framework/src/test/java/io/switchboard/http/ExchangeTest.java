@@ -279,4 +279,21 @@ class ExchangeTest {
         assertEquals("late", Responses.parse(c.takeWritten()).get(0).text());
         assertTrue(c.isClosed());
     }
+
+    @Test
+    void aStreamWaitingBehindAnEarlierAnswerIsBounded() {
+        java.util.concurrent.atomic.AtomicReference<ResponseStream> stream = new java.util.concurrent.atomic.AtomicReference<>();
+        Routes routes = Routes.builder()
+                .get("/later", (req, res) -> http.pending.add(res))
+                .get("/stream", (req, res) -> stream.set(res.stream(HttpResponse.of(200))))
+                .build();
+        EmbeddedConnection c = new EmbeddedConnection(io.switchboard.pipeline.ConnectionConfig.DEFAULTS.withMaxQueued(100_000), 64 * 1024,
+                new HttpService(routes));
+        c.feed(HttpTestSupport.get("/later") + HttpTestSupport.get("/stream"));
+        for (int i = 0; i < 200 && c.isOpen(); i++) {
+            stream.get().write(new byte[1000]);
+            c.runPending();
+        }
+        assertTrue(c.isAborted(), "parts held behind the first answer may not grow past maxQueued");
+    }
 }
