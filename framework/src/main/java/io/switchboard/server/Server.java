@@ -66,6 +66,9 @@ public final class Server implements AutoCloseable {
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
+            if (config.reusePort()) {
+                listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             listener.bind(new InetSocketAddress(config.host(), config.port()), config.backlog());
             listener.configureBlocking(false);
         } catch (IOException e) {
@@ -264,6 +267,7 @@ public final class Server implements AutoCloseable {
         private int workers = Runtime.getRuntime().availableProcessors();
         private int maxConnections = 100_000;
         private boolean reuseAddress = true;
+        private boolean reusePort;
         private SocketOptions socket = SocketOptions.DEFAULTS;
         private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
         private Consumer<Pipeline> initializer;
@@ -314,6 +318,12 @@ public final class Server implements AutoCloseable {
             return this;
         }
 
+        /** SO_REUSEPORT on the listening socket (default false): several processes may share the port. */
+        public Builder reusePort(boolean reusePort) {
+            this.reusePort = reusePort;
+            return this;
+        }
+
         /** Options of each accepted socket. */
         public Builder socket(SocketOptions socket) {
             this.socket = socket;
@@ -335,7 +345,7 @@ public final class Server implements AutoCloseable {
         /** The configuration set so far. */
         public ServerConfig config() {
             return new ServerConfig(host, port, backlog, loops != null ? loops.loops().size() : workers,
-                    maxConnections, reuseAddress, socket, connection);
+                    maxConnections, reuseAddress, reusePort, socket, connection);
         }
 
         /**

@@ -14,10 +14,12 @@ import io.switchboard.pipeline.ConnectionConfig;
  *                     and closed at once, counted in {@link Server#rejectedConnections()}, and logged at
  *                     warn at most once a minute
  * @param reuseAddress SO_REUSEADDR on the listening socket (default true)
+ * @param reusePort    SO_REUSEPORT on the listening socket, so several processes can listen on one port and
+ *                     the kernel spreads connections over them (default false; Linux and BSDs)
  * @param socket       options of each accepted socket
  * @param connection   limits of each connection's outbound queue
  */
-public record ServerConfig(String host, int port, int backlog, int workers, int maxConnections, boolean reuseAddress,
+public record ServerConfig(String host, int port, int backlog, int workers, int maxConnections, boolean reuseAddress, boolean reusePort,
                            SocketOptions socket, ConnectionConfig connection) {
 
     /** Validates the values. */
@@ -44,7 +46,7 @@ public record ServerConfig(String host, int port, int backlog, int workers, int 
 
     /** The defaults listed above. */
     public static ServerConfig defaults() {
-        return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), 100_000, true,
+        return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), 100_000, true, false,
                 SocketOptions.DEFAULTS, ConnectionConfig.DEFAULTS);
     }
 }

@@ -298,4 +298,18 @@ class LoopbackServerTest {
         logger.addAppender(appender);
         return appender;
     }
+
+    @Test
+    void twoServersShareAPortWithReusePort() throws Exception {
+        Server first = start(Server.builder().workers(1).reusePort(true).pipeline(p -> p.add(ECHO)));
+        Server second = start(Server.builder().port(first.localAddress().getPort()).workers(1).reusePort(true)
+                .pipeline(p -> p.add(ECHO)));
+        assertEquals(first.localAddress().getPort(), second.localAddress().getPort());
+        for (int i = 0; i < 20; i++) {
+            Socket s = connect(first);
+            s.getOutputStream().write('z');
+            assertEquals('z', s.getInputStream().read());
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.connectionCount() + second.connectionCount() == 20);
+    }
 }
