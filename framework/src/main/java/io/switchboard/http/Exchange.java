@@ -3,6 +3,8 @@ package io.switchboard.http;
 import io.switchboard.loop.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -17,12 +19,24 @@ final class Exchange implements HttpResponder {
     /** Null for an error answer to input that never became a request. */
     final HttpRequest request;
     final boolean head;
-    private final AtomicBoolean answered = new AtomicBoolean();
+    private static final VarHandle ANSWERED;
+
+    static {
+        try {
+            ANSWERED = MethodHandles.lookup().findVarHandle(Exchange.class, "answered", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Set once by the first answer, from any thread (a VarHandle instead of an AtomicBoolean: one object less per request). */
+    @SuppressWarnings("unused")
+    private volatile boolean answered;
 
     // Loop thread only from here on.
     HttpResponse response;
     HttpResponse streamHead;
-    final ArrayDeque<Object> streamParts = new ArrayDeque<>(0);
+    private ArrayDeque<Object> streamParts;
     /** Bytes of stream parts waiting behind earlier answers. */
     long streamQueued;
     boolean streamStarted;
@@ -61,7 +75,7 @@ final class Exchange implements HttpResponder {
 
     @Override
     public void fail(Throwable error) {
-        if (answered.compareAndSet(false, true)) {
+        if (ANSWERED.compareAndSet(this, false, true)) {
             onLoop(() -> connection.handlerFailed(this, error));
         } else {
             onLoop(() -> connection.handlerFailedAfterAnswer(this, error));
@@ -70,7 +84,7 @@ final class Exchange implements HttpResponder {
 
     @Override
     public boolean isAnswered() {
-        return answered.get();
+        return answered;
     }
 
     @Override
@@ -80,11 +94,21 @@ final class Exchange implements HttpResponder {
 
     /** Marks the exchange answered by the server itself (an error found before the handler ran). */
     boolean claimByServer() {
-        return answered.compareAndSet(false, true);
+        return ANSWERED.compareAndSet(this, false, true);
+    }
+
+    void addPart(Object part) {
+        if (streamParts == null) {
+            streamParts = new ArrayDeque<>();
+        }
+        streamParts.addLast(part);
+        if (part instanceof byte[]) {
+            streamQueued += ((byte[]) part).length;
+        }
     }
 
     Object pollPart() {
-        Object part = streamParts.pollFirst();
+        Object part = streamParts == null ? null : streamParts.pollFirst();
         if (part instanceof byte[]) {
             streamQueued -= ((byte[]) part).length;
         }
@@ -96,7 +120,7 @@ final class Exchange implements HttpResponder {
     }
 
     private void claim() {
-        if (!answered.compareAndSet(false, true)) {
+        if (!ANSWERED.compareAndSet(this, false, true)) {
             throw new IllegalStateException("request " + request + " was already answered");
         }
     }

@@ -259,10 +259,7 @@ final class HttpConnection implements Handler {
         if (x.dead || x.streamEnded) {
             return;
         }
-        x.streamParts.addLast(part);
-        if (part instanceof byte[]) {
-            x.streamQueued += ((byte[]) part).length;
-        }
+        x.addPart(part);
         if (inFlight.peekFirst() == x) {
             drain();
         } else if (x.streamQueued > ctx.connection().config().maxQueued()) {
