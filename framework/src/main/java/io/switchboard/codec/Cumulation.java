@@ -11,12 +11,12 @@ public final class Cumulation {
 
     private ByteBuffer buffer;
 
-    /** True when nothing is kept. */
+    /** {@return true when nothing is kept} */
     public boolean isEmpty() {
         return buffer == null || !buffer.hasRemaining();
     }
 
-    /** Bytes kept. */
+    /** {@return the number of bytes kept} */
     public int size() {
         return buffer == null ? 0 : buffer.remaining();
     }
@@ -24,6 +24,9 @@ public final class Cumulation {
     /**
      * The buffer to parse next: {@code in} itself when nothing is kept (no copy), or the kept bytes with
      * {@code in} appended. Either way {@code in} is used up by the call or by the parse that follows.
+     *
+     * @param in the bytes just read, readable between position and limit
+     * @return the buffer to parse, readable between its position and limit
      */
     public ByteBuffer with(ByteBuffer in) {
         if (isEmpty()) {
@@ -37,6 +40,8 @@ public final class Cumulation {
     /**
      * Ends a parse of the buffer {@link #with} returned: keeps its unparsed bytes (copying them when it was
      * the borrowed input) and drops the buffer when nothing is left.
+     *
+     * @param parsed the buffer {@link #with} returned, its position after the last byte parsed
      */
     public void done(ByteBuffer parsed) {
         if (parsed != buffer) {
@@ -49,12 +54,16 @@ public final class Cumulation {
         }
     }
 
-    /** The kept bytes, for a parse that does not come with new input; null when empty. */
+    /** {@return the kept bytes, for a parse that does not come with new input; null when empty} */
     public ByteBuffer kept() {
         return isEmpty() ? null : buffer;
     }
 
-    /** Drops everything kept and returns it (or null). */
+    /**
+     * Drops everything kept and returns it.
+     *
+     * @return the bytes that were kept, or null when there were none
+     */
     public ByteBuffer take() {
         ByteBuffer rest = isEmpty() ? null : buffer;
         buffer = null;

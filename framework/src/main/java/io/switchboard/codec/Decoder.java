@@ -37,13 +37,17 @@ public abstract class Decoder implements Handler {
     /**
      * Decodes one message from {@code in} (readable between its position and limit).
      *
+     * @param ctx this decoder's context in the pipeline
+     * @param in  the bytes to decode: new input, or kept bytes with new input appended
      * @return the message, with its bytes consumed; or null when {@code in} holds no complete message
      *         (having consumed only what the decoder's own state now holds)
      * @throws ProtocolException when the input breaks the protocol (the connection closes)
+     * @throws Exception         any other failure; like a protocol error it goes to
+     *                           {@link Handler#exceptionCaught} and, unhandled, closes the connection
      */
     protected abstract Object decode(HandlerContext ctx, ByteBuffer in) throws Exception;
 
-    /** Bytes waiting for the rest of a message. */
+    /** {@return the number of bytes waiting for the rest of a message} */
     protected final int buffered() {
         return cumulation.size();
     }

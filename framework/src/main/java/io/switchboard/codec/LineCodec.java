@@ -21,12 +21,21 @@ public final class LineCodec extends Decoder {
     /** Bytes at the start of the input already searched for LF, so a long line is scanned once. */
     private int scanned;
 
-    /** UTF-8 lines of at most {@code maxLength} bytes. */
+    /**
+     * UTF-8 lines of at most {@code maxLength} bytes.
+     *
+     * @param maxLength longest line accepted, in bytes, its ending not counted; must be positive
+     */
     public LineCodec(int maxLength) {
         this(maxLength, StandardCharsets.UTF_8);
     }
 
-    /** Lines in {@code charset} of at most {@code maxLength} bytes. */
+    /**
+     * Lines in {@code charset} of at most {@code maxLength} bytes.
+     *
+     * @param maxLength longest line accepted, in bytes, its ending not counted; must be positive
+     * @param charset   the charset lines are decoded from and encoded in
+     */
     public LineCodec(int maxLength, Charset charset) {
         super(maxLength + 2);
         if (maxLength < 1) {

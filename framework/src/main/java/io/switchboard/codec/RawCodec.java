@@ -21,7 +21,11 @@ public final class RawCodec implements Handler {
         this(StandardCharsets.UTF_8);
     }
 
-    /** {@code charset} for written text. */
+    /**
+     * {@code charset} for written text.
+     *
+     * @param charset the charset {@link CharSequence} messages are encoded in
+     */
     public RawCodec(Charset charset) {
         this.charset = charset;
     }

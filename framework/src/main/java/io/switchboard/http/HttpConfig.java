@@ -31,7 +31,21 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
     public static final HttpConfig DEFAULTS = new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16,
             "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60));
 
-    /** Validates the limits. */
+    /**
+     * Validates the limits.
+     *
+     * @param maxRequestLine       bytes of the request line; at least 16
+     * @param maxHeaderBytes       bytes of the header section; at least 16
+     * @param maxHeaderCount       header fields; at least 1
+     * @param maxBody              bytes of a request body; not negative
+     * @param maxChunkLine         bytes of a chunk-size line; at least 3
+     * @param maxInFlight          pipelined requests not yet answered; at least 1
+     * @param serverName           value of the {@code Server} header, or null to send none
+     * @param requestHeaderTimeout time for a request's header section to arrive; positive
+     * @param keepAliveTimeout     silence after which an idle connection closes; positive
+     * @param bodyTimeout          longest pause between two reads of a request body; positive
+     * @throws IllegalArgumentException when a limit is out of range
+     */
     public HttpConfig {
         if (maxRequestLine < 16 || maxHeaderBytes < 16 || maxHeaderCount < 1 || maxBody < 0
                 || maxChunkLine < 3 || maxInFlight < 1) {
@@ -44,37 +58,70 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
         }
     }
 
-    /** A copy with another body limit. */
+    /**
+     * A copy with another body limit.
+     *
+     * @param bytes the new {@code maxBody}
+     * @return the copy
+     */
     public HttpConfig withMaxBody(long bytes) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName,
                 requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
-    /** A copy with another request-line limit. */
+    /**
+     * A copy with another request-line limit.
+     *
+     * @param bytes the new {@code maxRequestLine}
+     * @return the copy
+     */
     public HttpConfig withMaxRequestLine(int bytes) {
         return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
                 requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
-    /** A copy with other header limits. */
+    /**
+     * A copy with other header limits.
+     *
+     * @param bytes the new {@code maxHeaderBytes}
+     * @param count the new {@code maxHeaderCount}
+     * @return the copy
+     */
     public HttpConfig withMaxHeaders(int bytes, int count) {
         return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName,
                 requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
-    /** A copy with another pipelining depth. */
+    /**
+     * A copy with another pipelining depth.
+     *
+     * @param requests the new {@code maxInFlight}
+     * @return the copy
+     */
     public HttpConfig withMaxInFlight(int requests) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName,
                 requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
-    /** A copy with another {@code Server} header value (null for none). */
+    /**
+     * A copy with another {@code Server} header value.
+     *
+     * @param name the new {@code serverName}, or null to send no {@code Server} header
+     * @return the copy
+     */
     public HttpConfig withServerName(String name) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name,
                 requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
     }
 
-    /** A copy with other timeouts. */
+    /**
+     * A copy with other timeouts.
+     *
+     * @param requestHeader the new {@code requestHeaderTimeout}
+     * @param keepAlive     the new {@code keepAliveTimeout}
+     * @param body          the new {@code bodyTimeout}
+     * @return the copy
+     */
     public HttpConfig withTimeouts(Duration requestHeader, Duration keepAlive, Duration body) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
                 serverName, requestHeader, keepAlive, body);

@@ -10,13 +10,23 @@ import java.util.concurrent.Executor;
 @FunctionalInterface
 public interface HttpHandler {
 
-    /** Handles one request; each request must be answered exactly once through {@code responder}. */
+    /**
+     * Handles one request; each request must be answered exactly once through {@code responder}.
+     *
+     * @param request   the request, with its whole body
+     * @param responder answers the request, now or later, from any thread
+     * @throws Exception any error: unless the request was answered it gets a 500 (an {@link HttpException}
+     *                   its own status), and the connection stays open
+     */
     void handle(HttpRequest request, HttpResponder responder) throws Exception;
 
     /**
      * Whether a request with this head (body not yet read) will be handled. For {@code Expect:
      * 100-continue} requests, the server sends 100 only when this says yes; otherwise it answers without
      * reading the body and closes. Called on the loop thread. Default: yes.
+     *
+     * @param head the request, its body not yet read
+     * @return true when the request will be handled
      */
     default boolean wantsBody(HttpRequest head) {
         return true;
@@ -26,6 +36,10 @@ public interface HttpHandler {
      * Runs {@code handler} on {@code executor} instead of the loop, for handlers that block (disk, JDBC, a
      * remote call). Pair it with {@link io.switchboard.loop.Offload}, which uses virtual threads where
      * the runtime has them.
+     *
+     * @param executor runs each call of {@code handler}
+     * @param handler  the blocking handler; what it throws is passed to {@link HttpResponder#fail}
+     * @return a handler that hands each request to {@code executor}
      */
     static HttpHandler offload(Executor executor, HttpHandler handler) {
         return new HttpHandler() {

@@ -26,22 +26,39 @@ public final class HttpHeaders {
         entries = new String[capacity * 2];
     }
 
-    /** Number of fields (a repeated name counts once per field). */
+    /** {@return the number of fields (a repeated name counts once per field)} */
     public int size() {
         return size;
     }
 
-    /** The name of field {@code i}, in arrival order. */
+    /**
+     * The name of field {@code i}, in arrival order.
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1
+     * @return the name
+     * @throws IndexOutOfBoundsException when {@code i} is out of range
+     */
     public String name(int i) {
         return entries[checkIndex(i) * 2];
     }
 
-    /** The value of field {@code i}. */
+    /**
+     * The value of field {@code i}.
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1
+     * @return the value
+     * @throws IndexOutOfBoundsException when {@code i} is out of range
+     */
     public String value(int i) {
         return entries[checkIndex(i) * 2 + 1];
     }
 
-    /** The first value of {@code name}, or null. */
+    /**
+     * The first value of {@code name}.
+     *
+     * @param name the field name, in any case
+     * @return the value, or null when no field has that name
+     */
     public String get(String name) {
         for (int i = 0; i < size; i++) {
             if (entries[i * 2].equalsIgnoreCase(name)) {
@@ -51,7 +68,12 @@ public final class HttpHeaders {
         return null;
     }
 
-    /** Every value of {@code name}, in order. */
+    /**
+     * Every value of {@code name}, in order.
+     *
+     * @param name the field name, in any case
+     * @return the values; empty when no field has that name
+     */
     public List<String> getAll(String name) {
         List<String> values = new ArrayList<>(2);
         for (int i = 0; i < size; i++) {
@@ -62,7 +84,12 @@ public final class HttpHeaders {
         return values;
     }
 
-    /** Number of fields named {@code name}. */
+    /**
+     * Number of fields named {@code name}.
+     *
+     * @param name the field name, in any case
+     * @return the count
+     */
     public int count(String name) {
         int n = 0;
         for (int i = 0; i < size; i++) {
@@ -73,7 +100,12 @@ public final class HttpHeaders {
         return n;
     }
 
-    /** True when a field named {@code name} is present. */
+    /**
+     * True when a field named {@code name} is present.
+     *
+     * @param name the field name, in any case
+     * @return whether it is present
+     */
     public boolean contains(String name) {
         return get(name) != null;
     }
@@ -81,6 +113,10 @@ public final class HttpHeaders {
     /**
      * True when a field named {@code name} holds {@code token} in its comma-separated list, ignoring case
      * ({@code Connection: keep-alive, Upgrade} contains {@code upgrade}).
+     *
+     * @param name  the field name, in any case
+     * @param token the list element to look for, in any case
+     * @return whether some field of that name lists the token
      */
     public boolean containsToken(String name, String token) {
         for (int i = 0; i < size; i++) {
@@ -91,7 +127,7 @@ public final class HttpHeaders {
         return false;
     }
 
-    /** The distinct names, lowercased, in first-arrival order. */
+    /** {@return the distinct names, lowercased, in first-arrival order} */
     public Set<String> names() {
         Set<String> names = new LinkedHashSet<>();
         for (int i = 0; i < size; i++) {
@@ -100,7 +136,14 @@ public final class HttpHeaders {
         return names;
     }
 
-    /** Adds a field, keeping the others of the same name. */
+    /**
+     * Adds a field, keeping the others of the same name.
+     *
+     * @param name  the field name
+     * @param value the field value
+     * @return these headers
+     * @throws NullPointerException when {@code name} or {@code value} is null
+     */
     public HttpHeaders add(String name, String value) {
         if (name == null || value == null) {
             throw new NullPointerException("header name and value must not be null");
@@ -114,13 +157,25 @@ public final class HttpHeaders {
         return this;
     }
 
-    /** Replaces every field named {@code name} with one field. */
+    /**
+     * Replaces every field named {@code name} with one field.
+     *
+     * @param name  the field name, in any case
+     * @param value the field value
+     * @return these headers
+     * @throws NullPointerException when {@code value} is null
+     */
     public HttpHeaders set(String name, String value) {
         remove(name);
         return add(name, value);
     }
 
-    /** Removes every field named {@code name}. */
+    /**
+     * Removes every field named {@code name}.
+     *
+     * @param name the field name, in any case
+     * @return these headers
+     */
     public HttpHeaders remove(String name) {
         int kept = 0;
         for (int i = 0; i < size; i++) {

@@ -42,17 +42,17 @@ public final class HttpRequest {
         this.trailers = trailers;
     }
 
-    /** The method, as sent ({@code GET}, {@code POST}, ...; methods are case-sensitive). */
+    /** {@return the method, as sent ({@code GET}, {@code POST}, ...; methods are case-sensitive)} */
     public String method() {
         return method;
     }
 
-    /** The request target as sent: origin-form ({@code /a?b}), absolute-form or {@code *}. */
+    /** {@return the request target as sent: origin-form ({@code /a?b}), absolute-form or {@code *}} */
     public String target() {
         return target;
     }
 
-    /** The path of the target, without the query; still percent-encoded. */
+    /** {@return the path of the target, without the query; still percent-encoded} */
     public String path() {
         int start = 0;
         if (!target.startsWith("/") && !target.equals("*")) {
@@ -67,19 +67,24 @@ public final class HttpRequest {
         return q < 0 ? target.substring(start) : target.substring(start, q);
     }
 
-    /** The raw query string after {@code ?}, or null. */
+    /** {@return the raw query string after {@code ?}, or null when the target has none} */
     public String rawQuery() {
         int q = target.indexOf('?');
         return q < 0 ? null : target.substring(q + 1);
     }
 
-    /** The first value of query parameter {@code name} (percent- and plus-decoded), or null. */
+    /**
+     * The first value of query parameter {@code name} (percent- and plus-decoded).
+     *
+     * @param name the decoded parameter name, matched exactly
+     * @return the value; empty for a parameter without {@code =}; null when the parameter is absent
+     */
     public String queryParam(String name) {
         List<String> values = queryParams().get(name);
         return values == null ? null : values.get(0);
     }
 
-    /** All query parameters, decoded, in order. */
+    /** {@return all query parameters, decoded, in order; each name maps to its values} */
     public Map<String, List<String>> queryParams() {
         if (query == null) {
             query = parseQuery(rawQuery());
@@ -87,47 +92,54 @@ public final class HttpRequest {
         return query;
     }
 
-    /** The protocol version. */
+    /** {@return the protocol version} */
     public HttpVersion version() {
         return version;
     }
 
-    /** The header fields. */
+    /** {@return the header fields} */
     public HttpHeaders headers() {
         return headers;
     }
 
-    /** The first value of header {@code name}, ignoring case, or null. */
+    /**
+     * The first value of header {@code name}, ignoring case.
+     *
+     * @param name the field name, in any case
+     * @return the value, or null when the request has no such field
+     */
     public String header(String name) {
         return headers.get(name);
     }
 
-    /** Trailer fields of a chunked body; empty for other bodies. */
+    /** {@return the trailer fields of a chunked body; empty for other bodies} */
     public HttpHeaders trailers() {
         return trailers == null ? new HttpHeaders(0) : trailers;
     }
 
-    /** The body; empty when the request had none. */
+    /** {@return the body (not a copy: do not change it); empty when the request had none} */
     public byte[] body() {
         return body;
     }
 
-    /** The body as UTF-8 text. */
+    /** {@return the body as UTF-8 text} */
     public String bodyText() {
         return new String(body, StandardCharsets.UTF_8);
     }
 
-    /** The body as a stream. */
+    /** {@return a new stream over the body} */
     public InputStream bodyStream() {
         return new ByteArrayInputStream(body);
     }
 
-    /** True when the connection stays open after this exchange (version and Connection header rules). */
+    /**
+     * {@return true when the connection stays open after this exchange (version and Connection header rules)}
+     */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** The client's address. */
+    /** {@return the client's address} */
     public SocketAddress remoteAddress() {
         return remoteAddress;
     }

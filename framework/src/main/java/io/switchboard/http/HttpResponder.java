@@ -9,10 +9,19 @@ import java.util.concurrent.CompletionStage;
  */
 public interface HttpResponder {
 
-    /** Sends {@code response}. */
+    /**
+     * Sends {@code response}.
+     *
+     * @param response the response
+     * @throws IllegalStateException when the request was already answered
+     */
     void send(HttpResponse response);
 
-    /** Sends the response {@code stage} completes with, or a 500 if it fails. */
+    /**
+     * Sends the response {@code stage} completes with, or a 500 if it fails.
+     *
+     * @param stage completes with the response, on any thread
+     */
     default void complete(CompletionStage<HttpResponse> stage) {
         stage.whenComplete((response, error) -> {
             if (error != null) {
@@ -26,15 +35,24 @@ public interface HttpResponder {
     /**
      * Starts a streamed response with the status and fields of {@code head} (its body must be empty):
      * chunked for HTTP/1.1 clients, delimited by closing the connection for HTTP/1.0 ones.
+     *
+     * @param head the status and header fields of the response
+     * @return the stream to write the body to
+     * @throws IllegalArgumentException when {@code head} has a body
+     * @throws IllegalStateException    when the request was already answered
      */
     ResponseStream stream(HttpResponse head);
 
-    /** Answers with a 500 (the error is logged) unless an answer was already given. */
+    /**
+     * Answers with a 500 (the error is logged) unless an answer was already given.
+     *
+     * @param error the failure; an {@link HttpException} is answered with its own status
+     */
     void fail(Throwable error);
 
-    /** True once the request has an answer. */
+    /** {@return true once the request has an answer} */
     boolean isAnswered();
 
-    /** The loop of the request's connection: its timers fire without another thread. */
+    /** {@return the loop of the request's connection: its timers fire without another thread} */
     EventLoop loop();
 }

@@ -28,27 +28,46 @@ public final class HttpResponse {
         this.status = status;
     }
 
-    /** A response with {@code status} and no body. */
+    /**
+     * A response with {@code status} and no body.
+     *
+     * @param status a three-digit status code
+     * @return the response
+     * @throws IllegalArgumentException when {@code status} does not have three digits
+     */
     public static HttpResponse of(int status) {
         return new HttpResponse(status);
     }
 
-    /** A 200 response with a {@code text/plain; charset=utf-8} body. */
+    /**
+     * A 200 response with a {@code text/plain; charset=utf-8} body.
+     *
+     * @param text the body, sent in UTF-8
+     * @return the response
+     */
     public static HttpResponse text(String text) {
         return of(200).header("Content-Type", "text/plain; charset=utf-8").body(text);
     }
 
-    /** The status code. */
+    /** {@return the status code} */
     public int status() {
         return status;
     }
 
-    /** The header fields set so far. */
+    /** {@return the header fields set so far} */
     public HttpHeaders headers() {
         return headers;
     }
 
-    /** Adds a header field. Framing fields (Content-Length, Transfer-Encoding) are set by the server. */
+    /**
+     * Adds a header field. Framing fields (Content-Length, Transfer-Encoding) are set by the server.
+     *
+     * @param name  the field name
+     * @param value the field value
+     * @return this response
+     * @throws IllegalArgumentException when the field is a framing field or has an invalid character
+     * @throws IllegalStateException    when the response was already sent
+     */
     public HttpResponse header(String name, String value) {
         checkNotSent();
         if (name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
@@ -59,19 +78,31 @@ public final class HttpResponse {
         return this;
     }
 
-    /** Sets the body bytes (not copied: do not change the array afterwards). */
+    /**
+     * Sets the body bytes (not copied: do not change the array afterwards).
+     *
+     * @param body the body, or null for none
+     * @return this response
+     * @throws IllegalStateException when the response was already sent
+     */
     public HttpResponse body(byte[] body) {
         checkNotSent();
         this.body = body == null ? NO_BODY : body;
         return this;
     }
 
-    /** Sets the body to {@code text} in UTF-8. */
+    /**
+     * Sets the body to {@code text} in UTF-8.
+     *
+     * @param text the body's text
+     * @return this response
+     * @throws IllegalStateException when the response was already sent
+     */
     public HttpResponse body(String text) {
         return body(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The body. */
+    /** {@return the body (not a copy); empty when there is none} */
     public byte[] body() {
         return body;
     }

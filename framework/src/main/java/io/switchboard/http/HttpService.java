@@ -23,12 +23,21 @@ public final class HttpService implements Consumer<Pipeline> {
     private final DateCache dates;
     private final byte[] serverLine;
 
-    /** A service with the default limits. */
+    /**
+     * A service with the default limits.
+     *
+     * @param handler answers the requests
+     */
     public HttpService(HttpHandler handler) {
         this(HttpConfig.DEFAULTS, handler);
     }
 
-    /** A service with the given limits. */
+    /**
+     * A service with the given limits.
+     *
+     * @param config  the limits
+     * @param handler answers the requests
+     */
     public HttpService(HttpConfig config, HttpHandler handler) {
         this.config = config;
         this.handler = handler;
@@ -43,12 +52,12 @@ public final class HttpService implements Consumer<Pipeline> {
         pipeline.add(new HttpConnection(this));
     }
 
-    /** The limits. */
+    /** {@return the limits} */
     public HttpConfig config() {
         return config;
     }
 
-    /** The application handler. */
+    /** {@return the application handler} */
     public HttpHandler handler() {
         return handler;
     }

@@ -1,11 +1,16 @@
 package io.switchboard.http;
 
-/** Reason phrases of the status codes, for status lines. */
+/** Reason phrases of the status codes, for status lines. Thread-safe. */
 public final class HttpStatus {
     private HttpStatus() {
     }
 
-    /** The standard reason phrase of {@code status}, or an empty string for an unknown code. */
+    /**
+     * The standard reason phrase of {@code status}.
+     *
+     * @param status the status code
+     * @return the phrase, or an empty string for an unknown code
+     */
     public static String reason(int status) {
         return switch (status) {
             case 100 -> "Continue";

@@ -6,10 +6,18 @@ package io.switchboard.http;
  */
 public interface ResponseStream {
 
-    /** Sends {@code bytes} as one chunk (empty arrays are skipped: an empty chunk would end the body). */
+    /**
+     * Sends {@code bytes} as one chunk (empty arrays are skipped: an empty chunk would end the body).
+     *
+     * @param bytes the chunk; not copied, so do not change it afterwards
+     */
     void write(byte[] bytes);
 
-    /** Sends {@code text} in UTF-8 as one chunk. */
+    /**
+     * Sends {@code text} in UTF-8 as one chunk.
+     *
+     * @param text the chunk's text
+     */
     void write(String text);
 
     /** Ends the body. */
@@ -17,9 +25,13 @@ public interface ResponseStream {
         end(null);
     }
 
-    /** Ends the body with trailer fields (sent to HTTP/1.1 clients only). */
+    /**
+     * Ends the body with trailer fields (sent to HTTP/1.1 clients only).
+     *
+     * @param trailers the trailer fields, or null for none
+     */
     void end(HttpHeaders trailers);
 
-    /** False once the stream ended or its connection closed: a producer should stop. */
+    /** {@return false once the stream ended or its connection closed: a producer should stop} */
     boolean isOpen();
 }

@@ -17,7 +17,7 @@ public final class Routes implements HttpHandler {
         this.byPath = byPath;
     }
 
-    /** An empty builder. */
+    /** {@return an empty builder} */
     public static Builder builder() {
         return new Builder();
     }
@@ -69,27 +69,63 @@ public final class Routes implements HttpHandler {
         private Builder() {
         }
 
-        /** Routes {@code GET path} (and {@code HEAD path}) to {@code handler}. */
+        /**
+         * Routes {@code GET path} (and {@code HEAD path}) to {@code handler}.
+         *
+         * @param path    the exact path, starting with {@code /}
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+         */
         public Builder get(String path, HttpHandler handler) {
             return route("GET", path, handler);
         }
 
-        /** Routes {@code POST path}. */
+        /**
+         * Routes {@code POST path} to {@code handler}.
+         *
+         * @param path    the exact path, starting with {@code /}
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+         */
         public Builder post(String path, HttpHandler handler) {
             return route("POST", path, handler);
         }
 
-        /** Routes {@code PUT path}. */
+        /**
+         * Routes {@code PUT path} to {@code handler}.
+         *
+         * @param path    the exact path, starting with {@code /}
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+         */
         public Builder put(String path, HttpHandler handler) {
             return route("PUT", path, handler);
         }
 
-        /** Routes {@code DELETE path}. */
+        /**
+         * Routes {@code DELETE path} to {@code handler}.
+         *
+         * @param path    the exact path, starting with {@code /}
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+         */
         public Builder delete(String path, HttpHandler handler) {
             return route("DELETE", path, handler);
         }
 
-        /** Routes {@code method path} to {@code handler}; the path is matched exactly, query excluded. */
+        /**
+         * Routes {@code method path} to {@code handler}; the path is matched exactly, query excluded.
+         *
+         * @param method  the method, case-sensitive ({@code PATCH}, say)
+         * @param path    the exact path, starting with {@code /}
+         * @param handler answers the requests
+         * @return this builder
+         * @throws IllegalArgumentException when the path does not start with {@code /} or the route exists
+         */
         public Builder route(String method, String path, HttpHandler handler) {
             if (!path.startsWith("/")) {
                 throw new IllegalArgumentException("a route path starts with /: " + path);
@@ -100,7 +136,7 @@ public final class Routes implements HttpHandler {
             return this;
         }
 
-        /** The routes collected so far. */
+        /** {@return the routes collected so far, as an immutable handler} */
         public Routes build() {
             Map<String, Map<String, HttpHandler>> copy = new HashMap<>();
             byPath.forEach((path, methods) -> copy.put(path, Map.copyOf(methods)));

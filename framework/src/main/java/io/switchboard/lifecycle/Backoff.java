@@ -18,7 +18,15 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
     /** 100 ms, doubling, up to 30 s, ±20 %. */
     public static final Backoff DEFAULTS = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 2.0, 0.2);
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param initial    the first delay; positive
+     * @param max        the largest delay; at least {@code initial}
+     * @param multiplier growth per attempt; at least 1
+     * @param jitter     fraction of the delay added or removed at random; 0 to 1
+     * @throws IllegalArgumentException when a value is out of range
+     */
     public Backoff {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("need 0 < initial <= max");
@@ -28,7 +36,13 @@ public record Backoff(Duration initial, Duration max, double multiplier, double 
         }
     }
 
-    /** The delay before attempt {@code attempt} (0 for the first retry). */
+    /**
+     * The delay before attempt {@code attempt}.
+     *
+     * @param attempt the number of failed attempts so far: 0 for the first retry
+     * @param random  the source of the jitter
+     * @return the delay, between zero and {@code max}
+     */
     public Duration delay(int attempt, RandomGenerator random) {
         double base = initial.toNanos() * Math.pow(multiplier, Math.min(attempt, 64));
         double capped = Math.min(base, max.toNanos());

@@ -12,7 +12,12 @@ import java.util.function.Predicate;
 public final class ConnectionGroup {
     private final Set<Connection> members = ConcurrentHashMap.newKeySet();
 
-    /** Adds an open connection; returns false if it was already a member or is closed. */
+    /**
+     * Adds an open connection; it leaves the group by itself when it closes.
+     *
+     * @param connection the connection
+     * @return true when it was added; false if it was already a member or is closed
+     */
     public boolean add(Connection connection) {
         if (!connection.isOpen() || !members.add(connection)) {
             return false;
@@ -25,17 +30,26 @@ public final class ConnectionGroup {
         return true;
     }
 
-    /** Removes a connection without closing it. */
+    /**
+     * Removes a connection without closing it.
+     *
+     * @param connection the connection
+     * @return true when it was a member
+     */
     public boolean remove(Connection connection) {
         return members.remove(connection);
     }
 
-    /** Number of members. */
+    /** {@return the number of members} */
     public int size() {
         return members.size();
     }
 
-    /** Writes {@code message} to every member. */
+    /**
+     * Writes {@code message} to every member.
+     *
+     * @param message the message, written through each member's whole pipeline
+     */
     public void broadcast(Object message) {
         broadcast(message, c -> true);
     }
@@ -44,6 +58,9 @@ public final class ConnectionGroup {
      * Writes {@code message} to every member {@code filter} accepts (to all but the sender, say). A member
      * whose peer reads too slowly for its outbound limits is closed by its connection, not by the group,
      * so one slow reader cannot hold up the others.
+     *
+     * @param message the message, written through each chosen member's whole pipeline
+     * @param filter  chooses the members to write to
      */
     public void broadcast(Object message, Predicate<Connection> filter) {
         for (Connection c : members) {

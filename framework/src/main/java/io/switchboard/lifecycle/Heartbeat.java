@@ -20,7 +20,12 @@ public final class Heartbeat implements Handler {
     private final Object ping;
     private final Object pong;
 
-    /** A heartbeat that sends {@code ping} and answers it with {@code pong}. */
+    /**
+     * A heartbeat that sends {@code ping} and answers it with {@code pong}.
+     *
+     * @param ping the message sent when the connection is write-idle, as the codec before it expects
+     * @param pong the answer to an inbound {@code ping}
+     */
     public Heartbeat(Object ping, Object pong) {
         this.ping = ping;
         this.pong = pong;

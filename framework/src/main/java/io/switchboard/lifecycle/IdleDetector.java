@@ -25,7 +25,14 @@ public final class IdleDetector implements Handler {
     private long writeFiredFor = Long.MIN_VALUE;
     private long allFiredFor = Long.MIN_VALUE;
 
-    /** Periods after which each kind of idleness fires; {@link Duration#ZERO} turns that kind off. */
+    /**
+     * Periods after which each kind of idleness fires; {@link Duration#ZERO} turns that kind off.
+     *
+     * @param readIdle  how long without bytes from the peer before {@link IdleEvent#READ}
+     * @param writeIdle how long without bytes to the peer before {@link IdleEvent#WRITE}
+     * @param allIdle   how long without bytes either way before {@link IdleEvent#ALL}
+     * @throws IllegalArgumentException when a period is null or negative
+     */
     public IdleDetector(Duration readIdle, Duration writeIdle, Duration allIdle) {
         this.readNanos = nanos(readIdle);
         this.writeNanos = nanos(writeIdle);

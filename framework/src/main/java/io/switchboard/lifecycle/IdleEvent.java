@@ -1,6 +1,6 @@
 package io.switchboard.lifecycle;
 
-/** Fired as a user event by {@link IdleDetector} for each full period a connection stays idle. */
+/** Fired as a user event by {@link IdleDetector} for each full period a connection stays idle. Immutable. */
 public enum IdleEvent {
     /** Nothing arrived from the peer for the read-idle period. */
     READ,

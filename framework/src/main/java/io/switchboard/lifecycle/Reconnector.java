@@ -30,6 +30,11 @@ public final class Reconnector implements AutoCloseable {
     /**
      * Starts connecting to {@code address} with {@code client}; {@code onConnected} runs on the connection's
      * loop each time a connection opens.
+     *
+     * @param client      makes the connections
+     * @param address     the server's address
+     * @param backoff     the delays between attempts
+     * @param onConnected runs on the connection's loop with each new connection
      */
     public Reconnector(Client client, InetSocketAddress address, Backoff backoff, Consumer<Connection> onConnected) {
         this(client, address, backoff, onConnected, RandomGenerator.getDefault());
@@ -45,7 +50,7 @@ public final class Reconnector implements AutoCloseable {
         connect();
     }
 
-    /** The open connection, or null while reconnecting. */
+    /** {@return the open connection, or null while reconnecting} */
     public Connection connection() {
         Connection c = current.get();
         return c != null && c.isOpen() ? c : null;

@@ -31,35 +31,51 @@ public final class BufferPool {
         this.direct = direct;
     }
 
-    /** The loop's read buffer, cleared. Whatever is read into it is borrowed until the read callback returns. */
+    /**
+     * The loop's read buffer, cleared. Whatever is read into it is borrowed until the read callback returns.
+     *
+     * @return the read buffer, shared by all the loop's connections
+     */
     public ByteBuffer readBuffer() {
         return readBuffer.clear();
     }
 
-    /** Size of the chunks handed out by {@link #acquire()}. */
+    /** {@return the size of the chunks handed out by {@link #acquire()}, in bytes} */
     public int chunkSize() {
         return chunkSize;
     }
 
-    /** A cleared chunk of {@link #chunkSize()} bytes, from the pool when it has one. */
+    /**
+     * A cleared chunk of {@link #chunkSize()} bytes, from the pool when it has one.
+     *
+     * @return the chunk, now owned by the caller until it is {@linkplain #release released}
+     */
     public ByteBuffer acquire() {
         ByteBuffer chunk = free.pollLast();
         return chunk != null ? chunk.clear() : allocate(chunkSize, direct);
     }
 
-    /** Gives a chunk back. Chunks of another size are dropped. */
+    /**
+     * Gives a chunk back. Chunks of another size, and chunks past the pool's limit, are dropped.
+     *
+     * @param chunk a chunk the caller no longer uses
+     */
     public void release(ByteBuffer chunk) {
         if (chunk.capacity() == chunkSize && free.size() < maxPooled) {
             free.addLast(chunk);
         }
     }
 
-    /** A scratch array for gathering writes; callers clear what they put in it. */
+    /**
+     * A scratch array for gathering writes; callers clear what they put in it.
+     *
+     * @return the loop's array of 64 slots
+     */
     public ByteBuffer[] gatherArray() {
         return gather;
     }
 
-    /** Number of chunks waiting for reuse. */
+    /** {@return the number of chunks waiting for reuse} */
     public int pooled() {
         return free.size();
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  */
 public interface EventLoop extends Executor {
 
-    /** Returns true when the calling thread is this loop's thread. Thread-safe. */
+    /** {@return true when the calling thread is this loop's thread} Thread-safe. */
     boolean inLoop();
 
     /**
@@ -22,18 +22,35 @@ public interface EventLoop extends Executor {
     @Override
     void execute(Runnable task);
 
-    /** Runs {@code task} on this loop once {@code delay} has passed. Thread-safe. */
+    /**
+     * Runs {@code task} on this loop once {@code delay} has passed. Thread-safe.
+     *
+     * @param task  the task
+     * @param delay how long to wait; a negative delay counts as zero
+     * @param unit  the unit of {@code delay}
+     * @return a handle that can cancel the task
+     */
     Scheduled schedule(Runnable task, long delay, TimeUnit unit);
 
     /**
      * Runs {@code task} once on this loop after the current batch of I/O events and tasks, before the loop
      * waits again. Connections use it to flush all writes of a batch with one system call. Loop thread only.
+     *
+     * @param task the task
      */
     void atBatchEnd(Runnable task);
 
-    /** The loop's clock in nanoseconds ({@link System#nanoTime()} for real loops; settable in tests). */
+    /**
+     * The loop's clock in nanoseconds ({@link System#nanoTime()} for real loops; settable in tests).
+     *
+     * @return the current time on the loop's clock
+     */
     long nanoTime();
 
-    /** The loop's buffers: the shared read buffer and the pool of outbound chunks. Loop thread only. */
+    /**
+     * The loop's buffers: the shared read buffer and the pool of outbound chunks. Loop thread only.
+     *
+     * @return the loop's buffers
+     */
     BufferPool buffers();
 }

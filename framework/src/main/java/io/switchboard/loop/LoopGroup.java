@@ -21,7 +21,12 @@ public final class LoopGroup implements AutoCloseable {
     private final List<SelectorLoop> loops;
     private final AtomicInteger next = new AtomicInteger();
 
-    /** Starts {@code count} loops named {@code namePrefix-1 .. namePrefix-count}. */
+    /**
+     * Starts {@code count} loops named {@code namePrefix-1 .. namePrefix-count}.
+     *
+     * @param namePrefix the start of each loop thread's name
+     * @param count      the number of loops; at least 1
+     */
     public LoopGroup(String namePrefix, int count) {
         if (count < 1) {
             throw new IllegalArgumentException("a loop group needs at least one loop, got " + count);
@@ -34,17 +39,21 @@ public final class LoopGroup implements AutoCloseable {
         this.loops = List.of(started);
     }
 
-    /** The next loop in round-robin order. */
+    /** {@return the next loop in round-robin order} */
     public SelectorLoop next() {
         return loops.get(Math.floorMod(next.getAndIncrement(), loops.size()));
     }
 
-    /** The loops of this group. */
+    /** {@return the loops of this group, as an unmodifiable list} */
     public List<SelectorLoop> loops() {
         return loops;
     }
 
-    /** Stops every loop and returns a future that completes when all loop threads have finished. */
+    /**
+     * Stops every loop.
+     *
+     * @return a future that completes when all loop threads have finished
+     */
     public CompletableFuture<Void> shutdown() {
         CompletableFuture<?>[] all = new CompletableFuture<?>[loops.size()];
         for (int i = 0; i < all.length; i++) {
@@ -57,7 +66,9 @@ public final class LoopGroup implements AutoCloseable {
     /**
      * Stops every loop and waits up to {@code timeout} for their threads to finish.
      *
+     * @param timeout how long to wait
      * @return true when every loop finished in time
+     * @throws InterruptedException when the calling thread is interrupted while it waits
      */
     public boolean shutdown(Duration timeout) throws InterruptedException {
         try {

@@ -21,7 +21,12 @@ public final class Offload implements AutoCloseable, java.util.concurrent.Execut
         this.virtual = virtual;
     }
 
-    /** An offload executor whose platform threads, when virtual ones are missing, are named {@code name-N}. */
+    /**
+     * An offload executor whose platform threads, when virtual ones are missing, are named {@code name-N}.
+     *
+     * @param name the start of the platform threads' names
+     * @return the executor
+     */
     public static Offload create(String name) {
         ExecutorService virtualThreads = virtualThreadExecutor();
         if (virtualThreads != null) {
@@ -36,7 +41,7 @@ public final class Offload implements AutoCloseable, java.util.concurrent.Execut
         return new Offload(Executors.newCachedThreadPool(factory), false);
     }
 
-    /** True when tasks run on virtual threads. */
+    /** {@return true when tasks run on virtual threads} */
     public boolean isVirtual() {
         return virtual;
     }

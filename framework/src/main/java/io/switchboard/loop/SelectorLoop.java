@@ -119,6 +119,10 @@ public final class SelectorLoop implements EventLoop {
     /**
      * Registers {@code channel} (already non-blocking) with this loop's selector. Loop thread only.
      *
+     * @param channel the channel, in non-blocking mode
+     * @param ops     the interest operations to start with ({@link SelectionKey#OP_READ} and so on)
+     * @param handler told when the channel is ready and when the loop stops
+     * @return the channel's key with this loop's selector
      * @throws ClosedChannelException if the channel was closed
      */
     public SelectionKey register(SelectableChannel channel, int ops, Selectable handler) throws ClosedChannelException {
@@ -132,12 +136,12 @@ public final class SelectorLoop implements EventLoop {
         execute(() -> { });
     }
 
-    /** Completes when the loop thread has finished. */
+    /** {@return a future that completes when the loop thread has finished} */
     public CompletableFuture<Void> terminated() {
         return terminated;
     }
 
-    /** The loop thread, for joining. */
+    /** {@return the loop thread, for joining} */
     public Thread thread() {
         return thread;
     }

@@ -12,7 +12,13 @@ public final class AttributeKey<T> {
         this.name = name;
     }
 
-    /** A new key; {@code name} is for messages only. */
+    /**
+     * A new key, distinct from every other key.
+     *
+     * @param <T>  the attribute's type
+     * @param name a name for messages only; it plays no part in lookups
+     * @return the new key
+     */
     public static <T> AttributeKey<T> of(String name) {
         return new AttributeKey<>(name);
     }

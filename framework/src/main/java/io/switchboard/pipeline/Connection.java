@@ -64,6 +64,13 @@ public final class Connection {
     /**
      * Creates a connection on {@code loop}, lets {@code initializer} build its pipeline, starts the
      * transport and fires {@code connected}. Loop thread only.
+     *
+     * @param loop        the loop that runs the connection; the caller must be on it
+     * @param transport   moves the connection's bytes
+     * @param config      the connection's outbound limits
+     * @param initializer adds the connection's handlers to its new pipeline
+     * @return the connection; already closed (and the failure logged) when the initializer or the
+     *         transport failed
      */
     public static Connection open(EventLoop loop, Transport transport, ConnectionConfig config,
                                   Consumer<Pipeline> initializer) {
@@ -82,48 +89,51 @@ public final class Connection {
         return connection;
     }
 
-    /** The loop that runs this connection. Thread-safe. */
+    /** {@return the loop that runs this connection} Thread-safe. */
     public EventLoop loop() {
         return loop;
     }
 
-    /** The connection's handlers. Loop thread only. */
+    /** {@return the connection's handlers} Loop thread only. */
     public Pipeline pipeline() {
         return pipeline;
     }
 
-    /** The limits this connection runs with. Thread-safe. */
+    /** {@return the limits this connection runs with} Thread-safe. */
     public ConnectionConfig config() {
         return config;
     }
 
-    /** The peer's address. Thread-safe. */
+    /** {@return the peer's address, or null when the transport does not know it} Thread-safe. */
     public SocketAddress remoteAddress() {
         return transport.remoteAddress();
     }
 
-    /** Our address. Thread-safe. */
+    /** {@return our address, or null when the transport does not know it} Thread-safe. */
     public SocketAddress localAddress() {
         return transport.localAddress();
     }
 
-    /** True until close or abort is requested. Thread-safe. */
+    /** {@return true until close or abort is requested} Thread-safe. */
     public boolean isOpen() {
         return state == State.OPEN;
     }
 
-    /** True while queued bytes are below the high watermark (or back below the low one). Thread-safe. */
+    /**
+     * {@return true while queued bytes are below the high watermark (or back below the low one)}
+     * Thread-safe.
+     */
     public boolean isWritable() {
         return writable;
     }
 
-    /** True once the peer has sent its FIN. Loop thread only. */
+    /** {@return true once the peer has sent its FIN} Loop thread only. */
     public boolean isInputClosed() {
         assert loop.inLoop();
         return inputClosed;
     }
 
-    /** Bytes queued and not yet written to the socket. Loop thread only. */
+    /** {@return the bytes queued and not yet written to the socket} Loop thread only. */
     public long queuedBytes() {
         assert loop.inLoop();
         return outbound.queued();
@@ -132,6 +142,8 @@ public final class Connection {
     /**
      * When bytes last arrived from the peer (the loop's clock, {@link EventLoop#nanoTime()}); the time the
      * connection opened until then. Loop thread only.
+     *
+     * @return the loop's clock at the last read, in nanoseconds
      */
     public long lastReadNanos() {
         assert loop.inLoop();
@@ -141,18 +153,25 @@ public final class Connection {
     /**
      * When bytes last left for the peer: a write counts when the socket takes bytes, so a large write that
      * is still moving is not idle, and one stuck behind a peer that does not read is. Loop thread only.
+     *
+     * @return the loop's clock ({@link EventLoop#nanoTime()}) at the last write that moved bytes, or when
+     *         the connection opened if none has
      */
     public long lastWriteNanos() {
         assert loop.inLoop();
         return lastWriteNanos;
     }
 
-    /** Completes when the connection is closed. Thread-safe. */
+    /** {@return a future that completes when the connection is closed} Thread-safe. */
     public CompletableFuture<Void> closeFuture() {
         return closeFuture;
     }
 
-    /** Writes a message through the whole pipeline (from its application end). Thread-safe. */
+    /**
+     * Writes a message through the whole pipeline (from its application end). Thread-safe.
+     *
+     * @param message the message; the handlers must turn it into {@code byte[]} or a {@link ByteBuffer}
+     */
     public void write(Object message) {
         if (loop.inLoop()) {
             pipeline.write(message);
@@ -170,7 +189,11 @@ public final class Connection {
         }
     }
 
-    /** Writes a message and flushes. Thread-safe. */
+    /**
+     * Writes a message and flushes. Thread-safe.
+     *
+     * @param message the message, as for {@link #write}
+     */
     public void writeAndFlush(Object message) {
         if (loop.inLoop()) {
             pipeline.write(message);
@@ -233,14 +256,26 @@ public final class Connection {
         }
     }
 
-    /** The attribute stored under {@code key}, or null. Thread-safe. */
+    /**
+     * The attribute stored under {@code key}. Thread-safe.
+     *
+     * @param <T> the attribute's type
+     * @param key the attribute's key
+     * @return the value, or null when none is stored
+     */
     @SuppressWarnings("unchecked")
     public <T> T attr(AttributeKey<T> key) {
         Map<AttributeKey<?>, Object> map = attributes;
         return map == null ? null : (T) map.get(key);
     }
 
-    /** Stores {@code value} under {@code key} (null removes it). Thread-safe. */
+    /**
+     * Stores {@code value} under {@code key}. Thread-safe.
+     *
+     * @param <T>   the attribute's type
+     * @param key   the attribute's key
+     * @param value the value, or null to remove the attribute
+     */
     public <T> void attr(AttributeKey<T> key, T value) {
         Map<AttributeKey<?>, Object> map = attributes;
         if (map == null) {

@@ -19,7 +19,15 @@ public record ConnectionConfig(int highWatermark, int lowWatermark, long maxQueu
     public static final ConnectionConfig DEFAULTS =
             new ConnectionConfig(64 * 1024, 32 * 1024, 64L * 1024 * 1024, Duration.ofSeconds(5));
 
-    /** Validates the limits. */
+    /**
+     * Validates the limits.
+     *
+     * @param highWatermark queued bytes above which the connection becomes unwritable
+     * @param lowWatermark  queued bytes below which it becomes writable again; at most {@code highWatermark}
+     * @param maxQueued     queued bytes past which the connection is aborted; at least {@code highWatermark}
+     * @param closeTimeout  how long a close waits for queued bytes to drain; not negative
+     * @throws IllegalArgumentException when a limit is out of range
+     */
     public ConnectionConfig {
         if (lowWatermark < 0 || highWatermark < lowWatermark) {
             throw new IllegalArgumentException("need 0 <= lowWatermark <= highWatermark, got "
@@ -33,17 +41,33 @@ public record ConnectionConfig(int highWatermark, int lowWatermark, long maxQueu
         }
     }
 
-    /** A copy with other watermarks. */
+    /**
+     * A copy with other watermarks; {@code maxQueued} is raised to {@code high} if it is below it.
+     *
+     * @param low  the new low watermark
+     * @param high the new high watermark
+     * @return the copy
+     */
     public ConnectionConfig withWatermarks(int low, int high) {
         return new ConnectionConfig(high, low, Math.max(maxQueued, high), closeTimeout);
     }
 
-    /** A copy with another hard limit on queued bytes. */
+    /**
+     * A copy with another hard limit on queued bytes.
+     *
+     * @param bytes the new {@code maxQueued}
+     * @return the copy
+     */
     public ConnectionConfig withMaxQueued(long bytes) {
         return new ConnectionConfig(highWatermark, lowWatermark, bytes, closeTimeout);
     }
 
-    /** A copy with another close timeout. */
+    /**
+     * A copy with another close timeout.
+     *
+     * @param timeout the new {@code closeTimeout}
+     * @return the copy
+     */
     public ConnectionConfig withCloseTimeout(Duration timeout) {
         return new ConnectionConfig(highWatermark, lowWatermark, maxQueued, timeout);
     }

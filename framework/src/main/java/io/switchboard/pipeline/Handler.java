@@ -13,25 +13,51 @@ package io.switchboard.pipeline;
  */
 public interface Handler {
 
-    /** The handler was added to a pipeline. */
+    /**
+     * The handler was added to a pipeline.
+     *
+     * @param ctx the handler's new context
+     * @throws Exception any error; it goes to the next handler's {@link #exceptionCaught}
+     */
     default void added(HandlerContext ctx) throws Exception {
     }
 
-    /** The handler was removed from its pipeline. */
+    /**
+     * The handler was removed from its pipeline.
+     *
+     * @param ctx the handler's former context, now {@linkplain HandlerContext#isRemoved() removed}
+     * @throws Exception any error; it goes to the next handler's {@link #exceptionCaught}
+     */
     default void removed(HandlerContext ctx) throws Exception {
     }
 
-    /** The connection is established and registered with its loop. */
+    /**
+     * The connection is established and registered with its loop.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void connected(HandlerContext ctx) throws Exception {
         ctx.fireConnected();
     }
 
-    /** A message arrived: a borrowed {@link java.nio.ByteBuffer} at the first handler, decoded objects after a decoder. */
+    /**
+     * A message arrived: a borrowed {@link java.nio.ByteBuffer} at the first handler, decoded objects after a decoder.
+     *
+     * @param ctx     this handler's context
+     * @param message the bytes or the object the handler before passed on
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void read(HandlerContext ctx, Object message) throws Exception {
         ctx.fireRead(message);
     }
 
-    /** The current batch of reads has ended; writes made during it are flushed after this event. */
+    /**
+     * The current batch of reads has ended; writes made during it are flushed after this event.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void readComplete(HandlerContext ctx) throws Exception {
         ctx.fireReadComplete();
     }
@@ -39,17 +65,33 @@ public interface Handler {
     /**
      * The peer shut down its output (FIN). The connection stays writable. If no handler takes the event,
      * the connection closes after flushing what is queued.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
      */
     default void inputClosed(HandlerContext ctx) throws Exception {
         ctx.fireInputClosed();
     }
 
-    /** The connection's outbound queue crossed a watermark; see {@link Connection#isWritable()}. */
+    /**
+     * The connection's outbound queue crossed a watermark; see {@link Connection#isWritable()}.
+     *
+     * @param ctx      this handler's context
+     * @param writable true when the queue fell back below the low watermark, false when it rose above
+     *                 the high one
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void writabilityChanged(HandlerContext ctx, boolean writable) throws Exception {
         ctx.fireWritabilityChanged(writable);
     }
 
-    /** An application event, such as an idle-state event, fired by another handler. */
+    /**
+     * An application event, such as an idle-state event, fired by another handler.
+     *
+     * @param ctx   this handler's context
+     * @param event the event
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void userEvent(HandlerContext ctx, Object event) throws Exception {
         ctx.fireUserEvent(event);
     }
@@ -57,27 +99,52 @@ public interface Handler {
     /**
      * A handler before this one threw, or I/O failed. If no handler takes the error, the connection is
      * closed and the error logged once with the remote address.
+     *
+     * @param ctx   this handler's context
+     * @param cause the error
+     * @throws Exception any error; the connection closes and the error is logged, as if unhandled
      */
     default void exceptionCaught(HandlerContext ctx, Throwable cause) throws Exception {
         ctx.fireExceptionCaught(cause);
     }
 
-    /** The connection is closed. The last event a handler sees. */
+    /**
+     * The connection is closed. The last event a handler sees.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it is logged and {@code closed} still goes to the next handler
+     */
     default void closed(HandlerContext ctx) throws Exception {
         ctx.fireClosed();
     }
 
-    /** Outbound: a message is written towards the socket. Encoders turn messages into bytes here. */
+    /**
+     * Outbound: a message is written towards the socket. Encoders turn messages into bytes here.
+     *
+     * @param ctx     this handler's context
+     * @param message the message written by a later handler or the application
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void write(HandlerContext ctx, Object message) throws Exception {
         ctx.write(message);
     }
 
-    /** Outbound: queued bytes should be written to the socket now. */
+    /**
+     * Outbound: queued bytes should be written to the socket now.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
     default void flush(HandlerContext ctx) throws Exception {
         ctx.flush();
     }
 
-    /** Outbound: the connection is to be closed once queued bytes are written. */
+    /**
+     * Outbound: the connection is to be closed once queued bytes are written.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it is logged and the connection closes anyway
+     */
     default void close(HandlerContext ctx) throws Exception {
         ctx.close();
     }

@@ -18,27 +18,27 @@ public final class HandlerContext {
         this.handler = handler;
     }
 
-    /** The handler at this place. */
+    /** {@return the handler at this place} */
     public Handler handler() {
         return handler;
     }
 
-    /** True once the handler was removed from its pipeline. */
+    /** {@return true once the handler was removed from its pipeline} */
     public boolean isRemoved() {
         return removed;
     }
 
-    /** The connection this pipeline belongs to. */
+    /** {@return the connection this pipeline belongs to} */
     public Connection connection() {
         return pipeline.connection();
     }
 
-    /** The pipeline this context belongs to. */
+    /** {@return the pipeline this context belongs to} */
     public Pipeline pipeline() {
         return pipeline;
     }
 
-    /** The connection's loop. */
+    /** {@return the connection's loop} */
     public EventLoop loop() {
         return pipeline.connection().loop();
     }
@@ -48,7 +48,11 @@ public final class HandlerContext {
         pipeline.invokeConnected(next);
     }
 
-    /** Passes a message to the next handler. */
+    /**
+     * Passes a message to the next handler.
+     *
+     * @param message the message
+     */
     public void fireRead(Object message) {
         pipeline.invokeRead(next, message);
     }
@@ -63,17 +67,29 @@ public final class HandlerContext {
         pipeline.invokeInputClosed(next);
     }
 
-    /** Passes a writability change to the next handler. */
+    /**
+     * Passes a writability change to the next handler.
+     *
+     * @param writable the connection's new writability
+     */
     public void fireWritabilityChanged(boolean writable) {
         pipeline.invokeWritabilityChanged(next, writable);
     }
 
-    /** Passes a user event to the next handler. */
+    /**
+     * Passes a user event to the next handler.
+     *
+     * @param event the event
+     */
     public void fireUserEvent(Object event) {
         pipeline.invokeUserEvent(next, event);
     }
 
-    /** Passes an error to the next handler. */
+    /**
+     * Passes an error to the next handler.
+     *
+     * @param cause the error
+     */
     public void fireExceptionCaught(Throwable cause) {
         pipeline.invokeExceptionCaught(next, cause);
     }
@@ -87,12 +103,18 @@ public final class HandlerContext {
      * Writes a message through the handlers before this one. At the socket end the connection accepts
      * {@code byte[]} and {@link java.nio.ByteBuffer} (its remaining bytes are copied, so a borrowed buffer
      * may be written back). Writes are flushed at the end of the loop's batch, or by {@link #flush()}.
+     *
+     * @param message the message
      */
     public void write(Object message) {
         pipeline.invokeWrite(prev, message);
     }
 
-    /** Writes a message, then flushes. */
+    /**
+     * Writes a message, then flushes.
+     *
+     * @param message the message, as for {@link #write}
+     */
     public void writeAndFlush(Object message) {
         write(message);
         flush();

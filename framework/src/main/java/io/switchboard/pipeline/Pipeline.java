@@ -27,32 +27,62 @@ public final class Pipeline {
         tail.prev = head;
     }
 
-    /** The connection this pipeline belongs to. */
+    /** {@return the connection this pipeline belongs to} */
     public Connection connection() {
         return connection;
     }
 
-    /** Adds {@code handler} at the end (nearest the application). Returns this pipeline. */
+    /**
+     * Adds {@code handler} at the end (nearest the application).
+     *
+     * @param handler the handler to add
+     * @return this pipeline
+     */
     public Pipeline add(Handler handler) {
         return insert(tail.prev, handler);
     }
 
-    /** Adds {@code handler} at the start (nearest the socket). */
+    /**
+     * Adds {@code handler} at the start (nearest the socket).
+     *
+     * @param handler the handler to add
+     * @return this pipeline
+     */
     public Pipeline addFirst(Handler handler) {
         return insert(head, handler);
     }
 
-    /** Adds {@code handler} just before {@code existing}. */
+    /**
+     * Adds {@code handler} just before {@code existing}.
+     *
+     * @param existing a handler in this pipeline
+     * @param handler  the handler to add
+     * @return this pipeline
+     * @throws IllegalArgumentException when {@code existing} is not in this pipeline
+     */
     public Pipeline addBefore(Handler existing, Handler handler) {
         return insert(find(existing).prev, handler);
     }
 
-    /** Adds {@code handler} just after {@code existing}. */
+    /**
+     * Adds {@code handler} just after {@code existing}.
+     *
+     * @param existing a handler in this pipeline
+     * @param handler  the handler to add
+     * @return this pipeline
+     * @throws IllegalArgumentException when {@code existing} is not in this pipeline
+     */
     public Pipeline addAfter(Handler existing, Handler handler) {
         return insert(find(existing), handler);
     }
 
-    /** Removes {@code handler}. Events already passed on by it are not affected. */
+    /**
+     * Removes {@code handler}. Events already passed on by it are not affected.
+     *
+     * @param handler a handler in this pipeline
+     * @return this pipeline
+     * @throws IllegalArgumentException when {@code handler} is not in this pipeline
+     */
     public Pipeline remove(Handler handler) {
         HandlerContext ctx = find(handler);
         assert connection.loop().inLoop();
@@ -67,14 +97,27 @@ public final class Pipeline {
         return this;
     }
 
-    /** Replaces {@code existing} with {@code handler} at the same place. */
+    /**
+     * Replaces {@code existing} with {@code handler} at the same place.
+     *
+     * @param existing a handler in this pipeline
+     * @param handler  the handler to put in its place
+     * @return this pipeline
+     * @throws IllegalArgumentException when {@code existing} is not in this pipeline
+     */
     public Pipeline replace(Handler existing, Handler handler) {
         HandlerContext ctx = find(existing);
         insert(ctx, handler);
         return remove(existing);
     }
 
-    /** The first handler of the given type, or null. */
+    /**
+     * The first handler of the given type, counting from the socket end.
+     *
+     * @param <T>  the type
+     * @param type the class of the handler wanted
+     * @return the handler, or null when none has that type
+     */
     public <T> T get(Class<T> type) {
         for (HandlerContext c = head.next; c != tail; c = c.next) {
             if (type.isInstance(c.handler)) {
@@ -84,7 +127,12 @@ public final class Pipeline {
         return null;
     }
 
-    /** The context of {@code handler}, or null when it is not in this pipeline. */
+    /**
+     * The context of {@code handler}.
+     *
+     * @param handler the handler
+     * @return its context, or null when it is not in this pipeline
+     */
     public HandlerContext context(Handler handler) {
         for (HandlerContext c = head.next; c != tail; c = c.next) {
             if (c.handler == handler) {
@@ -94,7 +142,11 @@ public final class Pipeline {
         return null;
     }
 
-    /** Sends a user event (an idle-state event, say) from the start of the pipeline. */
+    /**
+     * Sends a user event (an idle-state event, say) from the start of the pipeline.
+     *
+     * @param event the event
+     */
     public void fireUserEvent(Object event) {
         invokeUserEvent(head.next, event);
     }

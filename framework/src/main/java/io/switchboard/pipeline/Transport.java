@@ -10,19 +10,47 @@ import java.nio.ByteBuffer;
  */
 public interface Transport {
 
-    /** Called by the connection once, on its loop, to start delivering readiness to {@code events}. */
+    /**
+     * Called by the connection once, on its loop, to start delivering readiness to {@code events}.
+     *
+     * @param events the connection's readiness callbacks
+     * @throws IOException when the transport cannot be registered with its loop
+     */
     void start(Events events) throws IOException;
 
-    /** Reads into {@code dst}; returns the bytes read, 0 when none are available, -1 at end of input. */
+    /**
+     * Reads into {@code dst}, from its position up to its limit.
+     *
+     * @param dst the buffer to fill
+     * @return the bytes read, 0 when none are available, -1 at end of input
+     * @throws IOException when the read fails (a reset, say)
+     */
     int read(ByteBuffer dst) throws IOException;
 
-    /** Writes from {@code srcs}; returns the bytes written, possibly 0. */
+    /**
+     * Writes from {@code srcs}, as a gathering write, as much as the transport takes now.
+     *
+     * @param srcs   the buffers; each one's position moves past the bytes taken from it
+     * @param offset the index of the first buffer to write
+     * @param length how many buffers to write, from {@code offset}
+     * @return the bytes written, possibly 0
+     * @throws IOException when the write fails (a reset, say)
+     */
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
 
-    /** Sets whether the connection wants read and write readiness. */
+    /**
+     * Sets whether the connection wants read and write readiness.
+     *
+     * @param read  true to be told when bytes can be read
+     * @param write true to be told when bytes can be written
+     */
     void interest(boolean read, boolean write);
 
-    /** Sends our FIN; reading goes on. */
+    /**
+     * Sends our FIN; reading goes on.
+     *
+     * @throws IOException when the shutdown fails
+     */
     void shutdownOutput() throws IOException;
 
     /** Closes both directions. Queued bytes were already written or given up by the caller. */
@@ -31,10 +59,10 @@ public interface Transport {
     /** Closes with a reset (SO_LINGER 0) where the transport has one. */
     void abort();
 
-    /** The local address, or null. */
+    /** {@return the local address, or null} */
     SocketAddress localAddress();
 
-    /** The peer's address, or null. */
+    /** {@return the peer's address, or null} */
     SocketAddress remoteAddress();
 
     /** Readiness callbacks from the transport to its connection. Loop thread only. */

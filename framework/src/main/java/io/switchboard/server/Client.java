@@ -46,17 +46,23 @@ public final class Client implements AutoCloseable {
         this.initializer = b.initializer;
     }
 
-    /** A builder: one loop of its own, 10 s connect timeout, default socket options. */
+    /** {@return a builder: one loop of its own, 10 s connect timeout, default socket options} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The loops the client's connections run on. */
+    /** {@return the loops the client's connections run on} */
     public LoopGroup loops() {
         return loops;
     }
 
-    /** Connects to {@code host:port}; see {@link #connect(InetSocketAddress)}. */
+    /**
+     * Connects to {@code host:port}; see {@link #connect(InetSocketAddress)}.
+     *
+     * @param host the server's host name or address, resolved now
+     * @param port the server's port
+     * @return a future of the open connection
+     */
     public CompletableFuture<Connection> connect(String host, int port) {
         return connect(new InetSocketAddress(host, port));
     }
@@ -65,6 +71,9 @@ public final class Client implements AutoCloseable {
      * Starts a non-blocking connect. The future completes with the open connection after its pipeline
      * saw {@code connected}, or fails with a {@link ConnectException} (refused, or not done within the
      * connect timeout).
+     *
+     * @param address the server's address
+     * @return a future of the open connection
      */
     public CompletableFuture<Connection> connect(InetSocketAddress address) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
@@ -176,13 +185,24 @@ public final class Client implements AutoCloseable {
         private Builder() {
         }
 
-        /** Runs connections on an existing group (a server's, say); the client will not stop it. */
+        /**
+         * Runs connections on an existing group (a server's, say); the client will not stop it.
+         *
+         * @param loops the group
+         * @return this builder
+         */
         public Builder loops(LoopGroup loops) {
             this.loops = loops;
             return this;
         }
 
-        /** Loops the client creates when none are given (default 1). */
+        /**
+         * Loops the client creates when none are given (default 1).
+         *
+         * @param workers the number of loops; at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code workers} is below 1
+         */
         public Builder workers(int workers) {
             if (workers < 1) {
                 throw new IllegalArgumentException("workers must be positive");
@@ -191,31 +211,56 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** How long a connect may take (default 10 s). */
+        /**
+         * How long a connect may take (default 10 s).
+         *
+         * @param timeout the longest wait for a connect to complete
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** Options of each socket. */
+        /**
+         * Options of each socket (default {@link SocketOptions#DEFAULTS}).
+         *
+         * @param socket the options
+         * @return this builder
+         */
         public Builder socket(SocketOptions socket) {
             this.socket = socket;
             return this;
         }
 
-        /** Outbound limits of each connection. */
+        /**
+         * Outbound limits of each connection (default {@link ConnectionConfig#DEFAULTS}).
+         *
+         * @param connection the limits
+         * @return this builder
+         */
         public Builder connection(ConnectionConfig connection) {
             this.connection = connection;
             return this;
         }
 
-        /** Builds each connection's pipeline, on its loop. Required. */
+        /**
+         * Builds each connection's pipeline, on its loop. Required.
+         *
+         * @param initializer adds the handlers to each new connection's pipeline
+         * @return this builder
+         */
         public Builder pipeline(Consumer<Pipeline> initializer) {
             this.initializer = initializer;
             return this;
         }
 
-        /** Creates the client (and its loop, unless given one). */
+        /**
+         * Creates the client (and its loops, unless given a group).
+         *
+         * @return the client
+         * @throws IllegalStateException when no {@linkplain #pipeline pipeline} was set
+         */
         public Client build() {
             if (initializer == null) {
                 throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");

@@ -107,32 +107,34 @@ public final class Server implements AutoCloseable {
         log.debug("listening on {} with {} worker loops", localAddress, workers.loops().size());
     }
 
-    /** A builder with the defaults of {@link ServerConfig#defaults()}. */
+    /** {@return a builder with the defaults of {@link ServerConfig#defaults()}} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The bound address (with the real port when 0 was asked for). */
+    /** {@return the bound address (with the real port when 0 was asked for)} */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    /** The configuration the server runs with. */
+    /** {@return the configuration the server runs with} */
     public ServerConfig config() {
         return config;
     }
 
-    /** Connections open right now. */
+    /** {@return the number of connections open right now} */
     public int connectionCount() {
         return connections.size();
     }
 
-    /** Connections refused because {@link ServerConfig#maxConnections()} were open. */
+    /**
+     * {@return the number of connections refused because {@link ServerConfig#maxConnections()} were open}
+     */
     public long rejectedConnections() {
         return rejected.get();
     }
 
-    /** Completes when the server has closed and its loops have stopped. */
+    /** {@return a future that completes when the server has closed and its loops have stopped} */
     public CompletableFuture<Void> closeFuture() {
         return closed;
     }
@@ -146,7 +148,10 @@ public final class Server implements AutoCloseable {
     /**
      * Stops accepting, asks every connection to close once its queued bytes are written, resets those
      * still open after {@code timeout}, then stops the loops (the worker loops only if the server created
-     * them) and joins their threads. Returns true when every connection closed within the timeout.
+     * them) and joins their threads. A second call waits for the first to finish.
+     *
+     * @param timeout how long connections may take to write what they queued
+     * @return true when every connection closed within the timeout (or the server was already closing)
      */
     public boolean closeGracefully(Duration timeout) {
         if (closing) {
@@ -276,73 +281,133 @@ public final class Server implements AutoCloseable {
         private Builder() {
         }
 
-        /** Address to bind (default 127.0.0.1; {@code 0.0.0.0} for every interface). */
+        /**
+         * Address to bind (default 127.0.0.1; {@code 0.0.0.0} for every interface).
+         *
+         * @param host a host name or address
+         * @return this builder
+         */
         public Builder host(String host) {
             this.host = host;
             return this;
         }
 
-        /** Port to bind (default 0: any free port). */
+        /**
+         * Port to bind (default 0: any free port).
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) {
             this.port = port;
             return this;
         }
 
-        /** Kernel accept queue length (default 1024). */
+        /**
+         * Kernel accept queue length (default 1024).
+         *
+         * @param backlog the length asked of the kernel; positive
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
         }
 
-        /** Number of worker loops the server creates (default: available processors). */
+        /**
+         * Number of worker loops the server creates (default: available processors).
+         *
+         * @param workers the number of loops; positive
+         * @return this builder
+         */
         public Builder workers(int workers) {
             this.workers = workers;
             return this;
         }
 
-        /** Connections open at once (default 100,000); more are accepted and closed at once. */
+        /**
+         * Connections open at once (default 100,000); more are accepted and closed at once.
+         *
+         * @param maxConnections the limit; positive
+         * @return this builder
+         */
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
             return this;
         }
 
-        /** Runs connections on an existing group instead of creating one; the server will not stop it. */
+        /**
+         * Runs connections on an existing group instead of creating one; the server will not stop it.
+         *
+         * @param loops the group
+         * @return this builder
+         */
         public Builder loops(LoopGroup loops) {
             this.loops = loops;
             return this;
         }
 
-        /** SO_REUSEADDR on the listening socket (default true). */
+        /**
+         * SO_REUSEADDR on the listening socket (default true).
+         *
+         * @param reuseAddress whether to set it
+         * @return this builder
+         */
         public Builder reuseAddress(boolean reuseAddress) {
             this.reuseAddress = reuseAddress;
             return this;
         }
 
-        /** SO_REUSEPORT on the listening socket (default false): several processes may share the port. */
+        /**
+         * SO_REUSEPORT on the listening socket (default false): several processes may share the port.
+         *
+         * @param reusePort whether to set it
+         * @return this builder
+         */
         public Builder reusePort(boolean reusePort) {
             this.reusePort = reusePort;
             return this;
         }
 
-        /** Options of each accepted socket. */
+        /**
+         * Options of each accepted socket (default {@link SocketOptions#DEFAULTS}).
+         *
+         * @param socket the options
+         * @return this builder
+         */
         public Builder socket(SocketOptions socket) {
             this.socket = socket;
             return this;
         }
 
-        /** Outbound limits of each connection. */
+        /**
+         * Outbound limits of each connection (default {@link ConnectionConfig#DEFAULTS}).
+         *
+         * @param connection the limits
+         * @return this builder
+         */
         public Builder connection(ConnectionConfig connection) {
             this.connection = connection;
             return this;
         }
 
-        /** Builds each connection's pipeline, on its loop. Required. */
+        /**
+         * Builds each connection's pipeline, on its loop. Required.
+         *
+         * @param initializer adds the handlers to each new connection's pipeline
+         * @return this builder
+         */
         public Builder pipeline(Consumer<Pipeline> initializer) {
             this.initializer = initializer;
             return this;
         }
 
-        /** The configuration set so far. */
+        /**
+         * The configuration set so far.
+         *
+         * @return the configuration
+         * @throws IllegalArgumentException when a value set is out of range
+         */
         public ServerConfig config() {
             return new ServerConfig(host, port, backlog, loops != null ? loops.loops().size() : workers,
                     maxConnections, reuseAddress, reusePort, socket, connection);
@@ -351,8 +416,11 @@ public final class Server implements AutoCloseable {
         /**
          * Binds and starts accepting.
          *
-         * @throws UncheckedIOException when the address cannot be bound; its cause is a
-         *         {@link BindException} when the port is taken
+         * @return the running server
+         * @throws UncheckedIOException     when the address cannot be bound; its cause is a
+         *                                  {@link BindException} when the port is taken
+         * @throws IllegalStateException    when no {@linkplain #pipeline pipeline} was set
+         * @throws IllegalArgumentException when a value set is out of range
          */
         public Server start() {
             if (initializer == null) {

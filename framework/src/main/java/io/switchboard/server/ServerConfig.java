@@ -22,7 +22,21 @@ import io.switchboard.pipeline.ConnectionConfig;
 public record ServerConfig(String host, int port, int backlog, int workers, int maxConnections, boolean reuseAddress, boolean reusePort,
                            SocketOptions socket, ConnectionConfig connection) {
 
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param host           address to bind; not empty
+     * @param port           port to bind, 0 to 65535
+     * @param backlog        accept queue length; positive
+     * @param workers        worker loops; positive
+     * @param maxConnections connections open at once; positive
+     * @param reuseAddress   SO_REUSEADDR on the listening socket
+     * @param reusePort      SO_REUSEPORT on the listening socket
+     * @param socket         options of each accepted socket; required
+     * @param connection     limits of each connection's outbound queue; required
+     * @throws IllegalArgumentException when a value is out of range
+     * @throws NullPointerException     when {@code socket} or {@code connection} is null
+     */
     public ServerConfig {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("host must not be empty");
@@ -44,7 +58,7 @@ public record ServerConfig(String host, int port, int backlog, int workers, int 
         }
     }
 
-    /** The defaults listed above. */
+    /** {@return the defaults listed above} */
     public static ServerConfig defaults() {
         return new ServerConfig("127.0.0.1", 0, 1024, Runtime.getRuntime().availableProcessors(), 100_000, true, false,
                 SocketOptions.DEFAULTS, ConnectionConfig.DEFAULTS);

@@ -17,7 +17,15 @@ public record SocketOptions(boolean tcpNoDelay, boolean keepAlive, int receiveBu
     /** TCP_NODELAY on, keep-alive off, system buffer sizes. */
     public static final SocketOptions DEFAULTS = new SocketOptions(true, false, 0, 0);
 
-    /** Validates the sizes. */
+    /**
+     * Validates the sizes.
+     *
+     * @param tcpNoDelay    disable Nagle's algorithm
+     * @param keepAlive     TCP keep-alive probes on silent connections
+     * @param receiveBuffer SO_RCVBUF in bytes, or 0 for the system default
+     * @param sendBuffer    SO_SNDBUF in bytes, or 0 for the system default
+     * @throws IllegalArgumentException when a buffer size is negative
+     */
     public SocketOptions {
         if (receiveBuffer < 0 || sendBuffer < 0) {
             throw new IllegalArgumentException("buffer sizes must be 0 (system default) or positive");

@@ -36,7 +36,11 @@ public final class EmbeddedConnection {
     private final ArrayDeque<Object> received = new ArrayDeque<>();
     private final List<Object> events = new ArrayList<>();
 
-    /** A connection with default limits and a 64 KiB read buffer, whose pipeline {@code initializer} builds. */
+    /**
+     * A connection with default limits and a 64 KiB read buffer, whose pipeline {@code initializer} builds.
+     *
+     * @param initializer adds the handlers under test to the pipeline
+     */
     public EmbeddedConnection(Consumer<Pipeline> initializer) {
         this(ConnectionConfig.DEFAULTS, 64 * 1024, initializer);
     }
@@ -44,6 +48,10 @@ public final class EmbeddedConnection {
     /**
      * A connection with the given limits and read buffer size (a small read buffer splits each feed into
      * several reads, as a socket would).
+     *
+     * @param config         the connection's outbound limits
+     * @param readBufferSize the most bytes one read delivers
+     * @param initializer    adds the handlers under test to the pipeline
      */
     public EmbeddedConnection(ConnectionConfig config, int readBufferSize, Consumer<Pipeline> initializer) {
         this.loop = new EmbeddedLoop(readBufferSize);
@@ -54,22 +62,34 @@ public final class EmbeddedConnection {
         runPending();
     }
 
-    /** The connection under test. */
+    /** {@return the connection under test} */
     public Connection connection() {
         return connection;
     }
 
-    /** The pipeline under test. */
+    /** {@return the pipeline under test} */
     public Pipeline pipeline() {
         return connection.pipeline();
     }
 
-    /** Delivers {@code bytes} as the peer sending them at once, then runs what that caused. */
+    /**
+     * Delivers {@code bytes} as the peer sending them at once, then runs what that caused.
+     *
+     * @param bytes the bytes; copied
+     * @return this embedded connection
+     */
     public EmbeddedConnection feed(byte[] bytes) {
         return feed(bytes, 0, bytes.length);
     }
 
-    /** Delivers {@code length} bytes of {@code bytes} from {@code offset}. */
+    /**
+     * Delivers {@code length} bytes of {@code bytes} from {@code offset}, then runs what that caused.
+     *
+     * @param bytes  the array holding the bytes; copied
+     * @param offset the index of the first byte to deliver
+     * @param length how many bytes to deliver
+     * @return this embedded connection
+     */
     public EmbeddedConnection feed(byte[] bytes, int offset, int length) {
         if (length > 0) {
             transport.inbound.addLast(ByteBuffer.wrap(bytes.clone(), offset, length).slice());
@@ -78,19 +98,28 @@ public final class EmbeddedConnection {
         return this;
     }
 
-    /** Delivers {@code text} in UTF-8. */
+    /**
+     * Delivers {@code text} in UTF-8, then runs what that caused.
+     *
+     * @param text the text
+     * @return this embedded connection
+     */
     public EmbeddedConnection feed(String text) {
         return feed(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The peer shuts down its output (sends FIN): the pipeline sees {@code inputClosed} after any bytes fed before. */
+    /**
+     * The peer shuts down its output (sends FIN): the pipeline sees {@code inputClosed} after any bytes fed before.
+     *
+     * @return this embedded connection
+     */
     public EmbeddedConnection finishInput() {
         transport.inputEnded = true;
         runPending();
         return this;
     }
 
-    /** Bytes the peer has not been given yet because reading is suspended or paused. */
+    /** {@return the bytes fed that the connection has not read yet, because reading is suspended or paused} */
     public int unreadBytes() {
         int n = 0;
         for (ByteBuffer b : transport.inbound) {
@@ -99,7 +128,11 @@ public final class EmbeddedConnection {
         return n;
     }
 
-    /** Everything written to the peer since the last call, and forgets it (the peer "reads" it). */
+    /**
+     * Everything written to the peer since the last call, and forgets it (the peer "reads" it).
+     *
+     * @return the bytes written
+     */
     public byte[] takeWritten() {
         byte[] bytes = transport.sent.toByteArray();
         transport.sent.reset();
@@ -107,7 +140,7 @@ public final class EmbeddedConnection {
         return bytes;
     }
 
-    /** {@link #takeWritten()} as UTF-8 text. */
+    /** {@return {@link #takeWritten()} as UTF-8 text} */
     public String takeWrittenString() {
         return new String(takeWritten(), StandardCharsets.UTF_8);
     }
@@ -115,6 +148,9 @@ public final class EmbeddedConnection {
     /**
      * Makes the peer a slow reader: it takes at most {@code bytes} written bytes until the test calls
      * {@link #takeWritten()}. {@code Long.MAX_VALUE} removes the limit.
+     *
+     * @param bytes the most bytes the peer holds unread
+     * @return this embedded connection
      */
     public EmbeddedConnection peerWindow(long bytes) {
         transport.window = bytes;
@@ -122,17 +158,26 @@ public final class EmbeddedConnection {
         return this;
     }
 
-    /** Number of write system calls the connection made so far (gathering writes count once). */
+    /** {@return the number of write system calls the connection made so far (gathering writes count once)} */
     public long writeCalls() {
         return transport.writeCalls;
     }
 
-    /** The next message that reached the end of the pipeline (inbound {@code ByteBuffer}s arrive copied to {@code byte[]}), or null. */
+    /**
+     * Takes the next message that reached the end of the pipeline (inbound {@code ByteBuffer}s arrive copied
+     * to {@code byte[]}).
+     *
+     * @return the message, or null when none is left
+     */
     public Object readMessage() {
         return received.pollFirst();
     }
 
-    /** All messages that reached the end of the pipeline and were not taken yet; takes them. */
+    /**
+     * Takes all messages that reached the end of the pipeline and were not taken yet.
+     *
+     * @return the messages, in arrival order
+     */
     public List<Object> readMessages() {
         List<Object> all = new ArrayList<>(received);
         received.clear();
@@ -143,46 +188,57 @@ public final class EmbeddedConnection {
      * Events that reached the end of the pipeline, in order: user events as themselves, and the strings
      * {@code "inputClosed"}, {@code "writable:false"}, {@code "writable:true"}, {@code "closed"} and
      * {@code "exception:<class>"}.
+     *
+     * @return the live list of events
      */
     public List<Object> events() {
         return events;
     }
 
-    /** Moves the loop's clock forward and runs the timers and tasks that came due. */
+    /**
+     * Moves the loop's clock forward and runs the timers and tasks that came due.
+     *
+     * @param time how far to move the clock
+     * @return this embedded connection
+     */
     public EmbeddedConnection advance(Duration time) {
         loop.advance(time.toNanos());
         pump();
         return this;
     }
 
-    /** The loop's clock in nanoseconds. */
+    /** {@return the loop's clock in nanoseconds} */
     public long nanoTime() {
         return loop.nanoTime();
     }
 
-    /** Runs queued tasks, due timers and pending I/O until nothing is left to do. */
+    /**
+     * Runs queued tasks, due timers and pending I/O until nothing is left to do.
+     *
+     * @return this embedded connection
+     */
     public EmbeddedConnection runPending() {
         loop.runPending();
         pump();
         return this;
     }
 
-    /** True while the connection is open (no close or abort requested). */
+    /** {@return true while the connection is open (no close or abort requested)} */
     public boolean isOpen() {
         return connection.isOpen();
     }
 
-    /** True once the connection's transport was closed or reset. */
+    /** {@return true once the connection's transport was closed or reset} */
     public boolean isClosed() {
         return transport.closed;
     }
 
-    /** True once the connection was reset rather than closed. */
+    /** {@return true once the connection was reset rather than closed} */
     public boolean isAborted() {
         return transport.aborted;
     }
 
-    /** True once the connection sent its FIN. */
+    /** {@return true once the connection sent its FIN} */
     public boolean isOutputShutdown() {
         return transport.outputShutdown;
     }

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
  * Splits.check(bytes, () -> new EmbeddedConnection(p -> p.add(new LineCodec(80))),
  *         c -> assertEquals(List.of("a", "b"), c.readMessages()));
  * }</pre>
+ *
+ * Stateless; call it from the test's thread, which the connections it makes belong to.
  */
 public final class Splits {
     private Splits() {
@@ -19,6 +21,11 @@ public final class Splits {
     /**
      * Runs {@code check} on a new connection after each way of feeding {@code input}. An assertion
      * failure names the split that caused it.
+     *
+     * @param input       the bytes to feed
+     * @param connections makes a fresh connection for each way of feeding
+     * @param check       asserts on a connection after it was fed the whole input
+     * @throws AssertionError when {@code check} fails for some split; its message names the split
      */
     public static void check(byte[] input, Supplier<EmbeddedConnection> connections, Consumer<EmbeddedConnection> check) {
         run("whole", connections, c -> c.feed(input), check);
