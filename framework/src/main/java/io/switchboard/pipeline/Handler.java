@@ -120,6 +120,9 @@ public interface Handler {
 
     /**
      * Outbound: a message is written towards the socket. Encoders turn messages into bytes here.
+     * A {@link java.nio.ByteBuffer} passed on is borrowed, like inbound bytes: the connection copies it when
+     * it reaches the socket end, and the writer may reuse it once {@code write} returns. A handler that
+     * holds outbound bytes for later must copy them.
      *
      * @param ctx     this handler's context
      * @param message the message written by a later handler or the application
