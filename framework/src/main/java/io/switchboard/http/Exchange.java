@@ -60,7 +60,11 @@ final class Exchange implements HttpResponder {
             throw new NullPointerException("response");
         }
         claim();
-        onLoop(() -> connection.answered(this, response));
+        if (loop.inLoop()) {
+            connection.answered(this, response);
+        } else {
+            loop.execute(() -> connection.answered(this, response));
+        }
     }
 
     @Override
