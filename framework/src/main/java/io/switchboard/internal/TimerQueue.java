@@ -2,7 +2,8 @@ package io.switchboard.internal;
 
 import io.switchboard.loop.Scheduled;
 import java.util.PriorityQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * The timers of one loop: a heap ordered by deadline, then by submission. Cancelled timers stay in the
@@ -72,7 +73,19 @@ public final class TimerQueue {
         private final Runnable task;
         private final long deadline;
         private long seq;
-        private final AtomicBoolean done = new AtomicBoolean();
+        private static final VarHandle DONE;
+
+        static {
+            try {
+                DONE = MethodHandles.lookup().findVarHandle(Timer.class, "done", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Set once, by the first of run or cancel (a VarHandle: no extra object per timer). */
+        @SuppressWarnings("unused")
+        private volatile boolean done;
         private volatile boolean cancelled;
 
         Timer(Runnable task, long deadline, long seq) {
@@ -83,7 +96,7 @@ public final class TimerQueue {
 
         @Override
         public boolean cancel() {
-            if (done.compareAndSet(false, true)) {
+            if (DONE.compareAndSet(this, false, true)) {
                 cancelled = true;
                 return true;
             }
@@ -96,7 +109,7 @@ public final class TimerQueue {
         }
 
         boolean fire() {
-            return done.compareAndSet(false, true);
+            return DONE.compareAndSet(this, false, true);
         }
 
         @Override
