@@ -1,0 +1,170 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bench jar's command line: {@code java -jar switchboard-bench.jar <command> [flags]}. Commands run
+ * JMH, a Netty echo server, the echo load generator, and the side-by-side echo comparison.
+ */
+public final class Main {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar switchboard-bench.jar <command> [flags]",
+            "",
+            "commands:",
+            "  jmh [JMH options]      run the JMH benchmarks (-l lists them, -h shows JMH's options)",
+            "  netty-echo             the standard Netty 4.2 echo server     [--host H] [--port N (7001)] [--workers N]",
+            "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
+            "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
+            "  compare-echo           Switchboard's echo example vs the Netty echo server, server CPU per message",
+            "                         [--duration S (15)] [--warmup S (5)] [--rounds N (1)] [--csv FILE]",
+            "                         [--examples-jar FILE] [--bench-jar FILE] [--server-cpu N (0)] [--load-cpu N (1)]",
+            "                         [--jvm-args \"FLAGS\"] [--jfr DIR] [--log-dir DIR] [--noise-limit PERCENT (5)] [--retries N (2)]",
+            "",
+            "echo-load keeps one message of random bytes in flight per connection, checks every echoed byte, prints",
+            "a progress line each second and the measured msgs/s, MiB/s and errors; it exits 1 if any byte differed.",
+            "compare-echo runs from the repository root by default (examples/target/switchboard-examples.jar),",
+            "pins the server to --server-cpu and the load to --load-cpu with taskset, and writes bench/results/echo.csv.",
+            "A run during which other processes kept the two cores busy for more than --noise-limit percent of a core",
+            "is repeated up to --retries times, then kept and marked noisy.",
+            "Servers print a line containing 'listening' when ready and stop on SIGTERM.");
+
+    private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
+    private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops");
+    private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
+    private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
+            "bench-jar", "server-cpu", "load-cpu", "jvm-args", "jfr", "log-dir", "noise-limit", "retries");
+
+    private Main() {
+    }
+
+    /** Runs a command and exits with its status: 0 done, 1 failed, 2 usage error. */
+    public static void main(String[] argv) throws Exception {
+        if (argv.length > 0 && argv[0].equals("jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(argv, 1, argv.length));
+            return;
+        }
+        System.exit(run(List.of(argv), System.out, System.err));
+    }
+
+    /** Runs every command but {@code jmh} and returns the exit status; servers run until the JVM is asked to stop. */
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty()) {
+            err.println(USAGE);
+            return 2;
+        }
+        String command = argv.get(0);
+        List<String> rest = argv.subList(1, argv.size());
+        try {
+            switch (command) {
+                case "--help", "-h", "help" -> {
+                    out.println(USAGE);
+                    return 0;
+                }
+                case "netty-echo" -> {
+                    return nettyEcho(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
+                }
+                case "echo-load" -> {
+                    EchoLoadConfig config = loadConfig(Args.parse(rest, LOAD_FLAGS, LOAD_ALIASES));
+                    return new EchoLoad(config, out).run().exitCode();
+                }
+                case "compare-echo" -> {
+                    CompareConfig config = compareConfig(Args.parse(rest, COMPARE_FLAGS, Map.of()));
+                    return new CompareEcho(config, out, new CpuTime(CpuTime.clockTicksPerSecond())).run();
+                }
+                default -> {
+                    err.println("unknown command: " + command);
+                    err.println(USAGE);
+                    return 2;
+                }
+            }
+        } catch (Args.UsageException e) {
+            if (e.getMessage() == null) {
+                out.println(USAGE);
+                return 0;
+            }
+            err.println(e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println(command + ": interrupted");
+            return 1;
+        } catch (IOException | RuntimeException e) {
+            log.debug("{} failed", command, e);
+            err.println(command + ": " + e.getMessage());
+            return 1;
+        }
+    }
+
+    static EchoLoadConfig loadConfig(Args args) {
+        return new EchoLoadConfig(args.string("host", "127.0.0.1"),
+                args.integer("port", 7000, 1, 65535),
+                args.integer("connections", 64, 1, 100_000),
+                args.integer("size", 128, 1, 64 * 1024 * 1024),
+                args.seconds("duration", Duration.ofSeconds(10), 0.001, 86_400),
+                args.seconds("warmup", Duration.ZERO, 0, 86_400),
+                args.integer("loops", 1, 1, 1024));
+    }
+
+    static CompareConfig compareConfig(Args args) {
+        String jvm = args.string("jvm-args", null);
+        String jfr = args.string("jfr", null);
+        return new CompareConfig(
+                args.seconds("duration", Duration.ofSeconds(15), 0.001, 86_400),
+                args.seconds("warmup", Duration.ofSeconds(5), 0, 86_400),
+                args.integer("rounds", 1, 1, 1000),
+                Path.of(args.string("csv", "bench/results/echo.csv")),
+                Path.of(args.string("examples-jar", "examples/target/switchboard-examples.jar")),
+                args.string("bench-jar", null) != null ? Path.of(args.string("bench-jar", null)) : ownJar(),
+                args.integer("server-cpu", 0, 0, 4095),
+                args.integer("load-cpu", 1, 0, 4095),
+                jvm == null ? CompareConfig.DEFAULT_JVM_ARGS : List.of(jvm.trim().split("\\s+")),
+                jfr == null ? null : Path.of(jfr),
+                Path.of(args.string("log-dir", "bench/results/tmp")),
+                args.integer("noise-limit", 5, 0, 200) / 100.0,
+                args.integer("retries", 2, 0, 100));
+    }
+
+    private static int nettyEcho(Args args, PrintStream out) throws InterruptedException {
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 7001, 0, 65535);
+        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        NettyEchoServer server = NettyEchoServer.start(host, port, workers);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        out.println("netty echo server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (" + workers + " workers)");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+    /** The jar this class was loaded from, or the default build location when run from classes. */
+    private static Path ownJar() {
+        CodeSource source = Main.class.getProtectionDomain().getCodeSource();
+        if (source != null && source.getLocation() != null) {
+            try {
+                Path location = Path.of(source.getLocation().toURI());
+                if (Files.isRegularFile(location)) {
+                    return location;
+                }
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                log.debug("cannot tell where the bench jar is", e);
+            }
+        }
+        return Path.of("bench/target/switchboard-bench.jar");
+    }
+}

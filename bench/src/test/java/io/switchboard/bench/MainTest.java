@@ -1,0 +1,113 @@
+package io.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Command-line handling: usage errors exit 2 with the usage text, flags parse into configurations. */
+class MainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... argv) {
+        return Main.run(List.of(argv), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void noCommandPrintsUsageAndExits2() {
+        assertEquals(2, run());
+        assertTrue(err().startsWith("usage:"), err());
+    }
+
+    @Test
+    void unknownCommandExits2() {
+        assertEquals(2, run("echo-lode"));
+        assertTrue(err().contains("unknown command: echo-lode"), err());
+        assertTrue(err().contains("usage:"), err());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"netty-echo", "echo-load", "compare-echo"})
+    void unknownFlagExits2(String command) {
+        assertEquals(2, run(command, "--connectionz", "3"));
+        assertTrue(err().contains("unknown flag: --connectionz"), err());
+    }
+
+    @Test
+    void flagWithoutValueExits2() {
+        assertEquals(2, run("echo-load", "--size"));
+        assertTrue(err().contains("flag --size needs a value"), err());
+    }
+
+    @Test
+    void badNumbersExit2() {
+        assertEquals(2, run("echo-load", "-c", "many"));
+        assertTrue(err().contains("--connections must be a whole number, got many"), err());
+        assertEquals(2, run("netty-echo", "--port", "70000"));
+        assertTrue(err().contains("--port must be between 0 and 65535, got 70000"), err());
+        assertEquals(2, run("compare-echo", "--duration", "-1"));
+        assertTrue(err().contains("--duration must be between"), err());
+    }
+
+    @Test
+    void strayArgumentExits2() {
+        assertEquals(2, run("echo-load", "localhost"));
+        assertTrue(err().contains("unexpected argument: localhost"), err());
+    }
+
+    @Test
+    void helpGoesToStdoutAndExits0() {
+        assertEquals(0, run("echo-load", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage:"));
+        assertEquals("", err());
+    }
+
+    @Test
+    void loadFlagsAndAliasesParse() {
+        EchoLoadConfig config = Main.loadConfig(Args.parse(
+                List.of("--host=::1", "--port", "9000", "-c", "8", "--size", "16384", "-d", "0.5", "--warmup", "2"),
+                Set.of("host", "port", "connections", "size", "duration", "warmup", "loops"),
+                Map.of("-c", "connections", "-d", "duration")));
+
+        assertEquals(new EchoLoadConfig("::1", 9000, 8, 16384, Duration.ofMillis(500), Duration.ofSeconds(2), 1), config);
+    }
+
+    @Test
+    void compareFlagsParse() {
+        CompareConfig config = Main.compareConfig(Args.parse(
+                List.of("--duration", "15", "--warmup", "5", "--rounds", "2", "--jvm-args", " -Xmx1g  -XX:+UseParallelGC",
+                        "--csv", "/tmp/x.csv", "--bench-jar", "b.jar"),
+                Set.of("duration", "warmup", "rounds", "csv", "examples-jar", "bench-jar", "server-cpu", "load-cpu",
+                        "jvm-args", "jfr", "log-dir", "noise-limit", "retries"),
+                Map.of()));
+
+        assertEquals(Duration.ofSeconds(15), config.duration());
+        assertEquals(2, config.rounds());
+        assertEquals(List.of("-Xmx1g", "-XX:+UseParallelGC"), config.jvmArgs());
+        assertEquals(Path.of("/tmp/x.csv"), config.csv());
+        assertEquals(Path.of("b.jar"), config.benchJar());
+        assertEquals(Path.of("examples/target/switchboard-examples.jar"), config.examplesJar());
+        assertEquals(0, config.serverCpu());
+        assertEquals(1, config.loadCpu());
+        assertNull(config.jfrDir());
+        assertEquals(0.05, config.noiseLimit(), 1e-9);
+        assertEquals(2, config.retries());
+    }
+}
