@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import io.switchboard.loop.LoopGroup;
+import io.switchboard.loop.Scheduled;
 import io.switchboard.loop.Selectable;
 import io.switchboard.loop.SelectorLoop;
 import io.switchboard.pipeline.Connection;
@@ -96,6 +97,7 @@ public final class Client implements AutoCloseable {
         private final InetSocketAddress address;
         private final CompletableFuture<Connection> result;
         private SocketChannel channel;
+        private Scheduled timeout;
 
         Attempt(SelectorLoop loop, InetSocketAddress address, CompletableFuture<Connection> result) {
             this.loop = loop;
@@ -113,7 +115,7 @@ public final class Client implements AutoCloseable {
                     return;
                 }
                 loop.register(channel, SelectionKey.OP_CONNECT, this);
-                loop.schedule(this::timedOut, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                timeout = loop.schedule(this::timedOut, connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
             } catch (IOException | RuntimeException e) {
                 fail(e);
             }
@@ -137,6 +139,7 @@ public final class Client implements AutoCloseable {
         }
 
         private void connected() throws IOException {
+            cancelTimeout();
             if (result.isDone()) {
                 close();
                 return;
@@ -156,10 +159,18 @@ public final class Client implements AutoCloseable {
         }
 
         private void fail(Exception e) {
+            cancelTimeout();
             close();
             ConnectException failure = new ConnectException("cannot connect to " + address + ": " + e.getMessage());
             failure.initCause(e);
             result.completeExceptionally(failure);
+        }
+
+        private void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel();
+                timeout = null;
+            }
         }
 
         private void close() {
