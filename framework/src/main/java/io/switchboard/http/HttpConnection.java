@@ -201,6 +201,7 @@ final class HttpConnection implements Handler {
         byte[] bytes = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         body = null;
         x.request.body(bytes, parser.trailers());
+        parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
         }

@@ -146,6 +146,13 @@ final class RequestParser {
         return headers;
     }
 
+    /** Drops the finished request's fields so that an idle connection holds none of them. */
+    void forgetMessage() {
+        headers = null;
+        trailers = null;
+        bodySlice = null;
+    }
+
     /** Trailers of the finished chunked body, or null. */
     HttpHeaders trailers() {
         return trailers;

@@ -21,8 +21,8 @@ public final class Pipeline {
 
     Pipeline(Connection connection) {
         this.connection = connection;
-        this.head = new HandlerContext(this, new Head());
-        this.tail = new HandlerContext(this, new Tail());
+        this.head = new HandlerContext(this, Head.INSTANCE);
+        this.tail = new HandlerContext(this, Tail.INSTANCE);
         head.next = tail;
         tail.prev = head;
     }
@@ -314,10 +314,13 @@ public final class Pipeline {
         }
     }
 
-    /** The socket end: takes bytes into the connection's outbound queue. */
-    private final class Head implements Handler {
+    /** The socket end: takes bytes into the connection's outbound queue. Stateless: one for all pipelines. */
+    private static final class Head implements Handler {
+        static final Head INSTANCE = new Head();
+
         @Override
         public void write(HandlerContext ctx, Object message) {
+            Connection connection = ctx.pipeline.connection;
             if (message instanceof ByteBuffer) {
                 connection.enqueue((ByteBuffer) message);
             } else if (message instanceof byte[]) {
@@ -330,20 +333,25 @@ public final class Pipeline {
 
         @Override
         public void flush(HandlerContext ctx) {
-            connection.flushNow();
+            ctx.pipeline.connection.flushNow();
         }
 
         @Override
         public void close(HandlerContext ctx) {
-            connection.closeTransportGracefully();
+            ctx.pipeline.connection.closeTransportGracefully();
         }
     }
 
-    /** The application end: closes on unhandled errors and on the peer's FIN; drops unhandled messages. */
-    private final class Tail implements Handler {
+    /**
+     * The application end: closes on unhandled errors and on the peer's FIN; drops unhandled messages.
+     * Stateless: one for all pipelines.
+     */
+    private static final class Tail implements Handler {
+        static final Tail INSTANCE = new Tail();
+
         @Override
         public void read(HandlerContext ctx, Object message) {
-            connection.unhandled(message);
+            ctx.pipeline.connection.unhandled(message);
         }
 
         @Override
@@ -352,7 +360,7 @@ public final class Pipeline {
 
         @Override
         public void inputClosed(HandlerContext ctx) {
-            connection.close();
+            ctx.pipeline.connection.close();
         }
 
         @Override
@@ -365,7 +373,7 @@ public final class Pipeline {
 
         @Override
         public void exceptionCaught(HandlerContext ctx, Throwable cause) {
-            connection.failed(cause);
+            ctx.pipeline.connection.failed(cause);
         }
 
         @Override
