@@ -168,5 +168,10 @@ final class Exchange implements HttpResponder {
         public boolean isOpen() {
             return !ended.get() && !dead;
         }
+
+        @Override
+        public boolean isWritable() {
+            return connection.isWritable();
+        }
     }
 }

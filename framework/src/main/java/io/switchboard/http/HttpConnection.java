@@ -240,6 +240,12 @@ final class HttpConnection implements Handler {
 
     // Answers, from the exchange (always on the loop)
 
+    /** {@return whether the connection takes more output now} Thread-safe. */
+    boolean isWritable() {
+        HandlerContext c = ctx;
+        return c != null && c.connection().isWritable();
+    }
+
     void answered(Exchange x, HttpResponse response) {
         if (x.dead) {
             return;

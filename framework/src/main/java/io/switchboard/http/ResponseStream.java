@@ -34,4 +34,11 @@ public interface ResponseStream {
 
     /** {@return false once the stream ended or its connection closed: a producer should stop} */
     boolean isOpen();
+
+    /**
+     * {@return true while the connection's outbound queue is below its high watermark} A producer that can
+     * wait (a file, a query cursor) should pause while this is false, so that a slow client costs the server
+     * no more than the watermark; chunks written anyway are queued up to the connection's hard limit.
+     */
+    boolean isWritable();
 }
