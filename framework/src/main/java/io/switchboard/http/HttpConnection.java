@@ -90,6 +90,12 @@ final class HttpConnection implements Handler {
     }
 
     @Override
+    public void readComplete(HandlerContext ctx) {
+        parser.endOfBatch();
+        ctx.fireReadComplete();
+    }
+
+    @Override
     public void inputClosed(HandlerContext ctx) {
         state = ReadState.DONE;
         cumulation.take();
@@ -428,13 +434,11 @@ final class HttpConnection implements Handler {
 
     private void writeResponse(Exchange x, HttpResponse response) {
         byte[] own = ResponseEncoder.ownHead(response);
-        int status = response.status();
-        boolean noBody = status < 200 || status == 204 || status == 304;
         if (response.headers().containsToken("Connection", "close")) {
             x.closeAfter = true;
         }
-        byte[] body = x.head || noBody ? NO_BODY : response.body();
-        write(x, own, noBody ? ResponseEncoder.Framing.NONE : ResponseEncoder.Framing.LENGTH, response.body().length, body);
+        byte[] body = x.head || !ResponseEncoder.hasBody(response.status()) ? NO_BODY : response.body();
+        write(x, own, body);
     }
 
     /** Writes what the stream has; returns true once it has ended. */
@@ -445,8 +449,8 @@ final class HttpConnection implements Handler {
             if (!chunked) {
                 x.closeAfter = true;
             }
-            write(x, ResponseEncoder.ownHead(x.streamHead),
-                    chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE, -1, NO_BODY);
+            write(x, ResponseEncoder.streamHead(x.streamHead,
+                    chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE), NO_BODY);
         }
         Object part;
         while ((part = x.pollPart()) != null) {
@@ -471,7 +475,7 @@ final class HttpConnection implements Handler {
         return false;
     }
 
-    private void write(Exchange x, byte[] own, ResponseEncoder.Framing framing, long length, byte[] body) {
+    private void write(Exchange x, byte[] own, byte[] body) {
         byte[] connection = x.closeAfter ? ResponseEncoder.CONNECTION_CLOSE
                 : x.request != null && x.request.version() == HttpVersion.HTTP_1_0 ? ResponseEncoder.CONNECTION_KEEP_ALIVE : null;
         byte[] date = service.dateLine();
@@ -481,7 +485,7 @@ final class HttpConnection implements Handler {
         boolean together = headSize + body.length <= pool.chunkSize();
         ByteBuffer out = headSize <= pool.chunkSize() ? pool.acquire() : ByteBuffer.allocate(headSize);
         try {
-            ResponseEncoder.head(out, own, date, server, framing, length, connection);
+            ResponseEncoder.head(out, own, date, server, connection);
             if (together) {
                 out.put(body);
             }

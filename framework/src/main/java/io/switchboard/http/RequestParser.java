@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 final class RequestParser {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
+    private static final int RECENT_FIELDS = 16;
 
     /** What {@link #parse} found. */
     enum Event { NEED_MORE, HEAD, BODY, END }
@@ -33,7 +34,13 @@ final class RequestParser {
 
     private String method;
     private String target;
-    private byte[] lastTarget = new byte[0];
+    /**
+     * Strings made during the current read batch, by field position, reused when a later request of the
+     * batch repeats the same bytes (pipelining clients send the same fields again and again). Dropped at the
+     * end of each batch, so an idle connection holds none.
+     */
+    private String[] recent;
+    private String recentTarget;
     private HttpVersion version;
     private HttpHeaders headers;
     private HttpHeaders trailers;
@@ -248,7 +255,7 @@ final class RequestParser {
         method = method(in, start, sp1);
         target = target(in, sp1 + 1, sp2);
         checkTargetForm();
-        headers = new HttpHeaders(8);
+        headers = new HttpHeaders(4);
         trailers = null;
         sectionBytes = 0;
         state = State.HEADERS;
@@ -335,7 +342,8 @@ final class RequestParser {
                 throw new HttpException(400, "invalid character in a header value");
             }
         }
-        into.add(HeaderNames.name(in, start, colon), ascii(in, from, to));
+        String name = HeaderNames.name(in, start, colon);
+        into.add(name, into == headers ? value(in, from, to, into.size()) : ascii(in, from, to));
         return false;
     }
 
@@ -578,7 +586,13 @@ final class RequestParser {
             return new String(in.array(), in.arrayOffset() + from, to - from, StandardCharsets.ISO_8859_1);
         }
         byte[] bytes = new byte[to - from];
-        in.get(from, bytes);
+        if (bytes.length <= 64) {
+            for (int i = 0; i < bytes.length; i++) {
+                bytes[i] = in.get(from + i);
+            }
+        } else {
+            in.get(from, bytes);
+        }
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
@@ -587,24 +601,45 @@ final class RequestParser {
         return known != null ? known : ascii(in, from, to);
     }
 
-    /** The target, reusing the previous request's string when the bytes are the same (pipelined benchmarks, polling clients). */
+    /** The target, reusing the string of an earlier request of this read batch when the bytes are the same. */
     private String target(ByteBuffer in, int from, int to) {
-        int length = to - from;
-        if (target != null && length == lastTarget.length) {
-            boolean same = true;
-            for (int i = 0; i < length; i++) {
-                if (in.get(from + i) != lastTarget[i]) {
-                    same = false;
-                    break;
-                }
-            }
-            if (same) {
-                return target;
+        if (sameText(recentTarget, in, from, to)) {
+            return recentTarget;
+        }
+        recentTarget = ascii(in, from, to);
+        return recentTarget;
+    }
+
+    /** A field value, reusing the string of the same field position of an earlier request of this batch. */
+    private String value(ByteBuffer in, int from, int to, int position) {
+        if (position >= RECENT_FIELDS) {
+            return ascii(in, from, to);
+        }
+        if (recent == null) {
+            recent = new String[RECENT_FIELDS];
+        } else if (sameText(recent[position], in, from, to)) {
+            return recent[position];
+        }
+        String value = ascii(in, from, to);
+        recent[position] = value;
+        return value;
+    }
+
+    /** Forgets the strings of this read batch (see {@link #recent}). */
+    void endOfBatch() {
+        recent = null;
+        recentTarget = null;
+    }
+
+    private static boolean sameText(String text, ByteBuffer in, int from, int to) {
+        if (text == null || text.length() != to - from) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) != (in.get(from + i) & 0xFF)) {
+                return false;
             }
         }
-        byte[] bytes = new byte[length];
-        in.get(from, bytes);
-        lastTarget = bytes;
-        return new String(bytes, StandardCharsets.ISO_8859_1);
+        return true;
     }
 }

@@ -11,8 +11,6 @@ final class ResponseEncoder {
     static final byte[] CONTINUE = ascii("HTTP/1.1 100 Continue\r\n\r\n");
     static final byte[] CONNECTION_CLOSE = ascii("Connection: close\r\n");
     static final byte[] CONNECTION_KEEP_ALIVE = ascii("Connection: keep-alive\r\n");
-    static final byte[] CHUNKED = ascii("Transfer-Encoding: chunked\r\n");
-    static final byte[] CONTENT_LENGTH = ascii("Content-Length: ");
     static final byte[] CRLF = ascii("\r\n");
     static final byte[] LAST_CHUNK = ascii("0\r\n");
     private static final byte[] HEX = ascii("0123456789abcdef");
@@ -20,18 +18,19 @@ final class ResponseEncoder {
     private ResponseEncoder() {
     }
 
-    /** How the body that follows the head is framed. */
-    enum Framing { LENGTH, CHUNKED, UNTIL_CLOSE, NONE }
+    /** How a streamed body that follows the head is framed. */
+    enum Framing { CHUNKED, UNTIL_CLOSE }
 
-    /** The status line and the response's own fields, encoded at the first send and then reused. */
+    /**
+     * The status line, the response's own fields and its {@code Content-Length} (for statuses that have a
+     * body), encoded at the first send and cached in the response, which is frozen from then on.
+     */
     static byte[] ownHead(HttpResponse response) {
         byte[] head = response.encodedHead;
         if (head == null) {
-            StringBuilder sb = new StringBuilder(64);
-            sb.append("HTTP/1.1 ").append(response.status()).append(' ').append(HttpStatus.reason(response.status())).append("\r\n");
-            HttpHeaders h = response.headers();
-            for (int i = 0; i < h.size(); i++) {
-                sb.append(h.name(i)).append(": ").append(h.value(i)).append("\r\n");
+            StringBuilder sb = statusAndFields(response);
+            if (hasBody(response.status())) {
+                sb.append("Content-Length: ").append(response.body().length).append("\r\n");
             }
             head = sb.toString().getBytes(StandardCharsets.ISO_8859_1);
             response.encodedHead = head;
@@ -39,23 +38,38 @@ final class ResponseEncoder {
         return head;
     }
 
-    /** Upper bound of the bytes {@link #head} writes. */
-    static int headSize(byte[] ownHead, byte[] dateLine, byte[] serverLine) {
-        return ownHead.length + dateLine.length + serverLine.length + CONTENT_LENGTH.length + 20 + 2
-                + CONNECTION_KEEP_ALIVE.length + CHUNKED.length + 2;
+    /** The head of a streamed response: status line and fields, the framing added by {@link #head}. */
+    static byte[] streamHead(HttpResponse head, Framing framing) {
+        StringBuilder sb = statusAndFields(head);
+        if (framing == Framing.CHUNKED) {
+            sb.append("Transfer-Encoding: chunked\r\n");
+        }
+        return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** Writes the whole head: own fields, Date, Server, framing, Connection, and the empty line. */
-    static void head(ByteBuffer out, byte[] ownHead, byte[] dateLine, byte[] serverLine, Framing framing,
-                     long length, byte[] connection) {
-        out.put(ownHead).put(dateLine).put(serverLine);
-        if (framing == Framing.LENGTH) {
-            out.put(CONTENT_LENGTH);
-            decimal(out, length);
-            out.put(CRLF);
-        } else if (framing == Framing.CHUNKED) {
-            out.put(CHUNKED);
+    /** False for the statuses whose responses never carry a body: 1xx, 204 and 304. */
+    static boolean hasBody(int status) {
+        return status >= 200 && status != 204 && status != 304;
+    }
+
+    private static StringBuilder statusAndFields(HttpResponse response) {
+        StringBuilder sb = new StringBuilder(96);
+        sb.append("HTTP/1.1 ").append(response.status()).append(' ').append(HttpStatus.reason(response.status())).append("\r\n");
+        HttpHeaders h = response.headers();
+        for (int i = 0; i < h.size(); i++) {
+            sb.append(h.name(i)).append(": ").append(h.value(i)).append("\r\n");
         }
+        return sb;
+    }
+
+    /** Upper bound of the bytes {@link #head} writes. */
+    static int headSize(byte[] ownHead, byte[] dateLine, byte[] serverLine) {
+        return ownHead.length + dateLine.length + serverLine.length + CONNECTION_KEEP_ALIVE.length + 2;
+    }
+
+    /** Writes the whole head: own fields with framing, Date, Server, Connection, and the empty line. */
+    static void head(ByteBuffer out, byte[] ownHead, byte[] dateLine, byte[] serverLine, byte[] connection) {
+        out.put(ownHead).put(dateLine).put(serverLine);
         if (connection != null) {
             out.put(connection);
         }
@@ -84,23 +98,6 @@ final class ResponseEncoder {
             }
         }
         return ByteBuffer.wrap(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    static void decimal(ByteBuffer out, long value) {
-        if (value == 0) {
-            out.put((byte) '0');
-            return;
-        }
-        int start = out.position();
-        while (value > 0) {
-            out.put((byte) ('0' + value % 10));
-            value /= 10;
-        }
-        for (int i = start, j = out.position() - 1; i < j; i++, j--) {
-            byte t = out.get(i);
-            out.put(i, out.get(j));
-            out.put(j, t);
-        }
     }
 
     static byte[] ascii(String s) {
