@@ -6,7 +6,6 @@ import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,7 +35,7 @@ final class HttpConnection implements Handler {
     private final HttpConfig config;
     private final RequestParser parser;
     private final Cumulation cumulation = new Cumulation();
-    private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>(2);
+    private final InFlight inFlight = new InFlight();
     private HandlerContext ctx;
     private ReadState state = ReadState.READING;
     private boolean parsing;
@@ -106,7 +105,7 @@ final class HttpConnection implements Handler {
         if (inFlight.isEmpty()) {
             finish();
         } else {
-            inFlight.peekLast().closeAfter = true;
+            inFlight.newest().closeAfter = true;
             drain();
         }
     }
@@ -126,10 +125,7 @@ final class HttpConnection implements Handler {
         if (timer != null) {
             timer.cancel();
         }
-        for (Exchange x : inFlight) {
-            x.dead = true;
-        }
-        inFlight.clear();
+        inFlight.killAll();
         ctx.fireClosed();
     }
 
@@ -166,7 +162,7 @@ final class HttpConnection implements Handler {
         HttpRequest request = new HttpRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
                 parser.keepAlive(), ctx.connection().remoteAddress());
         Exchange x = new Exchange(this, ctx.loop(), request);
-        inFlight.addLast(x);
+        inFlight.add(x);
         reading = x;
         long length = parser.contentLength();
         if (length > Integer.MAX_VALUE - 8) {
@@ -235,7 +231,7 @@ final class HttpConnection implements Handler {
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
         if (!inFlight.contains(x)) {
-            inFlight.addLast(x);
+            inFlight.add(x);
         }
         x.closeAfter = true;
         if (x.claimByServer()) {
@@ -273,7 +269,7 @@ final class HttpConnection implements Handler {
             return;
         }
         x.addPart(part);
-        if (inFlight.peekFirst() == x) {
+        if (inFlight.oldest() == x) {
             drain();
         } else if (x.streamQueued > ctx.connection().config().maxQueued()) {
             log.warn("{}: a streamed answer queued {} bytes behind earlier answers, over the limit of {}; resetting",
@@ -305,8 +301,8 @@ final class HttpConnection implements Handler {
     // Writing, in request order
 
     private void drain() {
-        while (!closed && !inFlight.isEmpty() && writeHead(inFlight.peekFirst())) {
-            Exchange x = inFlight.pollFirst();
+        while (!closed && !inFlight.isEmpty() && writeHead(inFlight.oldest())) {
+            Exchange x = inFlight.removeOldest();
             answeredAny = true;
             lastAnswerAt = ctx.loop().nanoTime();
             if (x.closeAfter) {
@@ -425,10 +421,7 @@ final class HttpConnection implements Handler {
 
     private void finish() {
         state = ReadState.DONE;
-        for (Exchange x : inFlight) {
-            x.dead = true;
-        }
-        inFlight.clear();
+        inFlight.killAll();
         ctx.connection().close();
     }
 

@@ -155,6 +155,7 @@ final class RequestParser {
 
     /** Drops the finished request's fields so that an idle connection holds none of them. */
     void forgetMessage() {
+        target = null;
         headers = null;
         trailers = null;
         bodySlice = null;

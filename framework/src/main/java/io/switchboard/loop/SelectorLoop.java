@@ -130,6 +130,20 @@ public final class SelectorLoop implements EventLoop {
         return channel.register(selector, ops, handler);
     }
 
+    /**
+     * Calls {@code action} for everything registered with this loop's selector. Loop thread only.
+     *
+     * @param action what to do with each registration
+     */
+    public void forEachRegistration(java.util.function.Consumer<Selectable> action) {
+        assert inLoop();
+        for (SelectionKey key : selector.keys()) {
+            if (key.isValid() && key.attachment() instanceof Selectable) {
+                action.accept((Selectable) key.attachment());
+            }
+        }
+    }
+
     /** Asks the loop to stop after the tasks already submitted. Registered channels get {@link Selectable#loopClosing()}. */
     public void shutdown() {
         stopping = true;

@@ -35,7 +35,8 @@ public final class Connection {
     private final ConnectionConfig config;
     private final Pipeline pipeline;
     private final Outbound outbound = new Outbound();
-    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** Created when first asked for, so that connections nobody waits on carry none. */
+    private volatile CompletableFuture<Void> closeFuture;
     private final Runnable flushTask = this::batchFlush;
 
     private volatile State state = State.OPEN;
@@ -164,7 +165,19 @@ public final class Connection {
 
     /** {@return a future that completes when the connection is closed} Thread-safe. */
     public CompletableFuture<Void> closeFuture() {
-        return closeFuture;
+        CompletableFuture<Void> future = closeFuture;
+        if (future == null) {
+            synchronized (this) {
+                future = closeFuture;
+                if (future == null) {
+                    closeFuture = future = new CompletableFuture<>();
+                }
+            }
+            if (state == State.CLOSED) {
+                future.complete(null);
+            }
+        }
+        return future;
     }
 
     /**
@@ -477,7 +490,10 @@ public final class Connection {
         }
         outbound.clear(loop.buffers());
         pipeline.fireClosed();
-        closeFuture.complete(null);
+        CompletableFuture<Void> future = closeFuture;
+        if (future != null) {
+            future.complete(null);
+        }
     }
 
     private void readable() {

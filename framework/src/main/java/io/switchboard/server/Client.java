@@ -144,7 +144,7 @@ public final class Client implements AutoCloseable {
                 close();
                 return;
             }
-            Connection c = Connection.open(loop, new SocketTransport(loop, channel), connection, initializer);
+            Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, initializer);
             if (c.isOpen()) {
                 result.complete(c);
             } else {

@@ -14,9 +14,9 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -51,9 +51,10 @@ public final class Server implements AutoCloseable {
     private final SelectorLoop boss;
     private final Acceptor acceptor;
     private final InetSocketAddress localAddress;
-    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     /** Connections accepted and not yet closed, counted on the boss before the hand-off. */
     private final AtomicInteger admitted = new AtomicInteger();
+    /** Run by each socket when it closes: one object for the whole server, none per connection. */
+    private final Runnable released = admitted::decrementAndGet;
     private final AtomicLong rejected = new AtomicLong();
     private long lastRejectionWarning;
     private long rejectedAtLastWarning;
@@ -124,7 +125,7 @@ public final class Server implements AutoCloseable {
 
     /** {@return the number of connections open right now} */
     public int connectionCount() {
-        return connections.size();
+        return admitted.get();
     }
 
     /**
@@ -161,27 +162,53 @@ public final class Server implements AutoCloseable {
         closing = true;
         long deadline = System.nanoTime() + timeout.toNanos();
         boss.execute(acceptor::close);
-        CompletableFuture<?>[] pending = connections.stream()
-                .peek(Connection::close)
-                .map(Connection::closeFuture)
-                .toArray(CompletableFuture<?>[]::new);
+        List<Connection> open = openConnections();
+        open.forEach(Connection::close);
+        CompletableFuture<?>[] pending = open.stream().map(Connection::closeFuture).toArray(CompletableFuture<?>[]::new);
         boolean drained = true;
         try {
             CompletableFuture.allOf(pending).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             drained = false;
-            log.info("{} connections still draining after {}; resetting them", connections.size(), timeout);
-            connections.forEach(Connection::abort);
+            log.info("{} connections still draining after {}; resetting them", admitted.get(), timeout);
+            open.forEach(Connection::abort);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = false;
-            connections.forEach(Connection::abort);
+            open.forEach(Connection::abort);
         } catch (ExecutionException e) {
             drained = false;
         }
         shutdownLoops();
         closed.complete(null);
         return drained;
+    }
+
+    /** This server's open connections, collected on each worker loop (no per-connection registry is kept). */
+    private List<Connection> openConnections() {
+        List<Connection> open = new ArrayList<>();
+        for (SelectorLoop loop : workers.loops()) {
+            CompletableFuture<List<Connection>> mine = new CompletableFuture<>();
+            loop.execute(() -> {
+                List<Connection> found = new ArrayList<>();
+                loop.forEachRegistration(r -> {
+                    if (r instanceof SocketTransport && ((SocketTransport) r).owner == this
+                            && ((SocketTransport) r).connection != null) {
+                        found.add(((SocketTransport) r).connection);
+                    }
+                });
+                mine.complete(found);
+            });
+            try {
+                open.addAll(mine.get(5, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException | TimeoutException e) {
+                log.warn("cannot list the connections of {}", loop, e);
+            }
+        }
+        return open;
     }
 
     private void shutdownLoops() {
@@ -228,19 +255,14 @@ public final class Server implements AutoCloseable {
         }
         SocketTransport transport;
         try {
-            transport = new SocketTransport(worker, channel);
+            transport = new SocketTransport(worker, channel, this, released);
         } catch (IOException e) {
             log.debug("dropping accepted socket: {}", e.toString());
             admitted.decrementAndGet();
             closeQuietly(channel);
             return;
         }
-        Connection connection = Connection.open(worker, transport, config.connection(), initializer);
-        connections.add(connection);
-        connection.closeFuture().thenRun(() -> {
-            connections.remove(connection);
-            admitted.decrementAndGet();
-        });
+        transport.connection = Connection.open(worker, transport, config.connection(), initializer);
     }
 
     /** Over the connection limit: accept and close at once, count, and warn at most once a minute. Boss loop only. */

@@ -2,6 +2,7 @@ package io.switchboard.server;
 
 import io.switchboard.loop.Selectable;
 import io.switchboard.loop.SelectorLoop;
+import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -20,13 +21,21 @@ final class SocketTransport implements Transport, Selectable {
     private final SocketChannel channel;
     private final SocketAddress local;
     private final SocketAddress remote;
+    /** The server that accepted the socket, or null for a client connection. */
+    final Server owner;
+    /** Runs once when the socket is closed (the server's count of open connections), or null. */
+    private Runnable onClose;
+    /** The connection over this transport, once opened. */
+    Connection connection;
     private SelectionKey key;
     private Events events;
     private int ops;
 
-    SocketTransport(SelectorLoop loop, SocketChannel channel) throws IOException {
+    SocketTransport(SelectorLoop loop, SocketChannel channel, Server owner, Runnable onClose) throws IOException {
         this.loop = loop;
         this.channel = channel;
+        this.owner = owner;
+        this.onClose = onClose;
         this.local = channel.getLocalAddress();
         this.remote = channel.getRemoteAddress();
     }
@@ -68,6 +77,11 @@ final class SocketTransport implements Transport, Selectable {
             channel.close();
         } catch (IOException e) {
             log.debug("closing {}", remote, e);
+        }
+        Runnable hook = onClose;
+        if (hook != null) {
+            onClose = null;
+            hook.run();
         }
     }
 
