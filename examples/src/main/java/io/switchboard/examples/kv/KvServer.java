@@ -8,6 +8,8 @@ public final class KvServer {
     public static final int MAX_BULK = 8 * 1024 * 1024;
     /** Most arguments in one command. */
     public static final int MAX_ARGS = 1024 * 1024;
+    /** Most bytes of all the arguments of one command together: 64 MiB. */
+    public static final long MAX_COMMAND = 64L * 1024 * 1024;
 
     private KvServer() {
     }
@@ -19,7 +21,7 @@ public final class KvServer {
                 .host(host)
                 .port(port)
                 .workers(workers)
-                .pipeline(p -> p.add(new RespCodec(MAX_BULK, MAX_ARGS)).add(commands))
+                .pipeline(p -> p.add(new RespCodec(MAX_BULK, MAX_ARGS, MAX_COMMAND)).add(commands))
                 .start();
     }
 }

@@ -23,17 +23,21 @@ public final class RespCodec extends Decoder {
 
     private final int maxBulk;
     private final int maxArgs;
+    private final long maxCommand;
     private List<byte[]> args;
     private int expected;
+    private long argBytes;
 
     /**
-     * @param maxBulk largest bulk string accepted, in bytes
-     * @param maxArgs most elements in a command
+     * @param maxBulk    largest bulk string accepted, in bytes
+     * @param maxArgs    most elements in a command
+     * @param maxCommand most bytes of all the arguments of one command together
      */
-    public RespCodec(int maxBulk, int maxArgs) {
+    public RespCodec(int maxBulk, int maxArgs, long maxCommand) {
         super(maxBulk + 64);
         this.maxBulk = maxBulk;
         this.maxArgs = maxArgs;
+        this.maxCommand = maxCommand;
     }
 
     @Override
@@ -55,7 +59,8 @@ public final class RespCodec extends Decoder {
             }
             in.position(end + 2);
             expected = (int) count;
-            args = new ArrayList<>(expected);
+            args = new ArrayList<>(Math.min(expected, 64));
+            argBytes = 0;
         }
         while (args.size() < expected) {
             if (!in.hasRemaining()) {
@@ -75,6 +80,9 @@ public final class RespCodec extends Decoder {
             if (length < 0) {
                 throw new ProtocolException("invalid bulk length");
             }
+            if (argBytes + length > maxCommand) {
+                throw new FrameTooLongException("command of more than " + maxCommand + " bytes");
+            }
             int start = end + 2;
             if (in.limit() - start < length + 2) {
                 return null;
@@ -86,6 +94,7 @@ public final class RespCodec extends Decoder {
             in.get(start, arg);
             in.position(start + (int) length + 2);
             args.add(arg);
+            argBytes += length;
         }
         List<byte[]> command = args;
         args = null;

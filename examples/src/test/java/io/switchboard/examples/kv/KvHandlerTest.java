@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The commands through a whole pipeline, with a clock the test moves for expiry. */
 class KvHandlerTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
-    private final EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(1024, 64))
+    private final EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(1024, 64, 4096))
             .add(new KvHandler(new KvStore(now::get))));
 
     private String run(String inline) {

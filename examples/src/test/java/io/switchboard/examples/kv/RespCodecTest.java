@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class RespCodecTest {
 
     private static EmbeddedConnection codec() {
-        return new EmbeddedConnection(p -> p.add(new RespCodec(64, 8)));
+        return new EmbeddedConnection(p -> p.add(new RespCodec(64, 8, 200)));
     }
 
     @SuppressWarnings("unchecked")
@@ -43,6 +43,16 @@ class RespCodecTest {
     }
 
     @Test
+    void aCommandOverItsTotalLimitClosesEvenWhenEachArgumentIsSmall() {
+        EmbeddedConnection c = codec();
+        c.feed("*8\r\n");
+        for (int i = 0; i < 4 && c.isOpen(); i++) {
+            c.feed("$60\r\n" + "x".repeat(60) + "\r\n");
+        }
+        assertFalse(c.isOpen(), "4 x 60 bytes exceed the 200-byte command limit");
+    }
+
+    @Test
     void oversizeArrayCloses() {
         EmbeddedConnection c = codec().feed("*9\r\n");
         assertFalse(c.isOpen());
@@ -63,7 +73,7 @@ class RespCodecTest {
 
     @Test
     void malformedInputIsAnsweredWithAProtocolErrorAndClosed() {
-        EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8))
+        EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8, 200))
                 .add(new KvHandler(new KvStore(() -> 0))));
         c.feed("*1\r\n+PING\r\n");
         assertTrue(c.takeWrittenString().startsWith("-ERR Protocol error"));
@@ -72,7 +82,7 @@ class RespCodecTest {
 
     @Test
     void pipelinedCommandsAreAnsweredInOrderInOneWrite() {
-        EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8))
+        EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8, 200))
                 .add(new KvHandler(new KvStore(() -> 0))));
         long before = c.writeCalls();
         c.feed("SET a 1\r\nINCR a\r\nGET a\r\nGET none\r\n");
