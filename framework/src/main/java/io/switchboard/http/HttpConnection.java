@@ -43,6 +43,8 @@ final class HttpConnection implements Handler {
     private Exchange reading;
     private byte[] body;
     private int bodyLength;
+    /** Body bytes of requests received and not yet answered: bounded like their number. */
+    private long heldBodyBytes;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
     private Scheduled timer;
@@ -135,7 +137,7 @@ final class HttpConnection implements Handler {
         parsing = true;
         try {
             while (state == ReadState.READING) {
-                if (reading == null && parser.atRequestStart() && inFlight.size() >= config.maxInFlight()) {
+                if (reading == null && parser.atRequestStart() && full()) {
                     state = ReadState.PAUSED;
                     ctx.connection().suspendRead();
                     break;
@@ -203,6 +205,7 @@ final class HttpConnection implements Handler {
         byte[] bytes = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
         body = null;
         x.request.body(bytes, parser.trailers());
+        heldBodyBytes += bytes.length;
         parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
@@ -303,6 +306,9 @@ final class HttpConnection implements Handler {
     private void drain() {
         while (!closed && !inFlight.isEmpty() && writeHead(inFlight.oldest())) {
             Exchange x = inFlight.removeOldest();
+            if (x.request != null) {
+                heldBodyBytes -= x.request.body().length;
+            }
             answeredAny = true;
             lastAnswerAt = ctx.loop().nanoTime();
             if (x.closeAfter) {
@@ -310,7 +316,7 @@ final class HttpConnection implements Handler {
                 return;
             }
         }
-        if (state == ReadState.PAUSED && inFlight.size() < config.maxInFlight()) {
+        if (state == ReadState.PAUSED && !full()) {
             resume();
         }
         if (!parsing) {
@@ -332,6 +338,15 @@ final class HttpConnection implements Handler {
             ctx.write(ByteBuffer.wrap(ResponseEncoder.CONTINUE));
         }
         return false;
+    }
+
+    /**
+     * True when no more requests may be read for now: {@code maxInFlight} requests are waiting for their
+     * answers, or their bodies add up to {@code maxBody} (so a connection holds at most about two bodies'
+     * worth: the one being read and those waiting).
+     */
+    private boolean full() {
+        return inFlight.size() >= config.maxInFlight() || heldBodyBytes >= config.maxBody();
     }
 
     private void resume() {

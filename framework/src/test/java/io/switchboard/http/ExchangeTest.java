@@ -296,4 +296,16 @@ class ExchangeTest {
         }
         assertTrue(c.isAborted(), "parts held behind the first answer may not grow past maxQueued");
     }
+
+    @Test
+    void bodiesWaitingForAnswersAreBoundedLikeTheirNumber() {
+        Routes routes = Routes.builder().post("/slow", (req, res) -> http.pending.add(res)).build();
+        EmbeddedConnection c = new EmbeddedConnection(new HttpService(HttpConfig.DEFAULTS.withMaxBody(1000), routes));
+        String post = "POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 600\r\n\r\n" + "b".repeat(600);
+        c.feed(post.repeat(5));
+        assertEquals(2, http.pending.size(), "1200 body bytes wait for answers: more than maxBody, so reading pauses");
+        http.pending.get(0).send(HttpResponse.of(204));
+        c.runPending();
+        assertEquals(3, http.pending.size());
+    }
 }
