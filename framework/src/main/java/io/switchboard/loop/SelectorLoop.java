@@ -43,6 +43,8 @@ public final class SelectorLoop implements EventLoop {
     private ArrayList<Runnable> batchEndSpare = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean stopping;
+    /** When the current turn woke up; written and read on the loop thread only. */
+    private long turnNanos = System.nanoTime();
 
     /**
      * Opens the selector and starts the loop thread.
@@ -105,9 +107,14 @@ public final class SelectorLoop implements EventLoop {
         batchEnd.add(task);
     }
 
+    /**
+     * {@inheritDoc} On the loop thread this is the time the current turn woke up, read once per turn, so
+     * that connections can stamp every read and write without a clock call each; elsewhere it is
+     * {@link System#nanoTime()}.
+     */
     @Override
     public long nanoTime() {
-        return System.nanoTime();
+        return inLoop() ? turnNanos : System.nanoTime();
     }
 
     @Override
@@ -183,7 +190,7 @@ public final class SelectorLoop implements EventLoop {
     }
 
     private void turn() throws IOException {
-        long delay = timers.nextDelay(System.nanoTime());
+        long delay = timers.nextDelay(turnNanos = System.nanoTime());
         if (!tasks.isEmpty() || delay == 0) {
             selector.selectNow(this::ready);
         } else {
@@ -197,7 +204,8 @@ public final class SelectorLoop implements EventLoop {
                 sleeping.set(false);
             }
         }
-        timers.runDue(System.nanoTime(), this::safely);
+        turnNanos = System.nanoTime();
+        timers.runDue(turnNanos, this::safely);
         runTasks();
         runBatchEnd();
     }

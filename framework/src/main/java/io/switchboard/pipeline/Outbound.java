@@ -60,11 +60,15 @@ final class Outbound {
         ByteBuffer[] gather = pool.gatherArray();
         while (queued > 0) {
             int count = 0;
-            for (ByteBuffer chunk : chunks) {
-                if (count == gather.length) {
-                    break;
+            if (chunks.size() == 1) {
+                gather[count++] = chunks.peekFirst();
+            } else {
+                for (ByteBuffer chunk : chunks) {
+                    if (count == gather.length) {
+                        break;
+                    }
+                    gather[count++] = chunk;
                 }
-                gather[count++] = chunk;
             }
             long written = transport.write(gather, 0, count);
             java.util.Arrays.fill(gather, 0, count, null);
