@@ -3,6 +3,8 @@ package io.switchboard.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
@@ -11,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,12 +30,32 @@ public final class Main {
             "commands:",
             "  jmh [JMH options]      run the JMH benchmarks (-l lists them, -h shows JMH's options)",
             "  netty-echo             the standard Netty 4.2 echo server     [--host H] [--port N (7001)] [--workers N]",
+            "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo",
+            "                                                                [--host H] [--port N (8081)] [--workers N]",
+            "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
+            "                                                                [--host H] [--port N (8082)]",
+            "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
+            "  load URL               HTTP load on Switchboard's Client      [-c CONNECTIONS (64)] [-d SECONDS (10)]",
+            "                         [--warmup S (0)] [--pipeline N (1)] [--rate REQ/S (0: closed loop)]",
+            "                         [--method GET|POST (GET)] [--body BYTES (0)]     URL: http://HOST:PORT/PATH",
             "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
             "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
             "  compare-echo           Switchboard's echo example vs the Netty echo server, server CPU per message",
             "                         [--duration S (15)] [--warmup S (5)] [--rounds N (1)] [--csv FILE]",
             "                         [--examples-jar FILE] [--bench-jar FILE] [--server-cpu N (0)] [--load-cpu N (1)]",
             "                         [--jvm-args \"FLAGS\"] [--jfr DIR] [--log-dir DIR] [--noise-limit PERCENT (5)] [--retries N (2)]",
+            "  compare                the side-by-side suite: Switchboard vs Netty vs the floor (vs redis-server for kv)",
+            "                         [--scenarios a,b,... (all)] [--duration S (10)] [--warmup S (5)]",
+            "                         [--out FILE (bench/results/compare.csv)] [--examples-jar FILE] [--bench-jar FILE]",
+            "                         [--wrk-script FILE (bench/wrk/bench.lua)] [--server-cpu N (0)] [--load-cpu N (1)]",
+            "                         [--jvm-args \"FLAGS\"] [--idle-connections N (10000)] [--log-dir DIR]",
+            "                         [--noise-limit PERCENT (10)] [--retries N (1)]",
+            "                         scenarios: http-plain,http-pipe16,http-echo-4k,echo-128,echo-16k,idle-10k,churn,kv",
+            "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
+            "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
+            "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
+            "                         [--in FILE (bench/results/compare.csv)] [--doc FILE (docs/benchmarks.md)]",
+            "                         [--img-dir DIR (docs/img)]",
             "",
             "echo-load keeps one message of random bytes in flight per connection, checks every echoed byte, prints",
             "a progress line each second and the measured msgs/s, MiB/s and errors; it exits 1 if any byte differed.",
@@ -43,8 +66,15 @@ public final class Main {
             "Servers print a line containing 'listening' when ready and stop on SIGTERM.");
 
     private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
+    private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
+    private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
+            "method", "body");
     private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops");
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
+    private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
+            "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries");
+    private static final Set<String> IDLE_FLAGS = Set.of("host", "port", "connections", "path");
+    private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
             "bench-jar", "server-cpu", "load-cpu", "jvm-args", "jfr", "log-dir", "noise-limit", "retries");
 
@@ -77,9 +107,46 @@ public final class Main {
                 case "netty-echo" -> {
                     return nettyEcho(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
                 }
+                case "netty-http" -> {
+                    return nettyHttp(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
+                }
+                case "floor-http" -> {
+                    Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());
+                    ByteBuffer responses = FloorHttp.responses();
+                    int length = FloorHttp.response().length;
+                    return floor(args, 8082, "http", ch -> new FloorHttp(ch, responses, length), out);
+                }
+                case "floor-echo" -> {
+                    return floor(Args.parse(rest, FLOOR_FLAGS, Map.of()), 7002, "echo", FloorEcho::new, out);
+                }
+                case "load" -> {
+                    if (rest.isEmpty() || !rest.get(rest.size() - 1).startsWith("http://")) {
+                        throw new Args.UsageException(rest.contains("--help") || rest.contains("-h") ? null
+                                : "load needs a URL: http://HOST:PORT/PATH");
+                    }
+                    HttpLoadConfig config = httpLoadConfig(Args.parse(rest.subList(0, rest.size() - 1),
+                            HTTP_LOAD_FLAGS, LOAD_ALIASES), rest.get(rest.size() - 1));
+                    return new HttpLoad(config, out).run().exitCode();
+                }
                 case "echo-load" -> {
                     EchoLoadConfig config = loadConfig(Args.parse(rest, LOAD_FLAGS, LOAD_ALIASES));
                     return new EchoLoad(config, out).run().exitCode();
+                }
+                case "compare" -> {
+                    SuiteConfig config = suiteConfig(Args.parse(rest, SUITE_FLAGS, Map.of()));
+                    return new SuiteRunner(config, out, new CpuTime(CpuTime.clockTicksPerSecond())).run();
+                }
+                case "idle-clients" -> {
+                    Args args = Args.parse(rest, IDLE_FLAGS, LOAD_ALIASES);
+                    return new IdleClients(args.string("host", "127.0.0.1"), args.integer("port", 8080, 1, 65535),
+                            args.string("path", "/plaintext"), args.integer("connections", 10_000, 1, 1_000_000), out)
+                            .run(System.in);
+                }
+                case "report" -> {
+                    Args args = Args.parse(rest, REPORT_FLAGS, Map.of());
+                    return new SuiteReport(Path.of(args.string("in", "bench/results/compare.csv")),
+                            Path.of(args.string("doc", "docs/benchmarks.md")),
+                            Path.of(args.string("img-dir", "docs/img")), out).run();
                 }
                 case "compare-echo" -> {
                     CompareConfig config = compareConfig(Args.parse(rest, COMPARE_FLAGS, Map.of()));
@@ -120,6 +187,48 @@ public final class Main {
                 args.integer("loops", 1, 1, 1024));
     }
 
+    static HttpLoadConfig httpLoadConfig(Args args, String url) {
+        try {
+            return HttpLoadConfig.forUrl(url,
+                    args.integer("connections", 64, 1, 100_000),
+                    args.seconds("duration", Duration.ofSeconds(10), 0.001, 86_400),
+                    args.seconds("warmup", Duration.ZERO, 0, 86_400),
+                    args.integer("pipeline", 1, 1, 1024),
+                    args.integer("rate", 0, 0, 100_000_000),
+                    args.string("method", "GET"),
+                    args.integer("body", 0, 0, 64 * 1024 * 1024));
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+    }
+
+    static SuiteConfig suiteConfig(Args args) {
+        String jvm = args.string("jvm-args", null);
+        String keys = args.string("scenarios", null);
+        List<SuiteScenario> scenarios;
+        try {
+            scenarios = keys == null ? SuiteScenario.ALL
+                    : Arrays.stream(keys.split(",")).map(String::trim).map(SuiteScenario::byKey).toList();
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException(e.getMessage());
+        }
+        return new SuiteConfig(scenarios,
+                args.seconds("duration", Duration.ofSeconds(10), 1, 86_400),
+                args.seconds("warmup", Duration.ofSeconds(5), 1, 86_400),
+                Path.of(args.string("out", "bench/results/compare.csv")),
+                Path.of(args.string("examples-jar", "examples/target/switchboard-examples.jar")),
+                args.string("bench-jar", null) != null ? Path.of(args.string("bench-jar", null)) : ownJar(),
+                Path.of(args.string("wrk-script", "bench/wrk/bench.lua")),
+                args.integer("server-cpu", 0, 0, 4095),
+                args.integer("load-cpu", 1, 0, 4095),
+                jvm == null ? CompareConfig.DEFAULT_JVM_ARGS : List.of(jvm.trim().split("\\s+")),
+                SuiteConfig.IDLE_JVM_ARGS,
+                args.integer("idle-connections", 10_000, 1, 60_000),
+                Path.of(args.string("log-dir", "bench/results/tmp")),
+                args.integer("noise-limit", 10, 0, 200) / 100.0,
+                args.integer("retries", 1, 0, 100));
+    }
+
     static CompareConfig compareConfig(Args args) {
         String jvm = args.string("jvm-args", null);
         String jfr = args.string("jfr", null);
@@ -147,6 +256,31 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty echo server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers)");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+    private static int nettyHttp(Args args, PrintStream out) throws InterruptedException {
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 8081, 0, 65535);
+        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        NettyHttpServer server = NettyHttpServer.start(host, port, workers);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (" + workers + " workers)");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+    private static int floor(Args args, int defaultPort, String name,
+                             Function<SocketChannel, FloorServer.Protocol> protocol, PrintStream out) throws IOException {
+        FloorServer server = FloorServer.start(args.string("host", "127.0.0.1"),
+                args.integer("port", defaultPort, 0, 65535), "floor-" + name, protocol);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        out.println("floor " + name + " server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (1 thread)");
         out.flush();
         server.closeFuture().join();
         return 0;

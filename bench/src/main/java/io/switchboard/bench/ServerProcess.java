@@ -42,11 +42,23 @@ final class ServerProcess implements AutoCloseable {
      */
     static ServerProcess start(List<String> command, Path logFile, Duration timeout)
             throws IOException, InterruptedException {
+        return start(command, logFile, timeout, LISTENING, 0);
+    }
+
+    /**
+     * Starts {@code command} and waits up to {@code timeout} for a line matching {@code ready}.
+     *
+     * @param ready a pattern whose group 1 is the port, or any pattern when {@code port} is given
+     * @param port  the port the server listens on, or 0 to take it from the ready line
+     * @throws IOException when it cannot start, exits, or is not ready in time
+     */
+    static ServerProcess start(List<String> command, Path logFile, Duration timeout, Pattern ready, int port)
+            throws IOException, InterruptedException {
         Files.createDirectories(logFile.toAbsolutePath().getParent());
         log.debug("starting {}", command);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
-        Thread copier = new Thread(() -> copyOutput(process, logFile, listening), "server-output-" + process.pid());
+        Thread copier = new Thread(() -> copyOutput(process, logFile, listening, ready, port), "server-output-" + process.pid());
         copier.setDaemon(true);
         copier.start();
         try {
@@ -104,7 +116,8 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static void copyOutput(Process process, Path logFile, CompletableFuture<Integer> listening) {
+    private static void copyOutput(Process process, Path logFile, CompletableFuture<Integer> listening, Pattern ready,
+                                   int port) {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter copy = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8))) {
             String line;
@@ -112,9 +125,9 @@ final class ServerProcess implements AutoCloseable {
                 copy.println(line);
                 copy.flush();
                 if (!listening.isDone()) {
-                    Matcher m = LISTENING.matcher(line);
+                    Matcher m = ready.matcher(line);
                     if (m.find()) {
-                        listening.complete(Integer.parseInt(m.group(1)));
+                        listening.complete(port > 0 ? port : Integer.parseInt(m.group(1)));
                     }
                 }
             }

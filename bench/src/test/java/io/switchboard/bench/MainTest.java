@@ -44,7 +44,8 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty-echo", "echo-load", "compare-echo"})
+    @ValueSource(strings = {"netty-echo", "echo-load", "compare-echo", "netty-http", "floor-http", "floor-echo",
+            "compare", "idle-clients", "report"})
     void unknownFlagExits2(String command) {
         assertEquals(2, run(command, "--connectionz", "3"));
         assertTrue(err().contains("unknown flag: --connectionz"), err());
@@ -109,5 +110,32 @@ class MainTest {
         assertNull(config.jfrDir());
         assertEquals(0.05, config.noiseLimit(), 1e-9);
         assertEquals(2, config.retries());
+    }
+
+    @Test
+    void loadNeedsAUrlAndParsesItsFlags() {
+        assertEquals(2, run("load", "-c", "4"));
+        assertTrue(err().contains("load needs a URL"), err());
+
+        HttpLoadConfig config = Main.httpLoadConfig(Args.parse(
+                List.of("-c", "8", "-d", "2", "--pipeline", "16", "--rate", "1000", "--method", "POST", "--body", "4096"),
+                Set.of("connections", "duration", "warmup", "pipeline", "rate", "method", "body"),
+                Map.of("-c", "connections", "-d", "duration")), "http://localhost:8080/echo?x=1");
+
+        assertEquals(new HttpLoadConfig("localhost", 8080, "/echo?x=1", 8, Duration.ofSeconds(2), Duration.ZERO, 16,
+                1000, "POST", 4096), config);
+    }
+
+    @Test
+    void compareKnowsItsScenarios() {
+        assertEquals(2, run("compare", "--scenarios", "http-plain,nope"));
+        assertTrue(err().contains("unknown scenario nope"), err());
+
+        SuiteConfig config = Main.suiteConfig(Args.parse(List.of("--scenarios", "kv,idle-10k", "--duration", "3"),
+                Set.of("scenarios", "duration"), Map.of()));
+
+        assertEquals(List.of("kv", "idle-10k"), config.scenarios().stream().map(SuiteScenario::key).toList());
+        assertEquals(Duration.ofSeconds(3), config.duration());
+        assertEquals(Path.of("bench/results/compare.csv"), config.out());
     }
 }

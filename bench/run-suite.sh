@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one command behind docs/benchmarks.md's suite section: build, copy the jars to a scratch folder (so that
+# rebuilding during the run does not change what runs), run the side-by-side suite, regenerate the section.
+# Needs wrk, ab (apache2-utils), redis-server, redis-tools (redis-benchmark), gnuplot-nox and taskset.
+# Extra arguments go to `compare`, e.g. bench/run-suite.sh --scenarios http-plain,http-pipe16 --duration 20
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in wrk ab redis-server redis-benchmark gnuplot taskset jcmd; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools gnuplot-nox" >&2; exit 2; }
+done
+mvn -q -B -DskipTests package
+scratch=$(mktemp -d /tmp/switchboard-suite.XXXXXX)
+cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/
+status=0
+java -jar "$scratch"/switchboard-bench.jar compare --examples-jar "$scratch"/switchboard-examples.jar \
+    --bench-jar "$scratch"/switchboard-bench.jar "$@" || status=$?
+java -jar "$scratch"/switchboard-bench.jar report
+exit "$status"

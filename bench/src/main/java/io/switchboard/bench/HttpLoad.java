@@ -1,0 +1,176 @@
+package io.switchboard.bench;
+
+import io.switchboard.pipeline.Connection;
+import io.switchboard.server.Client;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP load generator, built on Switchboard's {@link Client} with one client loop: HTTP/1.1 keep-alive
+ * connections, each running an {@link HttpLoadHandler} (closed loop, or constant rate with latency from the
+ * due time). Prints a progress line each second, {@code # measure start} / {@code # measure end} at the edges
+ * of the measured window, a {@code result:} line, then throughput, errors and latency percentiles.
+ * Not thread-safe: one run per instance.
+ */
+final class HttpLoad {
+    private static final Logger log = LoggerFactory.getLogger(HttpLoad.class);
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final HttpLoadConfig config;
+    private final PrintStream out;
+    private final HttpLoadStats stats = new HttpLoadStats();
+    private final CountDownLatch allClosed;
+    private volatile boolean stopping;
+
+    HttpLoad(HttpLoadConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+        this.allClosed = new CountDownLatch(config.connections());
+    }
+
+    /** The request every connection sends, encoded once. */
+    static byte[] encodeRequest(HttpLoadConfig config) {
+        StringBuilder head = new StringBuilder()
+                .append(config.method()).append(' ').append(config.path()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(config.host()).append(':').append(config.port()).append("\r\n");
+        byte[] body = new byte[0];
+        if (config.method().equals("POST")) {
+            body = new byte[config.bodyBytes()];
+            new SplittableRandom(1).nextBytes(body);
+            head.append("Content-Type: application/octet-stream\r\nContent-Length: ").append(body.length).append("\r\n");
+        }
+        byte[] h = head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[h.length + body.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
+    /** Runs the load to its end (or until every connection is lost) and returns what it measured. */
+    HttpLoadResult run() throws InterruptedException {
+        out.printf(Locale.ROOT, "load: %d connections to http://%s:%d%s, %s, pipeline %d, %s, warmup %.1f s, measuring %.1f s%n",
+                config.connections(), config.host(), config.port(), config.path(),
+                config.method() + (config.bodyBytes() > 0 ? " " + config.bodyBytes() + " B" : ""), config.pipeline(),
+                config.constantRate() ? String.format(Locale.ROOT, "constant rate %.0f req/s", config.rate()) : "closed loop",
+                config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
+        out.flush();
+        byte[] request = encodeRequest(config);
+        long interval = config.constantRate() ? Math.max(1, Math.round(config.connections() * 1e9 / config.rate())) : 0;
+        long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        int[] index = {0};
+        Client client = Client.builder()
+                .pipeline(p -> p.add(new HttpLoadHandler(request, config.pipeline(),
+                        start + index[0]++ * interval / config.connections(), interval, stats,
+                        () -> stopping, allClosed::countDown)))
+                .build();
+        try {
+            if (!connectAll(client)) {
+                HttpLoadStats.Snapshot s = stats.snapshot();
+                return new HttpLoadResult(0, 0, Math.max(1, s.errors()), s.non2xx(), s.parseErrors(),
+                        Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError());
+            }
+            return drive();
+        } finally {
+            stopping = true;
+            client.close();
+        }
+    }
+
+    private boolean connectAll(Client client) throws InterruptedException {
+        List<CompletableFuture<Connection>> pending = new ArrayList<>(config.connections());
+        for (int i = 0; i < config.connections(); i++) {
+            pending.add(client.connect(config.host(), config.port()));
+        }
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)).get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            stats.connectionError("cannot connect: " + e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            stats.connectionError("connections not established within 30 s");
+        }
+        out.println("load: " + stats.firstError());
+        return false;
+    }
+
+    private HttpLoadResult drive() throws InterruptedException {
+        HttpLoadStats.Snapshot begin = stats.snapshot();
+        long warmupEnd = begin.nanos() + config.warmup().toNanos();
+        long end = warmupEnd + config.duration().toNanos();
+        HttpLoadStats.Snapshot windowStart = null;
+        if (config.warmup().isZero()) {
+            windowStart = begin;
+            stats.latenciesSinceLastCall();
+            mark(EchoLoad.MEASURE_START);
+        }
+        HttpLoadStats.Snapshot last = begin;
+        long nextTick = begin.nanos() + SECOND;
+        while (true) {
+            long edge = windowStart == null ? warmupEnd : end;
+            long wait = Math.min(nextTick, edge) - System.nanoTime();
+            boolean lost = wait > 0 && allClosed.await(wait, TimeUnit.NANOSECONDS) || allClosed.getCount() == 0;
+            long now = System.nanoTime();
+            if (windowStart == null && (now >= warmupEnd || lost)) {
+                windowStart = stats.snapshot();
+                stats.latenciesSinceLastCall();
+                mark(EchoLoad.MEASURE_START);
+            }
+            if (windowStart != null && (now >= end || lost)) {
+                HttpLoadStats.Snapshot windowEnd = stats.snapshot();
+                Histogram latencies = stats.latenciesSinceLastCall();
+                mark(EchoLoad.MEASURE_END);
+                if (lost) {
+                    out.println("load: every connection was lost");
+                }
+                return report(windowStart, windowEnd, latencies);
+            }
+            if (now >= nextTick) {
+                HttpLoadStats.Snapshot current = stats.snapshot();
+                double seconds = (current.nanos() - last.nanos()) / 1e9;
+                out.printf(Locale.ROOT, "%-7s %4.0f s  %,12.0f req/s  errors %d%n",
+                        last.nanos() < warmupEnd ? "warmup" : "measure", (current.nanos() - begin.nanos()) / 1e9,
+                        (current.responses() - last.responses()) / seconds, current.errors());
+                out.flush();
+                last = current;
+                nextTick += SECOND;
+            }
+        }
+    }
+
+    private void mark(String marker) {
+        out.println(marker);
+        out.flush();
+    }
+
+    private HttpLoadResult report(HttpLoadStats.Snapshot start, HttpLoadStats.Snapshot end, Histogram latencies) {
+        HttpLoadResult result = new HttpLoadResult(end.responses() - start.responses(), (end.nanos() - start.nanos()) / 1e9,
+                end.errors(), end.non2xx(), end.parseErrors(), end.connectionErrors(), latencies, stats.firstError());
+        out.println(result.resultLine());
+        out.printf(Locale.ROOT, "%,d requests in %.2f s%n", result.requests(), result.seconds());
+        out.printf(Locale.ROOT, "%,.0f req/s%n", result.requestsPerSecond());
+        out.printf(Locale.ROOT, "errors %d (non-2xx %d, parse %d, connection %d)%n", result.errors(), result.non2xx(),
+                result.parseErrors(), result.connectionErrors());
+        out.printf(Locale.ROOT, "latency µs%s: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
+                config.constantRate() ? " (from the intended send time)" : "",
+                result.latencyMicros(50), result.latencyMicros(90), result.latencyMicros(99), result.latencyMicros(99.9),
+                latencies.getTotalCount() == 0 ? 0.0 : latencies.getMaxValue() / 1e3);
+        if (result.firstError() != null) {
+            out.println("first error: " + result.firstError());
+        }
+        out.flush();
+        log.debug("load run finished: {}", result);
+        return result;
+    }
+}

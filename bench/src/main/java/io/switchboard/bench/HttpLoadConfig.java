@@ -1,0 +1,56 @@
+package io.switchboard.bench;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * What the HTTP load generator does. Immutable.
+ *
+ * @param host        the server's host
+ * @param port        the server's port
+ * @param path        the request target (path and query)
+ * @param connections concurrent keep-alive connections
+ * @param duration    the measured window
+ * @param warmup      load before the measured window, not counted
+ * @param pipeline    requests in flight per connection (1: no pipelining)
+ * @param rate        requests per second over all connections for the constant-rate mode; 0 for closed loop
+ * @param method      {@code GET} or {@code POST}
+ * @param bodyBytes   bytes of the body of each POST (0 for GET)
+ */
+record HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
+                      int pipeline, double rate, String method, int bodyBytes) {
+
+    /** Checks the values. */
+    HttpLoadConfig {
+        if (!method.equals("GET") && !method.equals("POST")) {
+            throw new IllegalArgumentException("method must be GET or POST, got " + method);
+        }
+        if (connections < 1 || pipeline < 1 || rate < 0 || bodyBytes < 0) {
+            throw new IllegalArgumentException("connections and pipeline must be positive, rate and body not negative");
+        }
+    }
+
+    /**
+     * Reads {@code http://HOST:PORT/PATH}.
+     *
+     * @throws IllegalArgumentException when it is not an http URL with a host
+     */
+    static HttpLoadConfig forUrl(String url, int connections, Duration duration, Duration warmup, int pipeline,
+                                 double rate, String method, int bodyBytes) {
+        URI uri = URI.create(url);
+        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http://HOST:PORT/PATH URL: " + url);
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        if (uri.getRawQuery() != null) {
+            path += "?" + uri.getRawQuery();
+        }
+        return new HttpLoadConfig(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), path, connections, duration,
+                warmup, pipeline, rate, method, bodyBytes);
+    }
+
+    /** True in the constant-rate mode. */
+    boolean constantRate() {
+        return rate > 0;
+    }
+}

@@ -1,0 +1,131 @@
+package io.switchboard.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What an external load tool reported, parsed from its output. Immutable.
+ *
+ * @param ops        requests or messages completed
+ * @param seconds    the tool's own measured time, or NaN when it reports none
+ * @param errors     errors it counted
+ * @param p50Micros  median latency, NaN when not reported
+ * @param p99Micros  99th percentile, NaN when not reported
+ * @param p999Micros 99.9th percentile, NaN when not reported
+ */
+record LoadOutcome(long ops, double seconds, long errors, double p50Micros, double p99Micros, double p999Micros) {
+    private static final Pattern FIELD = Pattern.compile("(\\w+)=([0-9.eE+-]+)");
+    private static final Pattern REDIS = Pattern.compile("^\\s*(\\w+): ([0-9.]+) requests per second(?:, p50=([0-9.]+) msec)?");
+    private static final Pattern ECHO_LATENCY = Pattern.compile("round trip µs: p50 ([0-9.]+)\\s+p99 ([0-9.]+)\\s+p99.9 ([0-9.]+)");
+
+    /** Parses the {@code result:} line of bench/wrk/bench.lua or of the {@code load} command; null if not one. */
+    static LoadOutcome parseResultLine(String line) {
+        if (!line.startsWith("result: ")) {
+            return null;
+        }
+        Map<String, String> f = fields(line);
+        if (!f.containsKey("requests") || !f.containsKey("seconds") || !f.containsKey("errors")) {
+            return null;
+        }
+        return new LoadOutcome(Long.parseLong(f.get("requests")), Double.parseDouble(f.get("seconds")),
+                Long.parseLong(f.get("errors")), num(f, "p50_us"), num(f, "p99_us"), num(f, "p999_us"));
+    }
+
+    /** Parses echo-load's output: its result line and its round-trip line; null without a result line. */
+    static LoadOutcome parseEchoLoad(String output) {
+        EchoLoadResult result = output.lines().map(EchoLoadResult::parse).filter(r -> r != null).findFirst().orElse(null);
+        if (result == null) {
+            return null;
+        }
+        Matcher m = ECHO_LATENCY.matcher(output);
+        boolean lat = m.find();
+        return new LoadOutcome(result.messages(), result.seconds(), result.errors(),
+                lat ? Double.parseDouble(m.group(1)) : Double.NaN, lat ? Double.parseDouble(m.group(2)) : Double.NaN,
+                lat ? Double.parseDouble(m.group(3)) : Double.NaN);
+    }
+
+    /**
+     * Parses ApacheBench's report: complete and failed requests, non-2xx responses, time taken, and the
+     * percentile table (whole milliseconds). Null when it has no "Complete requests" line.
+     */
+    static LoadOutcome parseAb(String output) {
+        long complete = -1;
+        long failed = 0;
+        long non2xx = 0;
+        double seconds = Double.NaN;
+        Map<Double, Double> pct = new HashMap<>();
+        for (String line : output.split("\n")) {
+            String t = line.trim();
+            if (t.startsWith("Complete requests:")) {
+                complete = Long.parseLong(t.substring(t.indexOf(':') + 1).trim());
+            } else if (t.startsWith("Failed requests:")) {
+                failed = Long.parseLong(t.substring(t.indexOf(':') + 1).trim());
+            } else if (t.startsWith("Non-2xx responses:")) {
+                non2xx = Long.parseLong(t.substring(t.indexOf(':') + 1).trim());
+            } else if (t.startsWith("Time taken for tests:")) {
+                seconds = Double.parseDouble(t.substring(t.indexOf(':') + 1).trim().split("\\s+")[0]);
+            } else if (t.matches("\\d+(\\.\\d+)?%\\s+\\d+.*")) {
+                String[] parts = t.split("\\s+");
+                pct.put(Double.parseDouble(parts[0].replace("%", "")), Double.parseDouble(parts[1]) * 1000);
+            }
+        }
+        if (complete < 0) {
+            return null;
+        }
+        return new LoadOutcome(complete, seconds, failed + non2xx, pct.getOrDefault(50.0, Double.NaN),
+                pct.getOrDefault(99.0, Double.NaN), Double.NaN);
+    }
+
+    /**
+     * Parses {@code redis-benchmark -q}: each test line ("SET: 123.4 requests per second, p50=0.9 msec") ran
+     * {@code requestsPerTest} requests, so {@code ops} is that times the tests seen; the time is measured by
+     * the caller. The p50 is the largest of the tests'. Null when no test line was printed.
+     */
+    static LoadOutcome parseRedisBenchmark(String output, long requestsPerTest) {
+        int tests = 0;
+        double p50 = 0;
+        for (String line : output.split("[\r\n]")) {
+            Matcher m = REDIS.matcher(line);
+            if (m.find()) {
+                tests++;
+                if (m.group(3) != null) {
+                    p50 = Math.max(p50, Double.parseDouble(m.group(3)) * 1000);
+                }
+            }
+        }
+        if (tests == 0) {
+            return null;
+        }
+        return new LoadOutcome(tests * requestsPerTest, Double.NaN, 0, p50 > 0 ? p50 : Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** The summed rate of the {@code redis-benchmark -q} test lines (requests per second), 0 when none. */
+    static double redisRate(String output) {
+        double sum = 0;
+        int n = 0;
+        for (String line : output.split("[\r\n]")) {
+            Matcher m = REDIS.matcher(line);
+            if (m.find()) {
+                sum += Double.parseDouble(m.group(2));
+                n++;
+            }
+        }
+        return n == 0 ? 0 : sum / n;
+    }
+
+    private static Map<String, String> fields(String line) {
+        Map<String, String> f = new HashMap<>();
+        Matcher m = FIELD.matcher(line);
+        while (m.find()) {
+            f.put(m.group(1), m.group(2));
+        }
+        return f;
+    }
+
+    private static double num(Map<String, String> f, String key) {
+        String v = f.get(key);
+        return v == null ? Double.NaN : Double.parseDouble(v);
+    }
+}

@@ -1,0 +1,190 @@
+package io.switchboard.bench;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty 4.2 HTTP server Switchboard's HTTP example is measured against, written the way TechEmpower's
+ * Netty entry is: {@link HttpServerCodec}, an {@link HttpObjectAggregator} (8 MiB), pre-built plaintext and
+ * JSON bodies with {@code Server}, {@code Date} (rendered once a second on each loop), {@code Content-Length}
+ * and {@code Content-Type}, each response written in {@code channelRead} and flushed in
+ * {@code channelReadComplete}, keep-alive as the request asks. Routes: {@code GET /plaintext}, {@code GET /json},
+ * {@code POST /echo} (the body back). Anything else gets 404. Thread-safe.
+ */
+final class NettyHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
+    static final int MAX_BODY = 8 * 1024 * 1024;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Channel listener;
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private NettyHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
+        this.boss = boss;
+        this.workers = workers;
+        this.listener = listener;
+    }
+
+    /** Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads. */
+    static NettyHttpServer start(String host, int port, int workers) throws InterruptedException {
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
+        try {
+            Channel listener = new ServerBootstrap()
+                    .group(boss, loops)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
+                                    new HttpHandler());
+                        }
+                    })
+                    .bind(host, port).sync().channel();
+            return new NettyHttpServer(boss, loops, listener);
+        } catch (InterruptedException | RuntimeException e) {
+            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Completes once {@link #close()} has stopped every thread. */
+    CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    /** Closes the listener and every connection, then stops the threads. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        closed.complete(null);
+    }
+
+    /** Answers the routes. One per connection (it holds the loop's date cache reference only). */
+    private static final class HttpHandler extends ChannelInboundHandlerAdapter {
+        private static final AsciiString SERVER = AsciiString.cached("Netty");
+        private static final AsciiString TEXT = AsciiString.cached("text/plain");
+        private static final AsciiString JSON = AsciiString.cached("application/json");
+        private static final AsciiString OCTETS = AsciiString.cached("application/octet-stream");
+        private static final ByteBuf PLAINTEXT_BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+                .writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+        private static final ByteBuf JSON_BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
+                .writeBytes("{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+        private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+
+        private AsciiString date;
+        private long dateSecond = -1;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof FullHttpRequest)) {
+                ctx.fireChannelRead(msg);
+                return;
+            }
+            FullHttpRequest request = (FullHttpRequest) msg;
+            try {
+                String uri = request.uri();
+                FullHttpResponse response;
+                if (uri.equals("/plaintext") && request.method().equals(HttpMethod.GET)) {
+                    response = ok(PLAINTEXT_BODY.duplicate(), TEXT);
+                } else if (uri.equals("/json") && request.method().equals(HttpMethod.GET)) {
+                    response = ok(JSON_BODY.duplicate(), JSON);
+                } else if (uri.equals("/echo") && request.method().equals(HttpMethod.POST)) {
+                    CharSequence type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+                    response = ok(request.content().retain(), type != null ? AsciiString.of(type) : OCTETS);
+                } else {
+                    response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_FOUND,
+                            Unpooled.EMPTY_BUFFER, false, false);
+                    response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
+                }
+                boolean keepAlive = HttpUtil.isKeepAlive(request);
+                if (!keepAlive) {
+                    ctx.write(response).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+                        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                    }
+                    ctx.write(response, ctx.voidPromise());
+                }
+            } finally {
+                request.release();
+            }
+        }
+
+        private FullHttpResponse ok(ByteBuf body, AsciiString type) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    body, false, false);
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, type)
+                    .set(HttpHeaderNames.SERVER, SERVER)
+                    .set(HttpHeaderNames.DATE, date())
+                    .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+            return response;
+        }
+
+        /** The Date value, rendered again only when the second changed (the TechEmpower entry uses a timer). */
+        private AsciiString date() {
+            long second = System.currentTimeMillis() / 1000;
+            if (second != dateSecond) {
+                dateSecond = second;
+                date = new AsciiString(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)));
+            }
+            return date;
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Memory of another process: its resident set ({@code VmRSS} of {@code /proc/PID/status}) and, for a JVM,
+ * the heap in use right after a full collection ({@code jcmd PID GC.run}, then the {@code used} figures of
+ * {@code jcmd PID GC.heap_info}, Metaspace excluded). Thread-safe (stateless).
+ */
+final class ServerMemory {
+    private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+    /** A heap space line: "def new generation   total 78656K, used 1234K [...", "garbage-first heap total ..". */
+    private static final Pattern HEAP_USED = Pattern.compile("^\\s*(?!Metaspace|class space)\\S.*\\btotal \\d+K, used (\\d+)K");
+
+    private ServerMemory() {
+    }
+
+    /** Resident set size of {@code pid} in KiB. */
+    static long rssKib(long pid) throws IOException {
+        Matcher m = RSS.matcher(Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII));
+        if (!m.find()) {
+            throw new IOException("no VmRSS for process " + pid);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs a full GC in JVM {@code pid} and returns the heap in use after it, in KiB. */
+    static long heapUsedAfterGcKib(long pid) throws IOException, InterruptedException {
+        jcmd(pid, "GC.run");
+        return heapUsedKib(jcmd(pid, "GC.heap_info"));
+    }
+
+    /** Sums the {@code used} figures of the heap spaces in {@code GC.heap_info} output. */
+    static long heapUsedKib(String heapInfo) {
+        long used = 0;
+        boolean any = false;
+        for (String line : heapInfo.split("\n")) {
+            Matcher m = HEAP_USED.matcher(line);
+            if (m.find()) {
+                used += Long.parseLong(m.group(1));
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new IllegalArgumentException("no heap figures in: " + heapInfo);
+        }
+        return used;
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(List.of("jcmd", Long.toString(pid), command)).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("jcmd " + pid + " " + command + " failed: " + text);
+        }
+        return text;
+    }
+}

@@ -1,0 +1,43 @@
+package io.switchboard.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How the side-by-side suite ({@code compare}) runs. Immutable.
+ *
+ * @param scenarios     the scenarios to run, in order
+ * @param duration      measured time of each run
+ * @param warmup        load before each measured window
+ * @param out           the CSV file written
+ * @param examplesJar   Switchboard's examples jar
+ * @param benchJar      this jar (Netty and floor servers, echo-load, idle-clients)
+ * @param wrkScript     bench/wrk/bench.lua
+ * @param serverCpu     the CPU every server is pinned to
+ * @param loadCpu       the CPU every load generator is pinned to
+ * @param jvmArgs       JVM flags of every Java server and Java load generator
+ * @param idleJvmArgs   JVM flags of the servers in idle-10k
+ * @param idleConnections connections held open in idle-10k
+ * @param logDir        where the children's output goes
+ * @param noiseLimit    largest share of a core other processes may use in a window before the run is repeated
+ * @param retries       how many times a noisy run is repeated before it is kept, marked noisy
+ */
+record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
+                   Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
+                   List<String> idleJvmArgs, int idleConnections, Path logDir,
+                   double noiseLimit, int retries) {
+
+    /**
+     * JVM flags of the idle-10k servers: a 1 GiB heap, the same collector as the others, and every heap page
+     * touched at start, so that the growth of the resident set shows memory outside the heap only.
+     */
+    static final List<String> IDLE_JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-XX:+AlwaysPreTouch");
+
+    /** Copies the lists. */
+    SuiteConfig {
+        scenarios = List.copyOf(scenarios);
+        jvmArgs = List.copyOf(jvmArgs);
+        idleJvmArgs = List.copyOf(idleJvmArgs);
+    }
+}

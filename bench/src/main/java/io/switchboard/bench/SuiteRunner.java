@@ -1,0 +1,457 @@
+package io.switchboard.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The side-by-side suite ({@code compare}): for each scenario and server, starts the server pinned to the
+ * server CPU (one worker, the same JVM flags for every Java server), warms it up with the scenario's load,
+ * then measures one window with the load generator pinned to the load CPU. Over the window it reads the
+ * server's CPU time ({@link CpuTime}) and how busy both cores were; at the end the server's resident set and
+ * (for JVMs) heap after a full GC ({@link ServerMemory}). Writes one CSV row per run ({@link SuiteRun}).
+ * Not thread-safe.
+ */
+final class SuiteRunner {
+    private static final Logger log = LoggerFactory.getLogger(SuiteRunner.class);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern REDIS_READY = Pattern.compile("Ready to accept connections");
+    private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
+    /** A line of bash's {@code times}: user and system time, as in {@code 0m1.234s 0m0.567s}. */
+    private static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
+
+    private final SuiteConfig config;
+    private final PrintStream out;
+    private final CpuTime cpuTime;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    SuiteRunner(SuiteConfig config, PrintStream out, CpuTime cpuTime) {
+        this.config = config;
+        this.out = out;
+        this.cpuTime = cpuTime;
+    }
+
+    /** Runs every scenario; returns 0 when every run completed without errors, 1 otherwise. */
+    int run() throws IOException, InterruptedException {
+        for (Path file : List.of(config.examplesJar(), config.benchJar(), config.wrkScript())) {
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(file + " not found: run from the repository root after `mvn -DskipTests package`");
+            }
+        }
+        Files.createDirectories(config.logDir());
+        Path parent = config.out().toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        long started = System.nanoTime();
+        boolean clean = true;
+        List<SuiteRun> runs = new ArrayList<>();
+        for (SuiteScenario scenario : config.scenarios()) {
+            for (String server : scenario.servers()) {
+                out.printf(Locale.ROOT, "%n== %s: %s server (cpu %d), load on cpu %d%n", scenario.key(), server,
+                        config.serverCpu(), config.loadCpu());
+                out.flush();
+                SuiteRun run;
+                try {
+                    run = runQuietly(scenario, server);
+                } catch (IOException e) {
+                    log.debug("{} {} failed", scenario.key(), server, e);
+                    out.println("  FAILED: " + e.getMessage());
+                    clean = false;
+                    continue;
+                }
+                clean &= run.errors() == 0;
+                runs.add(run);
+                print(run);
+                writeCsv(runs);
+            }
+        }
+        out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
+                runs.size(), config.out());
+        return clean ? 0 : 1;
+    }
+
+    /** Runs once, and again (up to the configured retries) while other processes disturbed the cores. */
+    private SuiteRun runQuietly(SuiteScenario scenario, String server) throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            SuiteRun run = runOne(scenario, server);
+            if (!(run.othersUse() > config.noiseLimit()) || scenario.kind() == SuiteScenario.Kind.IDLE) {
+                return run;
+            }
+            if (attempt == config.retries()) {
+                out.printf(Locale.ROOT, "  noisy run kept: other processes used %.0f%% of a core during the window%n",
+                        run.othersUse() * 100);
+                return new SuiteRun(run.scenario(), run.server(), run.tool(), run.ops(), run.seconds(), run.errors(),
+                        run.serverCpuNanos(), run.serverCoreNanos(), run.loadCoreNanos(), run.loadCpuNanos(),
+                        run.p50Micros(), run.p99Micros(), run.p999Micros(), run.rssKib(), run.heapKib(), run.baseRssKib(),
+                        run.baseHeapKib(), (run.note().isEmpty() ? "" : run.note() + "; ") + String.format(Locale.ROOT,
+                        "NOISY: other processes used %.0f%% of a core", run.othersUse() * 100));
+            }
+            out.printf(Locale.ROOT, "  other processes used %.0f%% of a core during the window; repeating the run%n",
+                    run.othersUse() * 100);
+        }
+    }
+
+    private void writeCsv(List<SuiteRun> runs) throws IOException {
+        try (PrintWriter csv = new PrintWriter(Files.newBufferedWriter(config.out(), StandardCharsets.UTF_8))) {
+            csv.println(SuiteRun.HEADER);
+            runs.forEach(r -> csv.println(r.csvRow()));
+        }
+    }
+
+    private void print(SuiteRun r) {
+        out.printf(Locale.ROOT, "  %s %s: %,.0f %s/s, errors %d, server CPU %.2f µs/%s (%.0f%% of its core), load core %.0f%%,"
+                        + " others %.0f%%, p50/p99/p99.9 %.0f/%.0f/%.0f µs, RSS %,d KiB, heap %,d KiB%s%n",
+                r.scenario(), r.server(), r.opsPerSecond(), SuiteScenario.byKey(r.scenario()).unit(), r.errors(),
+                r.cpuMicrosPerOp(), SuiteScenario.byKey(r.scenario()).unit(), r.serverCpuUse() * 100, r.loadCoreUse() * 100,
+                r.othersUse() * 100, r.p50Micros(), r.p99Micros(), r.p999Micros(), r.rssKib(), r.heapKib(),
+                r.note().isEmpty() ? "" : " (" + r.note() + ")");
+        out.flush();
+    }
+
+    private SuiteRun runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
+        String name = scenario.key() + "-" + server;
+        int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
+        try (ServerProcess process = ServerProcess.start(serverCommand(scenario, server, redisPort),
+                config.logDir().resolve(name + ".log"), START_TIMEOUT,
+                redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
+            SuiteRun run = switch (scenario.kind()) {
+                case WRK_PLAIN -> wrk(scenario, server, process, List.of());
+                case WRK_PIPELINE -> wrk(scenario, server, process, List.of("pipeline", "16"));
+                case WRK_POST -> wrk(scenario, server, process, List.of("post", "4096"));
+                case ECHO_128 -> echo(scenario, server, process, 128, 64);
+                case ECHO_16K -> echo(scenario, server, process, 16 * 1024, 16);
+                case IDLE -> idle(scenario, server, process);
+                case CHURN -> churn(scenario, server, process);
+                case KV -> kv(scenario, server, process);
+            };
+            if (!process.isAlive()) {
+                throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
+            }
+            process.stop();
+            return run;
+        }
+    }
+
+    // ---- scenarios
+
+    private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
+            throws IOException, InterruptedException {
+        String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
+        runTool(wrkCommand(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
+        Window w = new Window(process.pid());
+        String output = runTool(wrkCommand(process.port(), path, config.duration(), scriptArgs),
+                scenario.key() + "-" + server + "-wrk", l -> { });
+        w.end();
+        w.loadCpu = childCpuNanos(output);
+        LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
+                .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
+        return finish(scenario, server, "wrk", process, o, w, -1, -1, "");
+    }
+
+    private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
+                "--port", Integer.toString(process.port()), "-c", Integer.toString(connections),
+                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        Window[] w = new Window[1];
+        long[] loadCpu = new long[1];
+        String output = runTool(command, scenario.key() + "-" + server + "-load", (line, load) -> {
+            try {
+                if (line.equals(EchoLoad.MEASURE_START)) {
+                    loadCpu[0] = -cpuTime.sample(load.pid()).schedstatNanos();
+                    w[0] = new Window(process.pid());
+                } else if (line.equals(EchoLoad.MEASURE_END) && w[0] != null) {
+                    w[0].end();
+                    w[0].loadCpu = loadCpu[0] + cpuTime.sample(load.pid()).schedstatNanos();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        LoadOutcome o = LoadOutcome.parseEchoLoad(output);
+        if (o == null || w[0] == null || w[0].wallNanos < 0) {
+            throw new IOException("echo-load gave no result: " + output);
+        }
+        return finish(scenario, server, "echo-load", process, o, w[0], -1, -1, "");
+    }
+
+    private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        runTool(abCommand(process.port(), config.warmup()), scenario.key() + "-" + server + "-warmup", l -> { });
+        Window w = new Window(process.pid());
+        String output = runTool(abCommand(process.port(), config.duration()), scenario.key() + "-" + server + "-ab", l -> { });
+        w.end();
+        w.loadCpu = childCpuNanos(output);
+        LoadOutcome o = LoadOutcome.parseAb(output);
+        if (o == null) {
+            throw new IOException("ab printed no report: " + output);
+        }
+        return finish(scenario, server, "ab", process, o, w, -1, -1, "latency: ab's whole milliseconds");
+    }
+
+    private SuiteRun kv(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        String warm = runTool(redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
+        double rate = LoadOutcome.redisRate(warm);
+        if (rate <= 0) {
+            throw new IOException("redis-benchmark printed no rate: " + warm);
+        }
+        long perTest = Math.max(100_000, Math.round(rate * config.duration().toNanos() / 1e9 / 2));
+        Window w = new Window(process.pid());
+        String output = runTool(redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
+        w.end();
+        w.loadCpu = childCpuNanos(output);
+        LoadOutcome o = LoadOutcome.parseRedisBenchmark(output, perTest);
+        if (o == null) {
+            throw new IOException("redis-benchmark printed no result: " + output);
+        }
+        return finish(scenario, server, "redis-benchmark", process, o, w, -1, -1,
+                "p50: the slower of SET and GET");
+    }
+
+    private SuiteRun idle(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        // warm the request path a little so that the baseline holds the JIT's and the loop's own memory
+        runTool(wrkCommand(process.port(), "/plaintext", Duration.ofSeconds(2), List.of()),
+                scenario.key() + "-" + server + "-warmup", l -> { });
+        long baseHeap = ServerMemory.heapUsedAfterGcKib(process.pid());
+        long baseRss = ServerMemory.rssKib(process.pid());
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port",
+                Integer.toString(process.port()), "-c", Integer.toString(config.idleConnections())));
+        Path logFile = config.logDir().resolve(scenario.key() + "-" + server + "-clients.log");
+        Process clients = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        Window w = new Window(process.pid());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            String ready = null;
+            while (ready == null && System.nanoTime() < deadline && clients.isAlive()) {
+                ready = Files.readAllLines(logFile).stream().filter(l -> l.startsWith(IdleClients.READY)).findFirst().orElse(null);
+                if (ready == null) {
+                    Thread.sleep(200); // polling a child's log file; the runner is not a test
+                }
+            }
+            w.end();
+            if (ready == null) {
+                throw new IOException("idle-clients did not get ready; see " + logFile);
+            }
+            String[] f = ready.substring(IdleClients.READY.length()).trim().split("\\s+");
+            long ok = Long.parseLong(f[0]);
+            long errors = Long.parseLong(f[2]);
+            long heap = ServerMemory.heapUsedAfterGcKib(process.pid());
+            long rss = ServerMemory.rssKib(process.pid());
+            long servedMillis = newClientServed(process.port());
+            String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
+                    : "a NEW CLIENT WAS NOT SERVED within 10 s";
+            LoadOutcome o = new LoadOutcome(ok, Double.NaN, errors + (servedMillis < 0 ? 1 : 0),
+                    Double.NaN, Double.NaN, Double.NaN);
+            return new SuiteRun(scenario.key(), server, "idle-clients", o.ops(), w.wallNanos / 1e9, o.errors(),
+                    w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
+                    rss, heap, baseRss, baseHeap, note);
+        } finally {
+            clients.getOutputStream().close();
+            if (!clients.waitFor(30, TimeUnit.SECONDS)) {
+                clients.destroyForcibly();
+            }
+        }
+    }
+
+    /** Sends one GET over a new connection; returns the milliseconds until a 200 came back, or -1. */
+    private static long newClientServed(int port) {
+        long start = System.nanoTime();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+            s.setSoTimeout(10_000);
+            OutputStream o = s.getOutputStream();
+            o.write("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            byte[] head = s.getInputStream().readNBytes(12);
+            return new String(head, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200")
+                    ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) : -1;
+        } catch (IOException e) {
+            log.debug("the new client was not served", e);
+            return -1;
+        }
+    }
+
+    private SuiteRun finish(SuiteScenario scenario, String server, String tool, ServerProcess process, LoadOutcome o,
+                            Window w, long baseRss, long baseHeap, String note) throws IOException, InterruptedException {
+        long rss = ServerMemory.rssKib(process.pid());
+        long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
+        double seconds = w.wallNanos / 1e9;
+        return new SuiteRun(scenario.key(), server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
+                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, baseRss, baseHeap, note);
+    }
+
+    // ---- commands
+
+    private List<String> serverCommand(SuiteScenario scenario, String server, int redisPort) {
+        List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.serverCpu())));
+        if (server.equals(SuiteScenario.REDIS)) {
+            c.addAll(List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            return c;
+        }
+        c.add(java);
+        c.addAll(scenario.kind() == SuiteScenario.Kind.IDLE ? config.idleJvmArgs() : config.jvmArgs());
+        String examples = config.examplesJar().toString();
+        String bench = config.benchJar().toString();
+        boolean echo = scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
+        boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
+        switch (server) {
+            case SuiteScenario.SWITCHBOARD -> {
+                c.addAll(List.of("-jar", examples));
+                if (echo) {
+                    c.add("echo");
+                } else if (kv) {
+                    c.add("kv");
+                } else {
+                    c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
+                }
+                c.addAll(List.of("--workers", "1"));
+            }
+            case SuiteScenario.NETTY -> c.addAll(List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
+            default -> throw new IllegalArgumentException("unknown server " + server);
+        }
+        c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+        return c;
+    }
+
+    /**
+     * {@code tool} pinned to the load CPU, run by a shell that prints, when the tool has exited, the CPU time
+     * its children used (bash's {@code times}), for {@link #childCpuNanos}.
+     */
+    private List<String> timedOnLoadCpu(List<String> tool) {
+        List<String> c = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), "bash", "-c",
+                "\"$@\"; s=$?; times; exit $s", "bash"));
+        c.addAll(tool);
+        return c;
+    }
+
+    /** The user + system time of the children, from the last line of bash's {@code times}; -1 if absent. */
+    static long childCpuNanos(String output) {
+        Matcher m = TIMES.matcher(output);
+        long nanos = -1;
+        while (m.find()) {
+            nanos = Math.round((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4))) * 1e9);
+        }
+        return nanos;
+    }
+
+    private List<String> wrkCommand(int port, String path, Duration d, List<String> scriptArgs) {
+        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
+                "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
+                "http://127.0.0.1:" + port + path));
+        if (!scriptArgs.isEmpty()) {
+            c.add("--");
+            c.addAll(scriptArgs);
+        }
+        return timedOnLoadCpu(c);
+    }
+
+    private List<String> abCommand(int port, Duration d) {
+        return timedOnLoadCpu(List.of("ab", "-q", "-r", "-c", "16",
+                "-t", Long.toString(Math.max(1, Math.round(d.toNanos() / 1e9))), "-n", "100000000",
+                "http://127.0.0.1:" + port + "/plaintext"));
+    }
+
+    private List<String> redisBenchmark(int port, long requests) {
+        return timedOnLoadCpu(List.of("redis-benchmark", "-h", "127.0.0.1",
+                "-p", Integer.toString(port), "-t", "set,get", "-P", "16", "-q", "-n", Long.toString(requests)));
+    }
+
+    /** Runs a load tool to its end; returns its output (also written to the log folder). */
+    private String runTool(List<String> command, String name, Consumer<String> lines)
+            throws IOException, InterruptedException {
+        return runTool(command, name, (line, process) -> lines.accept(line));
+    }
+
+    /** Runs a load tool to its end, showing each line and the process to {@code lines}; returns its output. */
+    private String runTool(List<String> command, String name, BiConsumer<String, Process> lines)
+            throws IOException, InterruptedException {
+        log.debug("running {}", command);
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        StringBuilder text = new StringBuilder();
+        try (InputStream in = p.getInputStream();
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                text.append(line).append('\n');
+                lines.accept(line, p);
+            }
+        } finally {
+            if (!p.waitFor(config.duration().toSeconds() + config.warmup().toSeconds() + 120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+        Files.writeString(config.logDir().resolve(name + ".log"), text);
+        if (p.exitValue() != 0) {
+            out.println("  " + command + " exited with " + p.exitValue() + " (see " + config.logDir().resolve(name + ".log") + ")");
+        }
+        return text.toString();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
+    }
+
+    /** CPU readings at the edges of one measured window. */
+    private final class Window {
+        private final long pid;
+        private final CpuTime.Sample before;
+        private final long startNanos;
+        private CpuTime.Sample cpu;
+        private long serverCore;
+        private long loadCore;
+        private long wallNanos = -1;
+        private long loadCpu = -1;
+
+        Window(long pid) throws IOException {
+            this.pid = pid;
+            this.serverCore = -cpuTime.coreBusyNanos(config.serverCpu());
+            this.loadCore = -cpuTime.coreBusyNanos(config.loadCpu());
+            this.before = cpuTime.sample(pid);
+            this.startNanos = System.nanoTime();
+        }
+
+        void end() throws IOException {
+            wallNanos = System.nanoTime() - startNanos;
+            cpu = cpuTime.sample(pid).minus(before);
+            serverCore += cpuTime.coreBusyNanos(config.serverCpu());
+            loadCore += cpuTime.coreBusyNanos(config.loadCpu());
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.switchboard.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One scenario of the side-by-side suite ({@code compare}): the traffic, the tool that makes it, and the
+ * servers it runs against. Immutable.
+ *
+ * @param key         the name on the command line and in the CSV
+ * @param kind        which load tool and how it is driven
+ * @param servers     the servers measured, in order
+ * @param description one line for the report
+ */
+record SuiteScenario(String key, Kind kind, List<String> servers, String description) {
+    static final String SWITCHBOARD = ComparisonReport.SWITCHBOARD;
+    static final String NETTY = ComparisonReport.NETTY;
+    static final String FLOOR = "floor";
+    static final String REDIS = "redis";
+
+    /** How the load is made. */
+    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, CHURN, KV }
+
+    /** Every scenario, in the order they run. */
+    static final List<SuiteScenario> ALL = List.of(
+            new SuiteScenario("http-plain", Kind.WRK_PLAIN, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "GET /plaintext, wrk -t1 -c64, no pipelining"),
+            new SuiteScenario("http-pipe16", Kind.WRK_PIPELINE, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "GET /plaintext, wrk -t1 -c64, 16 requests pipelined per connection (bench/wrk/bench.lua)"),
+            new SuiteScenario("http-echo-4k", Kind.WRK_POST, List.of(SWITCHBOARD, NETTY),
+                    "POST /echo with 4 KiB bodies, wrk -t1 -c64 (bench/wrk/bench.lua)"),
+            new SuiteScenario("echo-128", Kind.ECHO_128, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "TCP echo, 128-byte messages, 64 connections, one in flight each (echo-load)"),
+            new SuiteScenario("echo-16k", Kind.ECHO_16K, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "TCP echo, 16 KiB messages, 16 connections, one in flight each (echo-load)"),
+            new SuiteScenario("idle-10k", Kind.IDLE, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "10,000 idle HTTP keep-alive connections after one request each; server -Xmx1g"),
+            new SuiteScenario("churn", Kind.CHURN, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "a new HTTP/1.0 connection per request: ab -c 16, no keep-alive"),
+            new SuiteScenario("kv", Kind.KV, List.of(SWITCHBOARD, REDIS),
+                    "Redis protocol: redis-benchmark -t set,get -P 16 -q (50 clients)"));
+
+    private static final Map<String, SuiteScenario> BY_KEY =
+            ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
+
+    /** The scenario called {@code key}; throws for an unknown one. */
+    static SuiteScenario byKey(String key) {
+        SuiteScenario s = BY_KEY.get(key);
+        if (s == null) {
+            throw new IllegalArgumentException("unknown scenario " + key + "; known: "
+                    + ALL.stream().map(SuiteScenario::key).collect(Collectors.joining(",")));
+        }
+        return s;
+    }
+
+    /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle. */
+    String unit() {
+        return switch (kind) {
+            case ECHO_128, ECHO_16K -> "msg";
+            case IDLE -> "conn";
+            default -> "req";
+        };
+    }
+}
