@@ -85,7 +85,9 @@ public final class SelectorLoop implements EventLoop {
             throw new NullPointerException("task");
         }
         tasks.add(task);
-        if (!inLoop() && sleeping.getAndSet(false)) {
+        // Read before the atomic swap: while the loop is awake, submitters only read the flag, so a burst of
+        // submissions does not bounce its cache line between cores.
+        if (!inLoop() && sleeping.get() && sleeping.getAndSet(false)) {
             selector.wakeup();
         }
     }

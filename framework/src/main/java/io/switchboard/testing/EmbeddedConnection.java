@@ -140,6 +140,19 @@ public final class EmbeddedConnection {
         return bytes;
     }
 
+    /**
+     * Forgets everything written to the peer since the last call without copying it (the peer "reads" it),
+     * for benchmarks and tests that only count bytes.
+     *
+     * @return the number of bytes forgotten
+     */
+    public int discardWritten() {
+        int n = transport.sent.size();
+        transport.sent.reset();
+        runPending();
+        return n;
+    }
+
     /** {@return {@link #takeWritten()} as UTF-8 text} */
     public String takeWrittenString() {
         return new String(takeWritten(), StandardCharsets.UTF_8);
