@@ -41,8 +41,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * HTTP/1.1 server work for 16 pipelined {@code GET /plaintext} requests arriving in one read: parse, dispatch
  * to a handler that answers with a pre-built 13-byte plaintext response, encode, and drain the bytes written.
  * Switchboard: {@link HttpService} with {@link Routes} in an {@link EmbeddedConnection}; the written bytes are
- * taken with {@link EmbeddedConnection#takeWritten()} (the harness copies them into one array, which is in the
- * score and the allocation). Netty: {@link HttpServerCodec} and a handler writing a pre-built
+ * drained with {@link EmbeddedConnection#discardWritten()} (counted, not copied). Netty: {@link HttpServerCodec} and a handler writing a pre-built
  * {@link FullHttpResponse} ({@code retainedDuplicate}) in {@code channelRead}, flushing in
  * {@code channelReadComplete}, in an {@link EmbeddedChannel}; the encoded buffers are read and released.
  * Both enter through a pass-through first handler's context, with the bytes wrapped, not copied. Scores are
@@ -148,7 +147,7 @@ public class HttpPipelineBenchmark {
         switchboardEntry.fireRead(ByteBuffer.wrap(input));
         switchboardEntry.fireReadComplete();
         switchboard.runPending();
-        bh.consume(switchboard.takeWritten());
+        bh.consume(switchboard.discardWritten());
     }
 
     /** Netty: the same with {@code HttpServerCodec}; the encoded buffers drained and released. */
