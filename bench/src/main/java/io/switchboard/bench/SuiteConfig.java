@@ -22,11 +22,13 @@ import java.util.List;
  * @param logDir        where the children's output goes
  * @param noiseLimit    largest share of a core other processes may use in a window before the run is repeated
  * @param retries       how many times a noisy run is repeated before it is kept, marked noisy
+ * @param echoRounds    rounds of the echo scenarios, whose Switchboard/Netty margin is the thinnest; the server
+ *                      order alternates between rounds and the report takes each server's median
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
-                   double noiseLimit, int retries) {
+                   double noiseLimit, int retries, int echoRounds) {
 
     /**
      * JVM flags of the idle-10k servers: a 1 GiB heap, the same collector as the others, and every heap page

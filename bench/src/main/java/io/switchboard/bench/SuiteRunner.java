@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -66,28 +67,46 @@ final class SuiteRunner {
         boolean clean = true;
         List<SuiteRun> runs = new ArrayList<>();
         for (SuiteScenario scenario : config.scenarios()) {
-            for (String server : scenario.servers()) {
-                out.printf(Locale.ROOT, "%n== %s: %s server (cpu %d), load on cpu %d%n", scenario.key(), server,
-                        config.serverCpu(), config.loadCpu());
-                out.flush();
-                SuiteRun run;
-                try {
-                    run = runQuietly(scenario, server);
-                } catch (IOException e) {
-                    log.debug("{} {} failed", scenario.key(), server, e);
-                    out.println("  FAILED: " + e.getMessage());
-                    clean = false;
-                    continue;
+            int rounds = isEcho(scenario) ? config.echoRounds() : 1;
+            for (int round = 1; round <= rounds; round++) {
+                List<String> servers = new ArrayList<>(scenario.servers());
+                if (round % 2 == 0) {
+                    Collections.reverse(servers);
                 }
-                clean &= run.errors() == 0;
-                runs.add(run);
-                print(run);
-                writeCsv(runs);
+                String label = rounds > 1 ? " round " + round + " of " + rounds : "";
+                for (String server : servers) {
+                    clean &= runAndRecord(scenario, label, server, runs);
+                }
             }
         }
         out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
                 runs.size(), config.out());
         return clean ? 0 : 1;
+    }
+
+    /** Runs one server in one scenario, prints and records the run; returns false when it failed or had errors. */
+    private boolean runAndRecord(SuiteScenario scenario, String label, String server, List<SuiteRun> runs)
+            throws IOException, InterruptedException {
+        out.printf(Locale.ROOT, "%n== %s%s: %s server (cpu %d), load on cpu %d%n", scenario.key(), label, server,
+                config.serverCpu(), config.loadCpu());
+        out.flush();
+        SuiteRun run;
+        try {
+            run = runQuietly(scenario, server);
+        } catch (IOException e) {
+            log.debug("{} {} failed", scenario.key(), server, e);
+            out.println("  FAILED: " + e.getMessage());
+            return false;
+        }
+        runs.add(run);
+        print(run);
+        writeCsv(runs);
+        return run.errors() == 0;
+    }
+
+    /** The echo scenarios run {@link SuiteConfig#echoRounds()} times: their margin is the thinnest. */
+    private static boolean isEcho(SuiteScenario scenario) {
+        return scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
     }
 
     /** Runs once, and again (up to the configured retries) while other processes disturbed the cores. */
