@@ -11,6 +11,10 @@ public final class Cumulation {
 
     private ByteBuffer buffer;
 
+    /** An empty cumulation: it allocates a buffer only when bytes must be kept. */
+    public Cumulation() {
+    }
+
     /** {@return true when nothing is kept} */
     public boolean isEmpty() {
         return buffer == null || !buffer.hasRemaining();

@@ -26,7 +26,11 @@ public abstract class Decoder implements Handler {
     private boolean failed;
     private boolean decoding;
 
-    /** @param maxBuffered most bytes kept while waiting for the rest of a message */
+    /**
+     * A decoder that keeps at most {@code maxBuffered} bytes of an incomplete message.
+     *
+     * @param maxBuffered most bytes kept while waiting for the rest of a message
+     */
     protected Decoder(int maxBuffered) {
         if (maxBuffered < 1) {
             throw new IllegalArgumentException("maxBuffered must be positive, got " + maxBuffered);

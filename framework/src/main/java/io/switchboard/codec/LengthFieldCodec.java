@@ -15,6 +15,8 @@ public final class LengthFieldCodec extends Decoder {
     private final int maxFrame;
 
     /**
+     * A codec for frames with a {@code lengthBytes}-byte prefix and payloads of at most {@code maxFrame} bytes.
+     *
      * @param lengthBytes size of the prefix: 1, 2, 4 or 8
      * @param maxFrame    largest payload accepted or written
      */

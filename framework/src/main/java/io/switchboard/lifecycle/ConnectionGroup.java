@@ -12,6 +12,10 @@ import java.util.function.Predicate;
 public final class ConnectionGroup {
     private final Set<Connection> members = ConcurrentHashMap.newKeySet();
 
+    /** An empty group. */
+    public ConnectionGroup() {
+    }
+
     /**
      * Adds an open connection; it leaves the group by itself when it closes.
      *

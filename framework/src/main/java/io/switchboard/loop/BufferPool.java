@@ -16,6 +16,8 @@ public final class BufferPool {
     private final ByteBuffer[] gather = new ByteBuffer[64];
 
     /**
+     * Allocates the read buffer; chunks are allocated on demand and kept up to {@code maxPooled}.
+     *
      * @param readBufferSize bytes read from a socket at once
      * @param chunkSize size of an outbound chunk
      * @param maxPooled most chunks kept for reuse; more are left to the garbage collector
