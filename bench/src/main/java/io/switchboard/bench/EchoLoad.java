@@ -1,16 +1,11 @@
 package io.switchboard.bench;
 
-import io.switchboard.pipeline.Connection;
 import io.switchboard.server.Client;
 import java.io.PrintStream;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
@@ -26,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * ({@link EchoLoadResult#resultLine()}) and a summary. Not thread-safe: one run per instance.
  */
 final class EchoLoad {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(EchoLoad.class);
     static final String MEASURE_START = "# measure start";
     static final String MEASURE_END = "# measure end";
@@ -67,22 +63,12 @@ final class EchoLoad {
     }
 
     private boolean connectAll(Client client) throws InterruptedException {
-        List<CompletableFuture<Connection>> pending = new ArrayList<>(config.connections());
-        for (int i = 0; i < config.connections(); i++) {
-            pending.add(client.connect(config.host(), config.port()));
+        String failure = ConnectAll.open(client, config.host(), config.port(), config.connections(), CONNECT_TIMEOUT);
+        if (failure != null) {
+            stats.error(failure);
+            out.println("echo-load: " + failure);
         }
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)).get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            String why = "cannot connect: " + e.getCause().getMessage();
-            stats.error(why);
-            out.println("echo-load: " + why);
-        } catch (TimeoutException e) {
-            stats.error("connections not established within 30 s");
-            out.println("echo-load: connections not established within 30 s");
-        }
-        return false;
+        return failure == null;
     }
 
     private EchoLoadResult drive() throws InterruptedException {

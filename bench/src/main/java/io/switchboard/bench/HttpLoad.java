@@ -1,18 +1,13 @@
 package io.switchboard.bench;
 
-import io.switchboard.pipeline.Connection;
 import io.switchboard.server.Client;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +20,7 @@ import org.slf4j.LoggerFactory;
  * Not thread-safe: one run per instance.
  */
 final class HttpLoad {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(HttpLoad.class);
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
@@ -89,20 +85,12 @@ final class HttpLoad {
     }
 
     private boolean connectAll(Client client) throws InterruptedException {
-        List<CompletableFuture<Connection>> pending = new ArrayList<>(config.connections());
-        for (int i = 0; i < config.connections(); i++) {
-            pending.add(client.connect(config.host(), config.port()));
+        String failure = ConnectAll.open(client, config.host(), config.port(), config.connections(), CONNECT_TIMEOUT);
+        if (failure != null) {
+            stats.connectionError(failure);
+            out.println("load: " + stats.firstError());
         }
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)).get(30, TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException e) {
-            stats.connectionError("cannot connect: " + e.getCause().getMessage());
-        } catch (TimeoutException e) {
-            stats.connectionError("connections not established within 30 s");
-        }
-        out.println("load: " + stats.firstError());
-        return false;
+        return failure == null;
     }
 
     private HttpLoadResult drive() throws InterruptedException {
