@@ -1,5 +1,6 @@
 package io.switchboard.codec;
 
+import io.switchboard.internal.Cumulation;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.ProtocolException;

@@ -1,7 +1,7 @@
 package io.switchboard.http;
 
-import io.switchboard.codec.Cumulation;
-import io.switchboard.loop.BufferPool;
+import io.switchboard.internal.BufferPool;
+import io.switchboard.internal.Cumulation;
 import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
@@ -489,9 +489,10 @@ final class HttpConnection implements Handler {
         byte[] date = service.dateLine();
         byte[] server = service.serverLine();
         int headSize = ResponseEncoder.headSize(own, date, server);
-        BufferPool pool = ctx.loop().buffers();
+        BufferPool pool = BufferPool.of(ctx.loop());
         boolean together = headSize + body.length <= pool.chunkSize();
-        ByteBuffer out = headSize <= pool.chunkSize() ? pool.acquire() : ByteBuffer.allocate(headSize);
+        ByteBuffer out = headSize <= pool.chunkSize() ? pool.acquire(together ? headSize + body.length : headSize)
+                : ByteBuffer.allocate(headSize);
         try {
             ResponseEncoder.head(out, own, date, server, connection);
             if (together) {
@@ -502,9 +503,7 @@ final class HttpConnection implements Handler {
                 ctx.write(ByteBuffer.wrap(body));
             }
         } finally {
-            if (out.capacity() == pool.chunkSize()) {
-                pool.release(out);
-            }
+            pool.release(out);
         }
     }
 }

@@ -46,11 +46,4 @@ public interface EventLoop extends Executor {
      * @return the current time on the loop's clock
      */
     long nanoTime();
-
-    /**
-     * The loop's buffers: the shared read buffer and the pool of outbound chunks. Loop thread only.
-     *
-     * @return the loop's buffers
-     */
-    BufferPool buffers();
 }

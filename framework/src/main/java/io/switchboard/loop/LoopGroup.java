@@ -15,7 +15,10 @@ public final class LoopGroup implements AutoCloseable {
     public static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Size of one outbound chunk. */
     public static final int CHUNK_SIZE = 16 * 1024;
-    /** Most chunks a loop keeps for reuse (4 MiB). */
+    /**
+     * Direct chunks a loop allocates at most (4 MiB): with its read buffer, the bound on the direct memory a
+     * loop holds. Outbound bytes beyond them wait in heap buffers.
+     */
     public static final int MAX_POOLED_CHUNKS = 256;
 
     private final List<SelectorLoop> loops;
@@ -33,8 +36,7 @@ public final class LoopGroup implements AutoCloseable {
         }
         SelectorLoop[] started = new SelectorLoop[count];
         for (int i = 0; i < count; i++) {
-            started[i] = new SelectorLoop(namePrefix + "-" + (i + 1),
-                    new BufferPool(READ_BUFFER_SIZE, CHUNK_SIZE, MAX_POOLED_CHUNKS, true));
+            started[i] = new SelectorLoop(namePrefix + "-" + (i + 1));
         }
         this.loops = List.of(started);
     }

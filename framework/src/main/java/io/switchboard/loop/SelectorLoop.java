@@ -1,5 +1,6 @@
 package io.switchboard.loop;
 
+import io.switchboard.internal.BufferPool;
 import io.switchboard.internal.TimerQueue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -24,10 +26,14 @@ import org.slf4j.LoggerFactory;
  * queue; a submission wakes the selector only when the loop is about to sleep or sleeping, and only
  * the first submission of a batch pays for the wake-up.
  *
+ * <p>When the loop stops it first refuses new tasks from other threads ({@link #execute} throws
+ * {@link RejectedExecutionException}), then runs every task already queued, tells its registrations that it is
+ * closing, and runs what that queued in turn: nothing accepted before the stop is dropped unseen.
+ *
  * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()} and {@link #terminated()} are thread-safe;
  * {@link #register} and the rest of {@link EventLoop} are loop thread only.
  */
-public final class SelectorLoop implements EventLoop {
+public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
     private static final int TASKS_PER_TURN = 4096;
     private static final long FAILED_TURN_PAUSE_MILLIS = 100;
@@ -43,25 +49,36 @@ public final class SelectorLoop implements EventLoop {
     private ArrayList<Runnable> batchEndSpare = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
     private volatile boolean stopping;
+    /** Set once the loop takes no more tasks from other threads. */
+    private volatile boolean terminating;
     /** When the current turn woke up; written and read on the loop thread only. */
     private long turnNanos = System.nanoTime();
 
     /**
-     * Opens the selector and starts the loop thread.
+     * Opens the selector and starts the loop thread. The loop's buffers ({@link LoopGroup#READ_BUFFER_SIZE}
+     * to read into, at most {@link LoopGroup#MAX_POOLED_CHUNKS} direct chunks of {@link LoopGroup#CHUNK_SIZE}
+     * for outbound bytes) are allocated when first needed.
      *
      * @param name thread name
-     * @param buffers the loop's buffers; used on the loop thread only from now on
      */
-    public SelectorLoop(String name, BufferPool buffers) {
+    public SelectorLoop(String name) {
         try {
             warmUpSocketClose();
             this.selector = Selector.open();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open a selector", e);
         }
-        this.buffers = buffers;
-        this.thread = new Thread(this::run, name);
+        this.buffers = new BufferPool(LoopGroup.READ_BUFFER_SIZE, LoopGroup.CHUNK_SIZE, LoopGroup.MAX_POOLED_CHUNKS, true);
+        this.thread = new LoopThread(this::run, name);
         this.thread.start();
+    }
+
+    /**
+     * {@return true when the calling thread is the thread of some selector loop} Blocking calls that wait for
+     * loops (a server's graceful close, say) refuse to run there, where they would wait for themselves.
+     */
+    public static boolean onLoopThread() {
+        return Thread.currentThread() instanceof LoopThread;
     }
 
     /**
@@ -79,17 +96,38 @@ public final class SelectorLoop implements EventLoop {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws RejectedExecutionException when the loop has stopped (or is stopping) and the task will not run
+     */
     @Override
     public void execute(Runnable task) {
         if (task == null) {
             throw new NullPointerException("task");
         }
-        tasks.add(task);
-        // Read before the atomic swap: while the loop is awake, submitters only read the flag, so a burst of
-        // submissions does not bounce its cache line between cores.
-        if (!inLoop() && sleeping.get() && sleeping.getAndSet(false)) {
-            selector.wakeup();
+        boolean foreign = !inLoop();
+        if (foreign && terminating) {
+            throw rejected();
         }
+        tasks.add(task);
+        if (foreign) {
+            // The loop may have stopped between the check and the add. It drains the queue after setting the
+            // flag, so a task still in the queue now was not seen: take it back and say so. A task that is no
+            // longer there was run (or is being run) by the drain.
+            if (terminating && tasks.remove(task)) {
+                throw rejected();
+            }
+            // Read before the atomic swap: while the loop is awake, submitters only read the flag, so a burst
+            // of submissions does not bounce its cache line between cores.
+            if (sleeping.get() && sleeping.getAndSet(false)) {
+                selector.wakeup();
+            }
+        }
+    }
+
+    private RejectedExecutionException rejected() {
+        return new RejectedExecutionException(thread.getName() + " has stopped");
     }
 
     @Override
@@ -153,10 +191,18 @@ public final class SelectorLoop implements EventLoop {
         }
     }
 
-    /** Asks the loop to stop after the tasks already submitted. Registered channels get {@link Selectable#loopClosing()}. */
+    /**
+     * Asks the loop to stop: it ends its current turn, runs every task already submitted, and gives registered
+     * channels {@link Selectable#loopClosing()}. Tasks submitted from other threads afterwards are rejected.
+     */
     public void shutdown() {
         stopping = true;
-        execute(() -> { });
+        selector.wakeup();
+    }
+
+    /** {@return true once {@link #shutdown()} was called} */
+    public boolean isShuttingDown() {
+        return stopping;
     }
 
     /** {@return a future that completes when the loop thread has finished} */
@@ -266,8 +312,13 @@ public final class SelectorLoop implements EventLoop {
         }
     }
 
+    /**
+     * The end of the loop: refuse foreign tasks, run every one already queued, close the registrations, and
+     * run what closing them queued. Tasks the loop submits to itself meanwhile are still taken and run.
+     */
     private void closeRegistrations() {
-        runTasks();
+        terminating = true;
+        drainTasks();
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof Selectable) {
                 try {
@@ -277,8 +328,24 @@ public final class SelectorLoop implements EventLoop {
                 }
             }
         }
-        runTasks();
-        runBatchEnd();
+        do {
+            drainTasks();
+            runBatchEnd();
+        } while (!tasks.isEmpty());
+    }
+
+    private void drainTasks() {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            safely(task);
+        }
+    }
+
+    /** Marks the threads of selector loops, so that blocking calls can refuse to run on them. */
+    private static final class LoopThread extends Thread {
+        LoopThread(Runnable body, String name) {
+            super(body, name);
+        }
     }
 
     @Override

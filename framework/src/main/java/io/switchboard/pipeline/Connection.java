@@ -1,13 +1,17 @@
 package io.switchboard.pipeline;
 
+import io.switchboard.internal.BufferPool;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.Scheduled;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -16,16 +20,34 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection: its pipeline, its outbound queue and its life from open to closed, on one loop.
  *
- * <p>{@link #write}, {@link #flush}, {@link #close}, {@link #abort}, {@link #shutdownOutput},
- * {@link #suspendRead}, {@link #resumeRead} and the attribute methods are thread-safe: called from another
- * thread they are queued to the loop, and the calls of each thread keep their order. Writes are flushed
- * at the end of the loop's current batch, so all replies to one read batch leave in one system call.
+ * <p>{@link #write}, {@link #flush}, {@link #close}, {@link #closeGracefully}, {@link #abort},
+ * {@link #shutdownOutput}, {@link #suspendRead}, {@link #resumeRead} and the attribute methods are
+ * thread-safe: called from another thread they are queued to the loop, and the calls of each thread keep
+ * their order. A write from another thread copies the caller's bytes before it returns, and counts against
+ * the connection's limits at once: {@link #isWritable()} turns false while such writes wait for the loop, and
+ * past {@link ConnectionConfig#maxQueued()} of them the connection is reset. Once the loop has stopped, calls
+ * from other threads do nothing (the connection is closed by then).
+ *
+ * <p>Writes made while the connection handles a read batch leave in one system call when the batch ends, so
+ * all replies to pipelined requests share one write and the loop's chunks go back to its pool before the next
+ * connection reads. Writes made at other times (timers, tasks) are flushed at the end of the loop's turn.
  * Everything else is loop thread only.
  */
 public final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     /** Reads per readiness event before the loop turns to other connections (fairness). */
     private static final int MAX_READS_PER_EVENT = 16;
+    /** What a write from another thread counts for at the least: its task and its message object. */
+    private static final int FOREIGN_WRITE_OVERHEAD = 64;
+    private static final VarHandle FOREIGN_PENDING;
+
+    static {
+        try {
+            FOREIGN_PENDING = MethodHandles.lookup().findVarHandle(Connection.class, "foreignPending", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The connection's life. */
     private enum State { OPEN, CLOSING, CLOSED }
@@ -33,6 +55,8 @@ public final class Connection {
     private final EventLoop loop;
     private final Transport transport;
     private final ConnectionConfig config;
+    private final MemoryBudget budget;
+    private final BufferPool buffers;
     private final Pipeline pipeline;
     private final Outbound outbound = new Outbound();
     /** Created when first asked for, so that connections nobody waits on carry none. */
@@ -48,15 +72,25 @@ public final class Connection {
     private boolean writeBlocked;
     private boolean flushScheduled;
     private boolean failureLogged;
+    /** True while this connection handles a read batch: its writes are flushed when the batch ends. */
+    private boolean inReadBatch;
+    /** Queued bytes reserved from the budget (0 while the queue is small). */
+    private long counted;
+    /** Bytes written from other threads and not yet taken by the loop (a VarHandle: no object per connection). */
+    @SuppressWarnings("unused")
+    private volatile long foreignPending;
+    private volatile boolean foreignOverflowLogged;
     private Scheduled closeTimer;
     private long lastReadNanos;
     private long lastWriteNanos;
     private volatile Map<AttributeKey<?>, Object> attributes;
 
-    private Connection(EventLoop loop, Transport transport, ConnectionConfig config) {
+    private Connection(EventLoop loop, Transport transport, ConnectionConfig config, MemoryBudget budget) {
         this.loop = loop;
         this.transport = transport;
         this.config = config;
+        this.budget = budget;
+        this.buffers = BufferPool.of(loop);
         this.pipeline = new Pipeline(this);
         this.lastReadNanos = loop.nanoTime();
         this.lastWriteNanos = lastReadNanos;
@@ -69,14 +103,15 @@ public final class Connection {
      * @param loop        the loop that runs the connection; the caller must be on it
      * @param transport   moves the connection's bytes
      * @param config      the connection's outbound limits
+     * @param budget      the process-wide budget the connection's held bytes count against
      * @param initializer adds the connection's handlers to its new pipeline
      * @return the connection; already closed (and the failure logged) when the initializer or the
      *         transport failed
      */
-    public static Connection open(EventLoop loop, Transport transport, ConnectionConfig config,
+    public static Connection open(EventLoop loop, Transport transport, ConnectionConfig config, MemoryBudget budget,
                                   Consumer<Pipeline> initializer) {
         assert loop.inLoop();
-        Connection connection = new Connection(loop, transport, config);
+        Connection connection = new Connection(loop, transport, config, budget);
         try {
             initializer.accept(connection.pipeline);
             transport.start(connection.new Events());
@@ -105,6 +140,11 @@ public final class Connection {
         return config;
     }
 
+    /** {@return the process-wide budget this connection's held bytes count against} Thread-safe. */
+    public MemoryBudget budget() {
+        return budget;
+    }
+
     /** {@return the peer's address, or null when the transport does not know it} Thread-safe. */
     public SocketAddress remoteAddress() {
         return transport.remoteAddress();
@@ -121,11 +161,11 @@ public final class Connection {
     }
 
     /**
-     * {@return true while queued bytes are below the high watermark (or back below the low one)}
-     * Thread-safe.
+     * {@return true while queued bytes are below the high watermark (or back below the low one), counting
+     * writes from other threads that the loop has not taken yet} Thread-safe.
      */
     public boolean isWritable() {
-        return writable;
+        return writable && (long) FOREIGN_PENDING.getVolatile(this) <= config.highWatermark();
     }
 
     /** {@return true once the peer has sent its FIN} Loop thread only. */
@@ -181,7 +221,8 @@ public final class Connection {
     }
 
     /**
-     * Writes a message through the whole pipeline (from its application end). Thread-safe.
+     * Writes a message through the whole pipeline (from its application end). Thread-safe; from another
+     * thread, a {@code byte[]} or {@link ByteBuffer} is copied before this returns, so the caller may reuse it.
      *
      * @param message the message; the handlers must turn it into {@code byte[]} or a {@link ByteBuffer}
      */
@@ -189,7 +230,7 @@ public final class Connection {
         if (loop.inLoop()) {
             pipeline.write(message);
         } else {
-            loop.execute(() -> pipeline.write(message));
+            writeFromAnyThread(pipeline.tail(), message, false);
         }
     }
 
@@ -198,7 +239,7 @@ public final class Connection {
         if (loop.inLoop()) {
             pipeline.flush();
         } else {
-            loop.execute(pipeline::flush);
+            runOnLoop(pipeline::flush);
         }
     }
 
@@ -212,22 +253,36 @@ public final class Connection {
             pipeline.write(message);
             pipeline.flush();
         } else {
-            loop.execute(() -> {
-                pipeline.write(message);
-                pipeline.flush();
-            });
+            writeFromAnyThread(pipeline.tail(), message, true);
         }
     }
 
     /**
-     * Stops reading, writes what is queued, then closes. If the peer does not take the queued bytes within
-     * {@link ConnectionConfig#closeTimeout()}, the connection is reset. Thread-safe.
+     * Stops reading, writes what is queued, then closes. If the peer takes none of the queued bytes for
+     * {@link ConnectionConfig#closeTimeout()}, the connection is reset; a peer that keeps taking them keeps the
+     * connection until they are all written. Thread-safe.
      */
     public void close() {
         if (loop.inLoop()) {
             pipeline.close();
         } else {
-            loop.execute(pipeline::close);
+            runOnLoop(pipeline::close);
+        }
+    }
+
+    /**
+     * Asks the pipeline to finish what it owes the peer and then close: the {@link GracefulClose} event
+     * travels from the socket end, and a protocol handler that owes answers (HTTP, say) stops reading new
+     * requests, writes the answers to those already read, and closes. Without such a handler it is
+     * {@link #close()}. A server's graceful close calls it on every connection. Thread-safe.
+     */
+    public void closeGracefully() {
+        if (loop.inLoop()) {
+            if (state == State.OPEN) {
+                pipeline.fireUserEvent(GracefulClose.INSTANCE);
+            }
+        } else {
+            runOnLoop(this::closeGracefully);
         }
     }
 
@@ -236,7 +291,7 @@ public final class Connection {
         if (loop.inLoop()) {
             finishClose(true);
         } else {
-            loop.execute(() -> finishClose(true));
+            runOnLoop(() -> finishClose(true));
         }
     }
 
@@ -245,7 +300,7 @@ public final class Connection {
         if (loop.inLoop()) {
             requestShutdownOutput();
         } else {
-            loop.execute(this::requestShutdownOutput);
+            runOnLoop(this::requestShutdownOutput);
         }
     }
 
@@ -255,7 +310,7 @@ public final class Connection {
             readSuspended = true;
             updateInterest();
         } else {
-            loop.execute(this::suspendRead);
+            runOnLoop(this::suspendRead);
         }
     }
 
@@ -265,7 +320,7 @@ public final class Connection {
             readSuspended = false;
             updateInterest();
         } else {
-            loop.execute(this::resumeRead);
+            runOnLoop(this::resumeRead);
         }
     }
 
@@ -312,7 +367,52 @@ public final class Connection {
         return "Connection[" + (remote == null ? "?" : remote) + "]";
     }
 
-    // Called by the pipeline's head and tail.
+    // Called by the pipeline's head, tail and contexts.
+
+    /**
+     * A write from a thread other than the loop: copies the caller's bytes now, counts them against the
+     * connection's limits and the budget at once, and queues the write to the loop, where it enters the
+     * pipeline before {@code from}.
+     */
+    void writeFromAnyThread(HandlerContext from, Object message, boolean flush) {
+        Object owned = ownedCopy(message);
+        long weight = FOREIGN_WRITE_OVERHEAD + (owned instanceof byte[] ? ((byte[]) owned).length : 0);
+        if (state != State.OPEN) {
+            log.debug("{}: write from another thread after close dropped", this);
+            return;
+        }
+        long pending = (long) FOREIGN_PENDING.getAndAdd(this, weight) + weight;
+        boolean withinBudget = budget.reserve(weight);
+        if (pending > config.maxQueued() || !withinBudget && pending > config.highWatermark()) {
+            FOREIGN_PENDING.getAndAdd(this, -weight);
+            budget.release(weight);
+            foreignOverflow(pending, withinBudget);
+            return;
+        }
+        try {
+            loop.execute(() -> {
+                FOREIGN_PENDING.getAndAdd(this, -weight);
+                budget.release(weight);
+                pipeline.invokeWrite(from.prev, owned);
+                if (flush) {
+                    pipeline.invokeFlush(from.prev);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            FOREIGN_PENDING.getAndAdd(this, -weight);
+            budget.release(weight);
+            log.debug("{}: write from another thread dropped: {}", this, e.getMessage());
+        }
+    }
+
+    /** Runs {@code task} on the loop; once the loop has stopped (and so closed this connection), does nothing. */
+    void runOnLoop(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("{}: {} after the loop stopped; ignored", this, task);
+        }
+    }
 
     void enqueue(ByteBuffer bytes) {
         assert loop.inLoop();
@@ -324,7 +424,7 @@ public final class Connection {
         if (!bytes.hasRemaining()) {
             return;
         }
-        outbound.add(bytes, loop.buffers());
+        outbound.add(bytes, buffers);
         long queued = outbound.queued();
         if (queued > config.maxQueued()) {
             log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",
@@ -333,10 +433,14 @@ public final class Connection {
             finishClose(true);
             return;
         }
+        if (!account() && queued > config.highWatermark()) {
+            shed(queued);
+            return;
+        }
         if (writable && queued > config.highWatermark()) {
             setWritable(false);
         }
-        if (!flushScheduled && !writeBlocked) {
+        if (!flushScheduled && !writeBlocked && !inReadBatch) {
             flushScheduled = true;
             loop.atBatchEnd(flushTask);
         }
@@ -403,17 +507,82 @@ public final class Connection {
         flushNow();
     }
 
+    /** A copy the caller cannot change after a write from another thread returns. */
+    private static Object ownedCopy(Object message) {
+        if (message instanceof ByteBuffer) {
+            ByteBuffer src = ((ByteBuffer) message).duplicate();
+            byte[] copy = new byte[src.remaining()];
+            src.get(copy);
+            ((ByteBuffer) message).position(((ByteBuffer) message).limit());
+            return copy;
+        }
+        if (message instanceof byte[]) {
+            return ((byte[]) message).clone();
+        }
+        return message;
+    }
+
+    private void foreignOverflow(long pending, boolean withinBudget) {
+        boolean warn = !foreignOverflowLogged;
+        if (!withinBudget) {
+            warn = budget.countShed() && warn;
+        }
+        foreignOverflowLogged = true;
+        if (warn) {
+            log.warn("{}: {} bytes written from other threads are waiting, over {}; resetting",
+                    this, pending, withinBudget ? "the limit of " + config.maxQueued() : "the memory budget " + budget);
+        }
+        runOnLoop(() -> {
+            failureLogged = true;
+            finishClose(true);
+        });
+    }
+
+    /**
+     * Brings the bytes reserved from the budget in line with the queue: a queue of at most
+     * {@link MemoryBudget#UNCOUNTED} bytes reserves nothing.
+     *
+     * @return false when the budget is now spent
+     */
+    private boolean account() {
+        long queued = outbound.queued();
+        long target = queued > MemoryBudget.UNCOUNTED ? queued : 0;
+        long delta = target - counted;
+        if (delta == 0) {
+            return true;
+        }
+        counted = target;
+        if (delta < 0) {
+            budget.release(-delta);
+            return true;
+        }
+        return budget.reserve(delta);
+    }
+
+    /** The budget is spent and this connection holds more than its watermark: reset it to free its bytes. */
+    private void shed(long queued) {
+        if (budget.countShed()) {
+            log.warn("{}: memory budget spent ({}); resetting connections that hold more than {} bytes, this one {}"
+                    + " (logged at most once a minute)", this, budget, config.highWatermark(), queued);
+        } else {
+            log.debug("{}: memory budget spent; resetting, {} bytes queued", this, queued);
+        }
+        failureLogged = true;
+        finishClose(true);
+    }
+
     private void writeQueued() {
         boolean drained;
         long before = outbound.queued();
         try {
-            drained = outbound.writeTo(transport, loop.buffers());
+            drained = outbound.writeTo(transport, buffers);
         } catch (IOException e) {
             pipeline.fireExceptionCaught(e);
             return;
         }
         if (outbound.queued() != before) {
             lastWriteNanos = loop.nanoTime();
+            account();
         }
         if (drained == writeBlocked) {
             writeBlocked = !drained;
@@ -466,12 +635,40 @@ public final class Connection {
         transport.interest(read, writeBlocked);
     }
 
+    /** The close timer: resets a closing connection only when the peer took nothing for the whole timeout. */
     private void closeTimedOut() {
-        if (state == State.CLOSING) {
-            log.debug("{}: peer did not take {} queued bytes within {}; resetting",
-                    this, outbound.queued(), config.closeTimeout());
-            finishClose(true);
+        closeTimer = null;
+        if (state != State.CLOSING) {
+            return;
         }
+        long quietUntil = lastWriteNanos + config.closeTimeout().toNanos();
+        long left = quietUntil - loop.nanoTime();
+        if (left > 0) {
+            closeTimer = loop.schedule(this::closeTimedOut, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.debug("{}: peer took none of {} queued bytes for {}; resetting",
+                this, outbound.queued(), config.closeTimeout());
+        finishClose(true);
+    }
+
+    /** The loop is stopping: write what the socket takes now; close cleanly only if that was everything. */
+    private void loopClosing() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        boolean drained = outbound.isEmpty();
+        if (!drained) {
+            try {
+                drained = outbound.writeTo(transport, buffers);
+            } catch (IOException e) {
+                log.debug("{}: {}", this, e.toString());
+            }
+        }
+        if (!drained) {
+            log.debug("{}: loop stopping with {} bytes unwritten; resetting", this, outbound.queued());
+        }
+        finishClose(!drained);
     }
 
     private void finishClose(boolean reset) {
@@ -488,7 +685,8 @@ public final class Connection {
         } else {
             transport.close();
         }
-        outbound.clear(loop.buffers());
+        outbound.clear(buffers);
+        account();
         pipeline.fireClosed();
         CompletableFuture<Void> future = closeFuture;
         if (future != null) {
@@ -500,8 +698,20 @@ public final class Connection {
         if (state != State.OPEN || inputClosed) {
             return;
         }
+        inReadBatch = true;
+        try {
+            readBatch();
+        } finally {
+            inReadBatch = false;
+        }
+        if (!outbound.isEmpty() && !writeBlocked && state != State.CLOSED) {
+            writeQueued();
+        }
+    }
+
+    private void readBatch() {
         for (int i = 0; i < MAX_READS_PER_EVENT; i++) {
-            ByteBuffer buffer = loop.buffers().readBuffer();
+            ByteBuffer buffer = buffers.readBuffer();
             int n;
             try {
                 n = transport.read(buffer);
@@ -549,7 +759,7 @@ public final class Connection {
 
         @Override
         public void loopClosing() {
-            finishClose(false);
+            Connection.this.loopClosing();
         }
     }
 }

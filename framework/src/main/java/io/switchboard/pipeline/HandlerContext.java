@@ -4,7 +4,11 @@ import io.switchboard.loop.EventLoop;
 
 /**
  * A handler's place in its pipeline: it passes inbound events to the next handler and outbound
- * operations to the previous one. Loop thread only.
+ * operations to the previous one.
+ *
+ * <p>{@link #write}, {@link #writeAndFlush}, {@link #flush} and {@link #close} are thread-safe: called from
+ * another thread they are queued to the loop in call order (a write's bytes are copied first, as for
+ * {@link Connection#write}). Everything else is loop thread only.
  */
 public final class HandlerContext {
     final Pipeline pipeline;
@@ -45,6 +49,7 @@ public final class HandlerContext {
 
     /** Passes {@code connected} to the next handler. */
     public void fireConnected() {
+        assert loop().inLoop();
         pipeline.invokeConnected(next);
     }
 
@@ -54,16 +59,19 @@ public final class HandlerContext {
      * @param message the message
      */
     public void fireRead(Object message) {
+        assert loop().inLoop();
         pipeline.invokeRead(next, message);
     }
 
     /** Passes {@code readComplete} to the next handler. */
     public void fireReadComplete() {
+        assert loop().inLoop();
         pipeline.invokeReadComplete(next);
     }
 
     /** Passes {@code inputClosed} to the next handler. */
     public void fireInputClosed() {
+        assert loop().inLoop();
         pipeline.invokeInputClosed(next);
     }
 
@@ -73,6 +81,7 @@ public final class HandlerContext {
      * @param writable the connection's new writability
      */
     public void fireWritabilityChanged(boolean writable) {
+        assert loop().inLoop();
         pipeline.invokeWritabilityChanged(next, writable);
     }
 
@@ -82,6 +91,7 @@ public final class HandlerContext {
      * @param event the event
      */
     public void fireUserEvent(Object event) {
+        assert loop().inLoop();
         pipeline.invokeUserEvent(next, event);
     }
 
@@ -91,43 +101,62 @@ public final class HandlerContext {
      * @param cause the error
      */
     public void fireExceptionCaught(Throwable cause) {
+        assert loop().inLoop();
         pipeline.invokeExceptionCaught(next, cause);
     }
 
     /** Passes {@code closed} to the next handler. */
     public void fireClosed() {
+        assert loop().inLoop();
         pipeline.invokeClosed(next);
     }
 
     /**
      * Writes a message through the handlers before this one. At the socket end the connection accepts
      * {@code byte[]} and {@link java.nio.ByteBuffer} (its remaining bytes are copied, so a borrowed buffer
-     * may be written back). Writes are flushed at the end of the loop's batch, or by {@link #flush()}.
+     * may be written back). Writes are flushed when the read batch ends, at the end of the loop's turn, or by
+     * {@link #flush()}. Thread-safe.
      *
      * @param message the message
      */
     public void write(Object message) {
-        pipeline.invokeWrite(prev, message);
+        if (loop().inLoop()) {
+            pipeline.invokeWrite(prev, message);
+        } else {
+            pipeline.connection().writeFromAnyThread(this, message, false);
+        }
     }
 
     /**
-     * Writes a message, then flushes.
+     * Writes a message, then flushes. Thread-safe.
      *
      * @param message the message, as for {@link #write}
      */
     public void writeAndFlush(Object message) {
-        write(message);
-        flush();
+        if (loop().inLoop()) {
+            pipeline.invokeWrite(prev, message);
+            pipeline.invokeFlush(prev);
+        } else {
+            pipeline.connection().writeFromAnyThread(this, message, true);
+        }
     }
 
-    /** Asks the handlers before this one to flush queued bytes to the socket now. */
+    /** Asks the handlers before this one to flush queued bytes to the socket now. Thread-safe. */
     public void flush() {
-        pipeline.invokeFlush(prev);
+        if (loop().inLoop()) {
+            pipeline.invokeFlush(prev);
+        } else {
+            pipeline.connection().runOnLoop(() -> pipeline.invokeFlush(prev));
+        }
     }
 
-    /** Asks the handlers before this one to close the connection once queued bytes are written. */
+    /** Asks the handlers before this one to close the connection once queued bytes are written. Thread-safe. */
     public void close() {
-        pipeline.invokeClose(prev);
+        if (loop().inLoop()) {
+            pipeline.invokeClose(prev);
+        } else {
+            pipeline.connection().runOnLoop(() -> pipeline.invokeClose(prev));
+        }
     }
 
     @Override

@@ -1,16 +1,22 @@
 package io.switchboard.pipeline;
 
-import io.switchboard.loop.BufferPool;
+import io.switchboard.internal.BufferPool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
- * A connection's queued outbound bytes, copied into chunks borrowed from the loop's pool and written with
- * gathering writes. Each chunk holds its unwritten bytes between position and limit. An empty queue
- * holds no chunk. Loop thread only.
+ * A connection's queued outbound bytes, copied into buffers borrowed from the loop's pool and written with
+ * gathering writes. Each buffer holds its unwritten bytes between position and limit. An empty queue holds no
+ * buffer, and a small remainder left behind by a peer that reads slowly is moved out of its pooled chunk into
+ * a heap buffer of its own size, so that stalled peers do not sit on the loop's direct memory. Loop thread
+ * only.
  */
 final class Outbound {
+    /** A remainder at most this share of a chunk leaves its pooled chunk when a write stops short. */
+    private static final int SMALL_REMAINDER_DIVISOR = 4;
+
     /** Created on the first write, so that a connection that never writes holds no queue. */
     private ArrayDeque<ByteBuffer> chunks;
     private long queued;
@@ -33,7 +39,7 @@ final class Outbound {
         ByteBuffer last = chunks.peekLast();
         while (src.hasRemaining()) {
             if (last == null || last.limit() == last.capacity()) {
-                last = pool.acquire().flip();
+                last = pool.acquire(src.remaining()).flip();
                 chunks.addLast(last);
             }
             int readIndex = last.position();
@@ -52,7 +58,8 @@ final class Outbound {
     }
 
     /**
-     * Writes as much as the transport takes now.
+     * Writes as much as the transport takes now. Direct chunks are gathered into one write; a heap buffer is
+     * written on its own, so that the JDK's per-thread copy of it stays one buffer's size.
      *
      * @return true when the queue is empty afterwards
      */
@@ -60,39 +67,59 @@ final class Outbound {
         ByteBuffer[] gather = pool.gatherArray();
         while (queued > 0) {
             int count = 0;
-            if (chunks.size() == 1) {
-                gather[count++] = chunks.peekFirst();
+            long offered = 0;
+            ByteBuffer first = chunks.peekFirst();
+            if (chunks.size() == 1 || !first.isDirect()) {
+                gather[count++] = first;
+                offered = first.remaining();
             } else {
                 for (ByteBuffer chunk : chunks) {
-                    if (count == gather.length) {
+                    if (count == gather.length || !chunk.isDirect()) {
                         break;
                     }
                     gather[count++] = chunk;
+                    offered += chunk.remaining();
                 }
             }
             long written = transport.write(gather, 0, count);
-            java.util.Arrays.fill(gather, 0, count, null);
-            if (written <= 0) {
-                return false;
+            Arrays.fill(gather, 0, count, null);
+            if (written > 0) {
+                queued -= written;
+                ByteBuffer head;
+                while ((head = chunks.peekFirst()) != null && !head.hasRemaining()) {
+                    pool.release(chunks.pollFirst());
+                }
             }
-            queued -= written;
-            ByteBuffer head;
-            while ((head = chunks.peekFirst()) != null && !head.hasRemaining()) {
-                pool.release(chunks.pollFirst());
-            }
-            if (count < gather.length && queued > 0) {
+            if (written < offered) {
+                releaseSmallRemainder(pool);
                 return false;
             }
         }
         return true;
     }
 
-    /** Drops everything queued and gives the chunks back. */
+    /** Drops everything queued and gives the buffers back. */
     void clear(BufferPool pool) {
         ByteBuffer chunk;
         while (chunks != null && (chunk = chunks.pollFirst()) != null) {
             pool.release(chunk);
         }
         queued = 0;
+    }
+
+    /** The peer is slow: a small tail in a pooled chunk moves to a heap buffer of its size. */
+    private void releaseSmallRemainder(BufferPool pool) {
+        if (chunks.size() != 1) {
+            return;
+        }
+        ByteBuffer only = chunks.peekFirst();
+        if (!pool.isPooled(only) || only.remaining() > pool.chunkSize() / SMALL_REMAINDER_DIVISOR) {
+            return;
+        }
+        ByteBuffer own = ByteBuffer.allocate(only.remaining());
+        own.put(only).flip();
+        chunks.pollFirst();
+        pool.release(only);
+        chunks.addLast(own);
     }
 }

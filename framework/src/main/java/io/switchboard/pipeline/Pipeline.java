@@ -179,6 +179,10 @@ public final class Pipeline {
 
     // Entry points used by the connection.
 
+    HandlerContext tail() {
+        return tail;
+    }
+
     void fireConnected() {
         invokeConnected(head.next);
     }
@@ -343,7 +347,8 @@ public final class Pipeline {
     }
 
     /**
-     * The application end: closes on unhandled errors and on the peer's FIN; drops unhandled messages.
+     * The application end: closes on unhandled errors, on the peer's FIN and on {@link GracefulClose}; drops
+     * unhandled messages.
      * Stateless: one for all pipelines.
      */
     private static final class Tail implements Handler {
@@ -369,6 +374,9 @@ public final class Pipeline {
 
         @Override
         public void userEvent(HandlerContext ctx, Object event) {
+            if (event == GracefulClose.INSTANCE) {
+                ctx.pipeline.connection.close();
+            }
         }
 
         @Override

@@ -6,6 +6,7 @@ import io.switchboard.loop.Selectable;
 import io.switchboard.loop.SelectorLoop;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,6 +37,7 @@ public final class Client implements AutoCloseable {
     private final Duration connectTimeout;
     private final SocketOptions socket;
     private final ConnectionConfig connection;
+    private final MemoryBudget budget;
     private final Consumer<Pipeline> initializer;
 
     private Client(Builder b) {
@@ -44,6 +46,7 @@ public final class Client implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.socket = b.socket;
         this.connection = b.connection;
+        this.budget = b.budget != null ? b.budget : MemoryBudget.defaults();
         this.initializer = b.initializer;
     }
 
@@ -144,7 +147,8 @@ public final class Client implements AutoCloseable {
                 close();
                 return;
             }
-            Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, initializer);
+            Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, budget,
+                    initializer);
             if (c.isOpen()) {
                 result.complete(c);
             } else {
@@ -192,8 +196,20 @@ public final class Client implements AutoCloseable {
         private SocketOptions socket = SocketOptions.DEFAULTS;
         private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
         private Consumer<Pipeline> initializer;
+        private MemoryBudget budget;
 
         private Builder() {
+        }
+
+        /**
+         * The budget for bytes held for the client's connections (default {@link MemoryBudget#defaults()}).
+         *
+         * @param budget the budget
+         * @return this builder
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.budget = budget;
+            return this;
         }
 
         /**

@@ -1,10 +1,10 @@
 package io.switchboard.server;
 
-import io.switchboard.loop.BufferPool;
 import io.switchboard.loop.LoopGroup;
 import io.switchboard.loop.SelectorLoop;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +46,7 @@ public final class Server implements AutoCloseable {
 
     private final ServerConfig config;
     private final Consumer<Pipeline> initializer;
+    private final MemoryBudget budget;
     private final LoopGroup workers;
     private final boolean ownsWorkers;
     private final SelectorLoop boss;
@@ -61,9 +62,11 @@ public final class Server implements AutoCloseable {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private volatile boolean closing;
 
-    private Server(ServerConfig config, Consumer<Pipeline> initializer, LoopGroup sharedWorkers) throws IOException {
+    private Server(ServerConfig config, Consumer<Pipeline> initializer, MemoryBudget budget, LoopGroup sharedWorkers)
+            throws IOException {
         this.config = config;
         this.initializer = initializer;
+        this.budget = budget;
         ServerSocketChannel listener = ServerSocketChannel.open();
         try {
             listener.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
@@ -85,7 +88,7 @@ public final class Server implements AutoCloseable {
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
         this.ownsWorkers = sharedWorkers == null;
         this.workers = ownsWorkers ? new LoopGroup("switchboard-worker", config.workers()) : sharedWorkers;
-        this.boss = new SelectorLoop("switchboard-boss", new BufferPool(1, 1, 0, false));
+        this.boss = new SelectorLoop("switchboard-boss");
         this.acceptor = new Acceptor(boss, listener, this::handOff);
         CompletableFuture<Void> registered = new CompletableFuture<>();
         boss.execute(() -> {
@@ -121,6 +124,11 @@ public final class Server implements AutoCloseable {
     /** {@return the configuration the server runs with} */
     public ServerConfig config() {
         return config;
+    }
+
+    /** {@return the budget the bytes held for this server's peers count against} */
+    public MemoryBudget memoryBudget() {
+        return budget;
     }
 
     /** {@return the number of connections open right now} */
@@ -262,7 +270,7 @@ public final class Server implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        transport.connection = Connection.open(worker, transport, config.connection(), initializer);
+        transport.connection = Connection.open(worker, transport, config.connection(), budget, initializer);
     }
 
     /** Over the connection limit: accept and close at once, count, and warn at most once a minute. Boss loop only. */
@@ -299,8 +307,23 @@ public final class Server implements AutoCloseable {
         private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
         private Consumer<Pipeline> initializer;
         private LoopGroup loops;
+        private MemoryBudget budget;
 
         private Builder() {
+        }
+
+        /**
+         * The budget for bytes held for peers across all connections: output queued for slow readers, writes
+         * from other threads on their way to a loop, HTTP request bodies (default
+         * {@link MemoryBudget#defaults()}, a quarter of the maximum heap, new for each server). Pass one budget
+         * to several servers to bound them together.
+         *
+         * @param budget the budget
+         * @return this builder
+         */
+        public Builder memoryBudget(MemoryBudget budget) {
+            this.budget = budget;
+            return this;
         }
 
         /**
@@ -449,7 +472,7 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
             }
             try {
-                return new Server(config(), initializer, loops);
+                return new Server(config(), initializer, budget != null ? budget : MemoryBudget.defaults(), loops);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

@@ -4,6 +4,7 @@ import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ public final class EmbeddedConnection {
      */
     public EmbeddedConnection(ConnectionConfig config, int readBufferSize, Consumer<Pipeline> initializer) {
         this.loop = new EmbeddedLoop(readBufferSize);
-        this.connection = Connection.open(loop, transport, config, p -> {
+        this.connection = Connection.open(loop, transport, config, new MemoryBudget(Long.MAX_VALUE), p -> {
             initializer.accept(p);
             p.add(new Capture());
         });

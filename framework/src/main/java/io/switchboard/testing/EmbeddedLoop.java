@@ -1,7 +1,7 @@
 package io.switchboard.testing;
 
+import io.switchboard.internal.BufferPool;
 import io.switchboard.internal.TimerQueue;
-import io.switchboard.loop.BufferPool;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.Scheduled;
 import java.util.ArrayList;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * when told, and tasks run when {@link #runPending()} is called. {@link #execute} and {@link #schedule}
  * are thread-safe; everything else belongs to the creating thread.
  */
-final class EmbeddedLoop implements EventLoop {
+final class EmbeddedLoop implements EventLoop, BufferPool.Owner {
     private final Thread owner = Thread.currentThread();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final TimerQueue timers = new TimerQueue();

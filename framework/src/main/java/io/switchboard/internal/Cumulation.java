@@ -1,4 +1,4 @@
-package io.switchboard.codec;
+package io.switchboard.internal;
 
 import java.nio.ByteBuffer;
 

@@ -1,0 +1,145 @@
+package io.switchboard.internal;
+
+import io.switchboard.loop.EventLoop;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+
+/**
+ * The buffers a loop owns: one read buffer shared by all its connections, and a fixed pool of outbound
+ * chunks. Idle connections hold none of them. Loop thread only.
+ *
+ * <p>Direct memory is a fixed pool, not a cache the garbage collector drains: at most {@code maxDirect}
+ * direct chunks are ever allocated, and each one goes back to the free list when released. When all of them
+ * are lent out, {@link #acquire(int)} hands out heap buffers sized to what the caller needs; those are
+ * dropped on release. So a burst of connections costs at most the pool in native memory, and what goes
+ * beyond it lives on the heap, where the collector sees it.
+ */
+public final class BufferPool {
+    /** Smallest heap buffer handed out when the direct chunks are all lent. */
+    private static final int MIN_HEAP_BUFFER = 256;
+
+    private final int readBufferSize;
+    private final int chunkSize;
+    private final int maxDirect;
+    private final boolean direct;
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private final ByteBuffer[] gather = new ByteBuffer[64];
+    private ByteBuffer readBuffer;
+    private int directAllocated;
+
+    /**
+     * A pool that allocates its buffers when first asked for them.
+     *
+     * @param readBufferSize bytes read from a socket at once
+     * @param chunkSize      size of an outbound chunk
+     * @param maxDirect      most chunks ever allocated in the pool's own kind of memory (direct when
+     *                       {@code direct}); past it, chunks are heap buffers that are not kept
+     * @param direct         whether the read buffer and the pooled chunks live outside the heap (true for
+     *                       sockets, saving the JDK's copy)
+     */
+    public BufferPool(int readBufferSize, int chunkSize, int maxDirect, boolean direct) {
+        if (readBufferSize <= 0 || chunkSize <= 0 || maxDirect < 0) {
+            throw new IllegalArgumentException("buffer sizes must be positive");
+        }
+        this.readBufferSize = readBufferSize;
+        this.chunkSize = chunkSize;
+        this.maxDirect = maxDirect;
+        this.direct = direct;
+    }
+
+    /**
+     * The pool of {@code loop}: its own when it is one of the framework's loops, otherwise a small heap pool
+     * made for the caller.
+     *
+     * @param loop a loop
+     * @return the buffers to use on that loop
+     */
+    public static BufferPool of(EventLoop loop) {
+        if (loop instanceof Owner) {
+            return ((Owner) loop).buffers();
+        }
+        return new BufferPool(16 * 1024, 4096, 0, false);
+    }
+
+    /**
+     * The loop's read buffer, cleared. Whatever is read into it is borrowed until the read callback returns.
+     *
+     * @return the read buffer, shared by all the loop's connections
+     */
+    public ByteBuffer readBuffer() {
+        ByteBuffer buffer = readBuffer;
+        if (buffer == null) {
+            readBuffer = buffer = direct ? ByteBuffer.allocateDirect(readBufferSize) : ByteBuffer.allocate(readBufferSize);
+        }
+        return buffer.clear();
+    }
+
+    /** {@return the size of a pooled chunk, in bytes} */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /**
+     * A cleared chunk of {@link #chunkSize()} bytes from the pool; when every pooled chunk is lent out, a heap
+     * buffer of at least {@code needed} bytes (at most a chunk's size).
+     *
+     * @param needed the bytes the caller is about to put in it
+     * @return the buffer, owned by the caller until it is {@linkplain #release released}
+     */
+    public ByteBuffer acquire(int needed) {
+        ByteBuffer chunk = free.pollLast();
+        if (chunk != null) {
+            return chunk.clear();
+        }
+        if (directAllocated < maxDirect) {
+            directAllocated++;
+            return direct ? ByteBuffer.allocateDirect(chunkSize) : ByteBuffer.allocate(chunkSize);
+        }
+        return ByteBuffer.allocate(Math.min(chunkSize, Math.max(MIN_HEAP_BUFFER, needed)));
+    }
+
+    /**
+     * Gives a buffer back: a pooled chunk returns to the free list; any other buffer is dropped.
+     *
+     * @param buffer a buffer from {@link #acquire(int)} the caller no longer uses
+     */
+    public void release(ByteBuffer buffer) {
+        if (isPooled(buffer) && free.size() < directAllocated) {
+            free.addLast(buffer);
+        }
+    }
+
+    /**
+     * {@return true when {@code buffer} is one of the pool's chunks (as opposed to a heap overflow buffer)}
+     *
+     * @param buffer a buffer from {@link #acquire(int)}
+     */
+    public boolean isPooled(ByteBuffer buffer) {
+        return buffer.capacity() == chunkSize && buffer.isDirect() == direct && (direct || maxDirect > 0);
+    }
+
+    /**
+     * A scratch array for gathering writes; callers clear what they put in it.
+     *
+     * @return the loop's array of 64 slots
+     */
+    public ByteBuffer[] gatherArray() {
+        return gather;
+    }
+
+    /** {@return the number of chunks waiting for reuse} */
+    public int pooled() {
+        return free.size();
+    }
+
+    /** {@return the number of pooled chunks allocated so far; never more than the pool's bound} */
+    public int allocated() {
+        return directAllocated;
+    }
+
+    /** A loop that lends its buffers to its connections. */
+    public interface Owner {
+        /** {@return the loop's buffers} Loop thread only. */
+        BufferPool buffers();
+    }
+}
