@@ -58,8 +58,9 @@ final class Outbound {
     }
 
     /**
-     * Writes as much as the transport takes now. Direct chunks are gathered into one write; a heap buffer is
-     * written on its own, so that the JDK's per-thread copy of it stays one buffer's size.
+     * Writes as much as the transport takes now. Pooled chunks are gathered into one write; an overflow buffer
+     * (on the heap) is written on its own, so that the JDK's per-thread direct copy of it stays one buffer's
+     * size.
      *
      * @return true when the queue is empty afterwards
      */
@@ -69,12 +70,12 @@ final class Outbound {
             int count = 0;
             long offered = 0;
             ByteBuffer first = chunks.peekFirst();
-            if (chunks.size() == 1 || !first.isDirect()) {
+            if (chunks.size() == 1 || !pool.isPooled(first)) {
                 gather[count++] = first;
                 offered = first.remaining();
             } else {
                 for (ByteBuffer chunk : chunks) {
-                    if (count == gather.length || !chunk.isDirect()) {
+                    if (count == gather.length || !pool.isPooled(chunk)) {
                         break;
                     }
                     gather[count++] = chunk;

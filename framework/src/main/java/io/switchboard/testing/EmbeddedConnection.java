@@ -55,8 +55,22 @@ public final class EmbeddedConnection {
      * @param initializer    adds the handlers under test to the pipeline
      */
     public EmbeddedConnection(ConnectionConfig config, int readBufferSize, Consumer<Pipeline> initializer) {
+        this(config, readBufferSize, new MemoryBudget(Long.MAX_VALUE), initializer);
+    }
+
+    /**
+     * A connection with the given limits, read buffer size and memory budget (share one budget between several
+     * embedded connections to test what happens when it is spent).
+     *
+     * @param config         the connection's outbound limits
+     * @param readBufferSize the most bytes one read delivers
+     * @param budget         the process-wide budget the connection counts against
+     * @param initializer    adds the handlers under test to the pipeline
+     */
+    public EmbeddedConnection(ConnectionConfig config, int readBufferSize, MemoryBudget budget,
+                              Consumer<Pipeline> initializer) {
         this.loop = new EmbeddedLoop(readBufferSize);
-        this.connection = Connection.open(loop, transport, config, new MemoryBudget(Long.MAX_VALUE), p -> {
+        this.connection = Connection.open(loop, transport, config, budget, p -> {
             initializer.accept(p);
             p.add(new Capture());
         });
