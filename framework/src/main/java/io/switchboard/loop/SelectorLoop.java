@@ -82,6 +82,22 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     }
 
     /**
+     * Refuses a call that blocks until loops finish something (a server's close, a group's shutdown) when it is
+     * made on a loop thread: there it would wait for its own loop, or stall every connection of another loop
+     * while it waits.
+     *
+     * @param call the blocking call, named in the exception's message
+     * @throws IllegalStateException when the caller is the thread of a selector loop
+     */
+    public static void refuseBlockingCall(String call) {
+        if (onLoopThread()) {
+            throw new IllegalStateException(call + " waits for event loops and cannot run on loop thread "
+                    + Thread.currentThread().getName() + ", where it would wait for itself or stall that loop's"
+                    + " connections; call it from another thread (CompletableFuture.runAsync, say)");
+        }
+    }
+
+    /**
      * The JDK initialises part of its socket-closing code on first use, and that initialisation opens a
      * file. Were the first close to happen when the process is out of file descriptors (EMFILE), the
      * class would fail to initialise and every later close would throw. Closing one socket up front
@@ -208,6 +224,27 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     /** {@return a future that completes when the loop thread has finished} */
     public CompletableFuture<Void> terminated() {
         return terminated;
+    }
+
+    /**
+     * Waits until the loop thread has finished (after {@link #shutdown()}), or for {@code timeout}, whichever
+     * comes first.
+     *
+     * @param timeout the longest wait; zero or less does not wait
+     * @param unit    the unit of {@code timeout}
+     * @return true when the thread has finished
+     * @throws InterruptedException  when the calling thread is interrupted while it waits
+     * @throws IllegalStateException on a loop thread (see {@link #refuseBlockingCall})
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        refuseBlockingCall("SelectorLoop.awaitTermination");
+        long nanos = unit.toNanos(timeout);
+        if (nanos > 0) {
+            // Thread.join(0) would wait forever: round up to a whole millisecond instead.
+            long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+            thread.join(millis * 1_000_000 < nanos ? millis + 1 : millis);
+        }
+        return !thread.isAlive();
     }
 
     /** {@return the loop thread, for joining} */
