@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * closing, and runs what that queued in turn: nothing accepted before the stop is dropped unseen.
  *
  * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()} and {@link #terminated()} are thread-safe;
- * {@link #register} and the rest of {@link EventLoop} are loop thread only.
+ * {@link #awaitTermination} is too, but blocks, and refuses to run on a loop thread; {@link #register} and the
+ * rest of {@link EventLoop} are loop thread only.
  */
 public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);

@@ -190,8 +190,9 @@ public final class Server implements AutoCloseable {
      * @return true when every connection closed by itself within {@code timeout} and every loop to stop stopped;
      *         false when some were reset (logged at info with their number) or a loop did not finish (a warning
      *         names it)
-     * @throws IllegalStateException on a loop thread, where it would wait for itself (call it from another
-     *                               thread)
+     * @throws IllegalStateException    on a loop thread, where it would wait for itself (call it from another
+     *                                  thread)
+     * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public boolean closeGracefully(Duration timeout) {
         SelectorLoop.refuseBlockingCall("Server.closeGracefully");

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * </ol>
  *
  * Every wait ends at the deadline plus {@link Server#CLOSE_MARGIN}, so a loop that a handler blocks cannot
- * hold the caller: such a loop is named in a warning, keeps its connections until it runs again, and stops
- * then (it was told to).
+ * hold the caller: such a loop is named in a warning, with where it is stuck, and keeps its connections until
+ * it runs again (then, if the server created it, it stops, closing them).
  */
 final class Shutdown {
     private static final Logger log = LoggerFactory.getLogger(Shutdown.class);
@@ -55,44 +55,20 @@ final class Shutdown {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastCall = deadline + Server.CLOSE_MARGIN.toNanos();
         submit(boss, acceptor::close);
-        List<LoopDrain> drains = new ArrayList<>(workers.size());
-        for (SelectorLoop loop : workers) {
-            LoopDrain drain = new LoopDrain(loop);
-            drains.add(drain);
-            if (!submit(loop, drain::begin)) {
-                drain.done.complete(0);
-            }
-        }
-        boolean interrupted = false;
-        boolean allClosed = false;
-        try {
-            allClosed = awaitAll(drains, deadline);
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
-        if (!allClosed) {
-            for (LoopDrain drain : drains) {
-                if (!drain.done.isDone() && !submit(drain.loop, drain::resetRemaining)) {
-                    // The loop was stopped by its owner meanwhile: its stop closes or resets what is left.
-                    drain.done.complete(0);
-                }
-            }
-        }
-        // A stopping loop runs the tasks it was given first, the resets included.
+        List<LoopDrain> drains = askLoops();
         List<SelectorLoop> toStop = new ArrayList<>(workers.size() + 1);
         toStop.add(boss);
         if (stopWorkers) {
             toStop.addAll(workers);
         }
-        toStop.forEach(SelectorLoop::shutdown);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            log.warn("server {}: graceful close interrupted; resetting the connections still open and stopping the"
-                    + " loops without waiting for them", server.localAddress());
-            return false;
-        }
         List<SelectorLoop> stalled = new ArrayList<>();
         try {
+            boolean allClosed = awaitAll(drains, deadline);
+            if (!allClosed) {
+                resetRemaining(drains);
+            }
+            // A stopping loop first runs the tasks it was given, the resets included.
+            toStop.forEach(SelectorLoop::shutdown);
             if (!allClosed) {
                 awaitAll(drains, lastCall);
             }
@@ -102,19 +78,49 @@ final class Shutdown {
                 }
             }
         } catch (InterruptedException e) {
+            resetRemaining(drains);
+            toStop.forEach(SelectorLoop::shutdown);
             Thread.currentThread().interrupt();
-            log.warn("server {}: interrupted while its loops stopped", server.localAddress());
+            log.warn("server {}: graceful close interrupted; resetting the connections still open and stopping the"
+                    + " loops without waiting for them", server.localAddress());
             return false;
         }
+        return report(drains, stalled, timeout);
+    }
+
+    /** Asks each worker loop to close this server's connections on it gracefully. */
+    private List<LoopDrain> askLoops() {
+        List<LoopDrain> drains = new ArrayList<>(workers.size());
+        for (SelectorLoop loop : workers) {
+            LoopDrain drain = new LoopDrain(loop);
+            drains.add(drain);
+            if (!submit(loop, drain::begin)) {
+                // A loop its owner has stopped: its stop closed its connections.
+                drain.done.complete(0);
+            }
+        }
+        return drains;
+    }
+
+    /** Asks each loop that has not finished to reset the connections still open. */
+    private static void resetRemaining(List<LoopDrain> drains) {
+        for (LoopDrain drain : drains) {
+            if (!drain.done.isDone() && !submit(drain.loop, drain::resetRemaining)) {
+                // Stopped by its owner meanwhile: its stop closes or resets what is left.
+                drain.done.complete(0);
+            }
+        }
+    }
+
+    /** Logs what did not finish; returns true when everything did. */
+    private boolean report(List<LoopDrain> drains, List<SelectorLoop> stalled, Duration timeout) {
         int reset = 0;
         for (LoopDrain drain : drains) {
             Integer resetHere = drain.done.getNow(null);
-            if (resetHere == null) {
-                if (!stalled.contains(drain.loop)) {
-                    stalled.add(drain.loop);
-                }
-            } else {
+            if (resetHere != null) {
                 reset += resetHere;
+            } else if (!stalled.contains(drain.loop)) {
+                stalled.add(drain.loop);
             }
         }
         if (reset > 0) {
@@ -125,8 +131,8 @@ final class Shutdown {
             Throwable where = new Throwable("where " + loop + " is");
             where.setStackTrace(loop.thread().getStackTrace());
             log.warn("server {}: event loop {} did not finish within {} (+{} margin): a handler or task blocks it or"
-                    + " never returns; its connections stay open until it returns, and it stops then",
-                    server.localAddress(), loop, timeout, Server.CLOSE_MARGIN, where);
+                    + " never returns; its connections stay open until it runs again", server.localAddress(), loop,
+                    timeout, Server.CLOSE_MARGIN, where);
         }
         return reset == 0 && stalled.isEmpty();
     }

@@ -205,7 +205,7 @@ class GracefulCloseTest {
         assertEquals(4, onOtherLoop, "8 connections spread round-robin over 2 loops");
 
         release.countDown();
-        stalled.terminated().get(10, TimeUnit.SECONDS);
+        assertTrue(stalled.awaitTermination(10, TimeUnit.SECONDS), "the stalled loop stops once released");
         for (Socket peer : peers) {
             if (loopOfPeer.get(peer.getLocalPort()) == stalled) {
                 assertNotEquals(Peers.End.OTHER, Peers.readAll(peer).end(),
