@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A fixed set of {@link SelectorLoop}s; connections are spread over them round-robin and stay on the
  * loop they were given for their whole life. A server and its clients may share one group. Thread-safe.
  */
 public final class LoopGroup implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LoopGroup.class);
     /** Bytes read from a socket at once by each loop. */
     public static final int READ_BUFFER_SIZE = 64 * 1024;
     /** Size of one outbound chunk. */
@@ -66,27 +69,37 @@ public final class LoopGroup implements AutoCloseable {
     }
 
     /**
-     * Stops every loop and waits up to {@code timeout} for their threads to finish.
+     * Stops every loop and waits up to {@code timeout}, in all, for their threads to finish. A loop whose thread
+     * is still running then (a handler that blocks it or never returns) is named in a warning; it stops once
+     * the handler returns.
      *
-     * @param timeout how long to wait
+     * @param timeout how long to wait, in all
      * @return true when every loop finished in time
-     * @throws InterruptedException when the calling thread is interrupted while it waits
+     * @throws InterruptedException  when the calling thread is interrupted while it waits
+     * @throws IllegalStateException on a loop thread, where the wait could never end
+     *                               (see {@link SelectorLoop#refuseBlockingCall})
      */
     public boolean shutdown(Duration timeout) throws InterruptedException {
-        try {
-            shutdown().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            for (SelectorLoop loop : loops) {
-                loop.thread().join();
+        SelectorLoop.refuseBlockingCall("LoopGroup.shutdown(Duration)");
+        long until = System.nanoTime() + timeout.toNanos();
+        shutdown();
+        boolean all = true;
+        for (SelectorLoop loop : loops) {
+            if (!loop.awaitTermination(until - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                all = false;
+                log.warn("event loop {} did not stop within {}: a task or handler on it is blocked or never"
+                        + " returns", loop, timeout);
             }
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         }
+        return all;
     }
 
-    /** Same as {@code shutdown(Duration.ofSeconds(5))}. */
+    /**
+     * Same as {@code shutdown(Duration.ofSeconds(5))}.
+     *
+     * @throws InterruptedException  when the calling thread is interrupted while it waits
+     * @throws IllegalStateException on a loop thread
+     */
     @Override
     public void close() throws InterruptedException {
         shutdown(Duration.ofSeconds(5));

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * closing, and runs what that queued in turn: nothing accepted before the stop is dropped unseen.
  *
  * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()} and {@link #terminated()} are thread-safe;
- * {@link #register} and the rest of {@link EventLoop} are loop thread only.
+ * {@link #awaitTermination} is too, but blocks, and refuses to run on a loop thread; {@link #register} and the
+ * rest of {@link EventLoop} are loop thread only.
  */
 public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     private static final Logger log = LoggerFactory.getLogger(SelectorLoop.class);
@@ -79,6 +80,22 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
      */
     public static boolean onLoopThread() {
         return Thread.currentThread() instanceof LoopThread;
+    }
+
+    /**
+     * Refuses a call that blocks until loops finish something (a server's close, a group's shutdown) when it is
+     * made on a loop thread: there it would wait for its own loop, or stall every connection of another loop
+     * while it waits.
+     *
+     * @param call the blocking call, named in the exception's message
+     * @throws IllegalStateException when the caller is the thread of a selector loop
+     */
+    public static void refuseBlockingCall(String call) {
+        if (onLoopThread()) {
+            throw new IllegalStateException(call + " waits for event loops and cannot run on loop thread "
+                    + Thread.currentThread().getName() + ", where it would wait for itself or stall that loop's"
+                    + " connections; call it from another thread (CompletableFuture.runAsync, say)");
+        }
     }
 
     /**
@@ -208,6 +225,27 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     /** {@return a future that completes when the loop thread has finished} */
     public CompletableFuture<Void> terminated() {
         return terminated;
+    }
+
+    /**
+     * Waits until the loop thread has finished (after {@link #shutdown()}), or for {@code timeout}, whichever
+     * comes first.
+     *
+     * @param timeout the longest wait; zero or less does not wait
+     * @param unit    the unit of {@code timeout}
+     * @return true when the thread has finished
+     * @throws InterruptedException  when the calling thread is interrupted while it waits
+     * @throws IllegalStateException on a loop thread (see {@link #refuseBlockingCall})
+     */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        refuseBlockingCall("SelectorLoop.awaitTermination");
+        long nanos = unit.toNanos(timeout);
+        if (nanos > 0) {
+            // Thread.join(0) would wait forever: round up to a whole millisecond instead.
+            long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+            thread.join(millis * 1_000_000 < nanos ? millis + 1 : millis);
+        }
+        return !thread.isAlive();
     }
 
     /** {@return the loop thread, for joining} */

@@ -591,7 +591,8 @@ public final class Connection {
         if (!writable && outbound.queued() <= config.lowWatermark()) {
             setWritable(true);
         }
-        if (drained) {
+        // Read the queue again: the writable event may have written more, and closed.
+        if (outbound.isEmpty() && state != State.CLOSED) {
             if (state == State.CLOSING) {
                 finishClose(false);
             } else if (outputShutdownRequested && !outputShutdown) {

@@ -15,6 +15,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
  * Thread-safe.
  */
 public final class Client implements AutoCloseable {
+    /** How long {@link #close()} waits for the loops it created to stop (a warning names any that did not). */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
     private final LoopGroup loops;
     private final boolean ownsLoops;
     private final Duration connectTimeout;
@@ -39,6 +43,7 @@ public final class Client implements AutoCloseable {
     private final ConnectionConfig connection;
     private final MemoryBudget budget;
     private final Consumer<Pipeline> initializer;
+    private volatile boolean closed;
 
     private Client(Builder b) {
         this.ownsLoops = b.loops == null;
@@ -73,24 +78,42 @@ public final class Client implements AutoCloseable {
 
     /**
      * Starts a non-blocking connect. The future completes with the open connection after its pipeline
-     * saw {@code connected}, or fails with a {@link ConnectException} (refused, or not done within the
-     * connect timeout).
+     * saw {@code connected}, or fails with a {@link ConnectException} (refused, not done within the connect
+     * timeout, or the loop stopped while connecting), or with a {@link RejectedExecutionException} when the
+     * client is closed or its loops have stopped. This method itself does not throw for those.
      *
      * @param address the server's address
      * @return a future of the open connection
      */
     public CompletableFuture<Connection> connect(InetSocketAddress address) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
+        if (closed) {
+            result.completeExceptionally(new RejectedExecutionException("client closed; cannot connect to " + address));
+            return result;
+        }
         SelectorLoop loop = loops.next();
-        loop.execute(() -> new Attempt(loop, address, result).start());
+        try {
+            loop.execute(() -> new Attempt(loop, address, result).start());
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(e);
+        }
         return result;
     }
 
-    /** Stops the client's loops if it created them, closing their connections. */
+    /**
+     * Refuses new connects and, if the client created its loops, stops them and waits up to
+     * {@link #CLOSE_TIMEOUT} for them: a stopping loop writes what each socket takes at once, closes cleanly the
+     * connections it could finish and resets the others. Loops given to the builder keep running. Blocking.
+     *
+     * @throws InterruptedException  when the calling thread is interrupted while it waits
+     * @throws IllegalStateException on a loop thread, where it would wait for itself
+     */
     @Override
     public void close() throws InterruptedException {
+        SelectorLoop.refuseBlockingCall("Client.close");
+        closed = true;
         if (ownsLoops) {
-            loops.shutdown(Duration.ofSeconds(5));
+            loops.shutdown(CLOSE_TIMEOUT);
         }
     }
 

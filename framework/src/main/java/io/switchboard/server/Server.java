@@ -14,12 +14,11 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -41,8 +40,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Server implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Server.class);
-    /** How long {@link #close()} lets queued writes drain. */
+    /** How long {@link #close()} lets connections finish. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How much longer than its timeout {@link #closeGracefully(Duration)} may take, at most (500 ms): the time
+     * for the loops to reset what is left at the deadline and to stop.
+     */
+    public static final Duration CLOSE_MARGIN = Duration.ofMillis(500);
 
     private final ServerConfig config;
     private final Consumer<Pipeline> initializer;
@@ -60,7 +64,9 @@ public final class Server implements AutoCloseable {
     private long lastRejectionWarning;
     private long rejectedAtLastWarning;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    private volatile boolean closing;
+    /** What the close that did the work returned, for the calls that waited for it. */
+    private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private Server(ServerConfig config, Consumer<Pipeline> initializer, MemoryBudget budget, LoopGroup sharedWorkers)
             throws IOException {
@@ -143,96 +149,73 @@ public final class Server implements AutoCloseable {
         return rejected.get();
     }
 
-    /** {@return a future that completes when the server has closed and its loops have stopped} */
+    /**
+     * {@return a future that completes when {@link #closeGracefully(Duration)} returns: the server has closed
+     * and its loops have stopped, or a stalled loop was given up on (see there)}
+     */
     public CompletableFuture<Void> closeFuture() {
         return closed;
     }
 
-    /** Closes the server, letting queued writes drain for up to {@link #DEFAULT_CLOSE_TIMEOUT}. */
+    /**
+     * {@code closeGracefully(DEFAULT_CLOSE_TIMEOUT)}: returns within {@link #DEFAULT_CLOSE_TIMEOUT} plus
+     * {@link #CLOSE_MARGIN}.
+     *
+     * @throws IllegalStateException on a loop thread, where it would wait for itself
+     */
     @Override
     public void close() {
         closeGracefully(DEFAULT_CLOSE_TIMEOUT);
     }
 
     /**
-     * Stops accepting, asks every connection to close once its queued bytes are written, resets those
-     * still open after {@code timeout}, then stops the loops (the worker loops only if the server created
-     * them) and joins their threads. A second call waits for the first to finish.
+     * Closes the server and lets every connection finish what it owes its peer, for up to {@code timeout}:
+     * <ol>
+     *   <li>stops accepting (the listener closes; connections accepted but not yet opened on a worker are
+     *       closed);</li>
+     *   <li>calls {@link Connection#closeGracefully()} on every open connection: a protocol handler that owes
+     *       answers (HTTP) finishes them, and the connection closes once its queued bytes are written;</li>
+     *   <li>waits until every connection has closed, or until {@code timeout};</li>
+     *   <li>resets ({@link Connection#abort()}) the connections still open then;</li>
+     *   <li>stops the loops (the worker loops only if the server created them) and waits for their threads.</li>
+     * </ol>
+     * The call returns within {@code timeout} plus {@link #CLOSE_MARGIN}, even when a handler blocks a loop or
+     * never returns: that loop is named in a warning, with where it is stuck, and keeps its connections until
+     * it runs again (it stops then). When the call returns, {@link #closeFuture()} is complete.
      *
-     * @param timeout how long connections may take to write what they queued
-     * @return true when every connection closed within the timeout (or the server was already closing)
+     * <p>Only the first call does the work; a call made meanwhile (from another thread) or later waits for the
+     * first to finish and returns its result.
+     *
+     * @param timeout how long connections may take to finish; zero resets those that cannot close at once
+     * @return true when every connection closed by itself within {@code timeout} and every loop to stop stopped;
+     *         false when some were reset (logged at info with their number) or a loop did not finish (a warning
+     *         names it)
+     * @throws IllegalStateException    on a loop thread, where it would wait for itself (call it from another
+     *                                  thread)
+     * @throws IllegalArgumentException when {@code timeout} is negative
      */
     public boolean closeGracefully(Duration timeout) {
-        if (closing) {
-            closed.join();
-            return true;
+        SelectorLoop.refuseBlockingCall("Server.closeGracefully");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, got " + timeout);
         }
-        closing = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boss.execute(acceptor::close);
-        List<Connection> open = openConnections();
-        open.forEach(Connection::close);
-        CompletableFuture<?>[] pending = open.stream().map(Connection::closeFuture).toArray(CompletableFuture<?>[]::new);
-        boolean drained = true;
+        if (!closing.compareAndSet(false, true)) {
+            return outcome.join();
+        }
+        boolean result = false;
         try {
-            CompletableFuture.allOf(pending).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            drained = false;
-            log.info("{} connections still draining after {}; resetting them", admitted.get(), timeout);
-            open.forEach(Connection::abort);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            drained = false;
-            open.forEach(Connection::abort);
-        } catch (ExecutionException e) {
-            drained = false;
+            result = new Shutdown(this, boss, acceptor, workers.loops(), ownsWorkers).run(timeout);
+        } finally {
+            outcome.complete(result);
+            closed.complete(null);
         }
-        shutdownLoops();
-        closed.complete(null);
-        return drained;
-    }
-
-    /** This server's open connections, collected on each worker loop (no per-connection registry is kept). */
-    private List<Connection> openConnections() {
-        List<Connection> open = new ArrayList<>();
-        for (SelectorLoop loop : workers.loops()) {
-            CompletableFuture<List<Connection>> mine = new CompletableFuture<>();
-            loop.execute(() -> {
-                List<Connection> found = new ArrayList<>();
-                loop.forEachRegistration(r -> {
-                    if (r instanceof SocketTransport && ((SocketTransport) r).owner == this
-                            && ((SocketTransport) r).connection != null) {
-                        found.add(((SocketTransport) r).connection);
-                    }
-                });
-                mine.complete(found);
-            });
-            try {
-                open.addAll(mine.get(5, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (ExecutionException | TimeoutException e) {
-                log.warn("cannot list the connections of {}", loop, e);
-            }
-        }
-        return open;
+        return result;
     }
 
     private void shutdownLoops() {
         boss.shutdown();
         if (ownsWorkers) {
             workers.shutdown();
-        }
-        try {
-            boss.thread().join();
-            if (ownsWorkers) {
-                for (SelectorLoop loop : workers.loops()) {
-                    loop.thread().join();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -252,11 +235,18 @@ public final class Server implements AutoCloseable {
             closeQuietly(channel);
             return;
         }
-        worker.execute(() -> open(worker, channel));
+        try {
+            worker.execute(() -> open(worker, channel));
+        } catch (RejectedExecutionException e) {
+            log.debug("dropping accepted socket: {}", e.getMessage());
+            admitted.decrementAndGet();
+            closeQuietly(channel);
+        }
     }
 
+    /** On the worker: a close that has begun finds the connection registered, or this finds the close begun. */
     private void open(SelectorLoop worker, SocketChannel channel) {
-        if (closing) {
+        if (closing.get()) {
             admitted.decrementAndGet();
             closeQuietly(channel);
             return;
