@@ -8,6 +8,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link EventLoop} on a {@link Selector} and one platform thread.
  *
- * <p>Each turn: wait for I/O or the next timer, handle ready keys, run due timers, run submitted tasks,
- * then run the batch-end tasks (connection flushes). Other threads submit tasks through a lock-free
- * queue; a submission wakes the selector only when the loop is about to sleep or sleeping, and only
- * the first submission of a batch pays for the wake-up.
+ * <p>Each turn: wait for I/O or the next timer, handle ready keys, run due timers, run the tasks the loop
+ * gave itself, run at most 4096 tasks from other threads, then run the batch-end tasks (connection
+ * flushes). However many tasks other threads queue, the loop's own work comes round every turn. Other
+ * threads submit tasks through a lock-free queue; a submission wakes the selector only when the loop is
+ * about to sleep or sleeping, and only the first submission of a batch pays for the wake-up.
  *
  * <p>When the loop stops it first refuses new tasks from other threads ({@link #execute} throws
  * {@link RejectedExecutionException}), then runs every task already queued, tells its registrations that it is
@@ -42,6 +44,8 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Tasks the loop submitted to itself: run before foreign ones, without the lock-free queue's cost. */
+    private final ArrayDeque<Runnable> ownTasks = new ArrayDeque<>();
     /** True while the loop may be blocked in select: the next submitter must wake it. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final TimerQueue timers = new TimerQueue();
@@ -123,23 +127,24 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         if (task == null) {
             throw new NullPointerException("task");
         }
-        boolean foreign = !inLoop();
-        if (foreign && terminating) {
+        if (inLoop()) {
+            ownTasks.add(task);
+            return;
+        }
+        if (terminating) {
             throw rejected();
         }
         tasks.add(task);
-        if (foreign) {
-            // The loop may have stopped between the check and the add. It drains the queue after setting the
-            // flag, so a task still in the queue now was not seen: take it back and say so. A task that is no
-            // longer there was run (or is being run) by the drain.
-            if (terminating && tasks.remove(task)) {
-                throw rejected();
-            }
-            // Read before the atomic swap: while the loop is awake, submitters only read the flag, so a burst
-            // of submissions does not bounce its cache line between cores.
-            if (sleeping.get() && sleeping.getAndSet(false)) {
-                selector.wakeup();
-            }
+        // The loop may have stopped between the check and the add. It drains the queue after setting the
+        // flag, so a task still in the queue now was not seen: take it back and say so. A task that is no
+        // longer there was run (or is being run) by the drain.
+        if (terminating && tasks.remove(task)) {
+            throw rejected();
+        }
+        // Read before the atomic swap: while the loop is awake, submitters only read the flag, so a burst
+        // of submissions does not bounce its cache line between cores.
+        if (sleeping.get() && sleeping.getAndSet(false)) {
+            selector.wakeup();
         }
     }
 
@@ -277,7 +282,7 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
 
     private void turn() throws IOException {
         long delay = timers.nextDelay(turnNanos = System.nanoTime());
-        if (!tasks.isEmpty() || delay == 0) {
+        if (!tasks.isEmpty() || !ownTasks.isEmpty() || delay == 0) {
             selector.selectNow(this::ready);
         } else {
             sleeping.set(true);
@@ -320,7 +325,15 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         }
     }
 
+    /**
+     * The loop's own tasks first (those queued when the turn started), then at most {@link #TASKS_PER_TURN}
+     * tasks from other threads: however many other threads submit, the loop's I/O, timers and own work come
+     * round every turn.
+     */
     private void runTasks() {
+        for (int own = ownTasks.size(); own > 0; own--) {
+            safely(ownTasks.poll());
+        }
         for (int i = 0; i < TASKS_PER_TURN; i++) {
             Runnable task = tasks.poll();
             if (task == null) {
@@ -369,12 +382,12 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         do {
             drainTasks();
             runBatchEnd();
-        } while (!tasks.isEmpty());
+        } while (!tasks.isEmpty() || !ownTasks.isEmpty());
     }
 
     private void drainTasks() {
         Runnable task;
-        while ((task = tasks.poll()) != null) {
+        while ((task = ownTasks.poll()) != null || (task = tasks.poll()) != null) {
             safely(task);
         }
     }
