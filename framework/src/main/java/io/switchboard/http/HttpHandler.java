@@ -37,6 +37,9 @@ public interface HttpHandler {
      * remote call). Pair it with {@link io.switchboard.loop.Offload}, which uses virtual threads where
      * the runtime has them.
      *
+     * <p>When {@code executor} refuses the call ({@link java.util.concurrent.RejectedExecutionException}: an
+     * {@link io.switchboard.loop.Offload} at its bound, or closed) the request is answered 503 at once.
+     *
      * @param executor runs each call of {@code handler}
      * @param handler  the blocking handler; what it throws is passed to {@link HttpResponder#fail}
      * @return a handler that hands each request to {@code executor}
