@@ -595,6 +595,7 @@ final class HttpConnection implements Handler {
             }
             write(x, ResponseEncoder.streamHead(x.streamHead,
                     chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE), NO_BODY);
+            x.body.flowing();
         }
         StreamedBody body = x.body;
         byte[] bytes;

@@ -5,7 +5,8 @@ import java.util.concurrent.Executor;
 /**
  * Answers requests. {@link #handle} runs on the connection's loop thread and must not block: answer at
  * once, later from any thread through the {@link HttpResponder}, or {@link #offload} blocking work. A
- * handler that throws gets a 500 for that request; the connection stays open.
+ * handler that throws gets a 500 for that request (503 for a {@link java.util.concurrent.RejectedExecutionException},
+ * an offload executor with no room); the connection stays open.
  */
 @FunctionalInterface
 public interface HttpHandler {
@@ -16,7 +17,8 @@ public interface HttpHandler {
      * @param request   the request, with its whole body
      * @param responder answers the request, now or later, from any thread
      * @throws Exception any error: unless the request was answered it gets a 500 (an {@link HttpException}
-     *                   its own status), and the connection stays open
+     *                   its own status, a {@link java.util.concurrent.RejectedExecutionException} 503), and
+     *                   the connection stays open
      */
     void handle(HttpRequest request, HttpResponder responder) throws Exception;
 

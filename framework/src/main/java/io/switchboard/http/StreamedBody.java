@@ -39,6 +39,8 @@ final class StreamedBody implements ResponseStream {
     private boolean drainQueued;
     private long progressCount;
     private int waiters;
+    /** True once every earlier answer has left and this body's head is out: only then can the peer hold it back. */
+    private boolean flowing;
     /** Set once by end; read without the lock by isOpen. */
     private volatile boolean ended;
     /** Set once the connection closed or the stream was cut; read without the lock by isOpen. */
@@ -175,6 +177,21 @@ final class StreamedBody implements ResponseStream {
         }
     }
 
+    /** Every earlier answer has left and the head is written: the send timeout applies from now on. Loop thread only. */
+    void flowing() {
+        assert loop.inLoop();
+        lock.lock();
+        try {
+            flowing = true;
+            progressCount++;
+            if (waiters > 0) {
+                progress.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The connection turned writable: writers waiting for it try again. Loop thread only. */
     void wake() {
         assert loop.inLoop();
@@ -207,7 +224,8 @@ final class StreamedBody implements ResponseStream {
     /**
      * Waits, the lock held, until the chunks waiting fall below the bound and the connection is writable;
      * gives up (and cuts the stream) when the peer takes nothing for the send timeout or the writer is
-     * interrupted. Each chunk that leaves, and each return to writability, restarts the timeout.
+     * interrupted. Each chunk that leaves, and each return to writability, restarts the timeout; a body still
+     * waiting behind earlier answers is held back by them, not by the peer, so the timeout does not run yet.
      *
      * @return true when the writer may go on; false when the stream is over
      */
@@ -232,7 +250,7 @@ final class StreamedBody implements ResponseStream {
             } finally {
                 waiters--;
             }
-            if (progressCount != seen) {
+            if (progressCount != seen || !flowing) {
                 seen = progressCount;
                 left = sendTimeoutNanos;
             }

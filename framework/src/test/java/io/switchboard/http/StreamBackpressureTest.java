@@ -141,6 +141,33 @@ class StreamBackpressureTest {
     }
 
     @Test
+    void aStreamWaitingBehindAnEarlierAnswerIsNotTimedOutByThePeer() {
+        List<HttpResponder> later = new ArrayList<>();
+        Producer producer = new Producer();
+        Routes routes = Routes.builder()
+                .get("/later", (req, res) -> later.add(res))
+                .get("/stream", (req, res) -> producer.start(res))
+                .build();
+        EmbeddedConnection c = new EmbeddedConnection(new HttpService(HttpConfig.DEFAULTS.withSendTimeout(Duration.ofMillis(200)), routes));
+        c.feed(HttpTestSupport.get("/later") + HttpTestSupport.get("/stream"));
+        await().atMost(Duration.ofSeconds(10)).until(producer::waiting);
+        assertEquals(64 * CHUNK, producer.written.get(), "64 KiB (the high watermark) wait behind the first answer");
+
+        // Held back by the earlier answer, not by the peer: still open well past the 200 ms send timeout.
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> producer.stream.get().isOpen());
+
+        later.get(0).send(HttpResponse.text("first"));
+        long[] received = {0};
+        await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
+            received[0] += c.discardWritten();
+            return producer.thread.get().getState() == Thread.State.TERMINATED;
+        });
+        received[0] += c.discardWritten();
+        assertTrue(received[0] > (long) CHUNK * CHUNKS, "the stream flowed once the first answer left: " + received[0]);
+        assertFalse(c.isClosed(), "and ended without cutting the connection");
+    }
+
+    @Test
     void aWriterOnTheLoopNeverWaits() {
         Routes routes = Routes.builder().get("/stream", (req, res) -> {
             ResponseStream s = res.stream(HttpResponse.of(200));
