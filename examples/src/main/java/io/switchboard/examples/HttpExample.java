@@ -22,6 +22,7 @@ public final class HttpExample {
             .header("Content-Type", "text/plain").body("Hello, World!");
     private static final HttpResponse JSON = HttpResponse.of(200)
             .header("Content-Type", "application/json").body("{\"message\":\"Hello, World!\"}");
+    private static final HttpResponse STREAM_HEAD = HttpResponse.of(200).header("Content-Type", "text/plain");
     private static final int MAX_CHUNKS = 10_000;
     private static final int MAX_DELAY_MS = 60_000;
 
@@ -55,20 +56,28 @@ public final class HttpExample {
         return type != null ? type : "application/octet-stream";
     }
 
-    /** {@code /stream?n=K}: K chunks, one every 10 ms, written from an offload thread. */
+    /**
+     * {@code /stream?n=K}: K chunks, one every 10 ms, written from an offload thread. A model producer: it
+     * stops as soon as the stream closes (the client left), {@code write} holds it back while the client is
+     * behind, a full offload executor answers 503 before anything is sent (the service maps its
+     * {@link java.util.concurrent.RejectedExecutionException}), and a stream it cannot finish is failed, so
+     * that the client sees the body cut rather than a short body that looks complete.
+     */
     private static void stream(HttpRequest req, HttpResponder res, Offload offload) {
         int n = intParam(req, "n", 10, 0, MAX_CHUNKS);
-        ResponseStream body = res.stream(HttpResponse.of(200).header("Content-Type", "text/plain"));
         offload.execute(() -> {
+            ResponseStream body = res.stream(STREAM_HEAD);
             try {
                 for (int i = 1; i <= n && body.isOpen(); i++) {
                     body.write("chunk " + i + "\n");
                     Thread.sleep(10);
                 }
+                body.end();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                body.end();
+                res.fail(e);
+            } catch (RuntimeException e) {
+                res.fail(e);
             }
         });
     }

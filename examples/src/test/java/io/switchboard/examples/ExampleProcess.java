@@ -46,7 +46,14 @@ final class ExampleProcess implements AutoCloseable {
 
     /** Starts {@code java -jar switchboard-examples.jar args...}. */
     static ExampleProcess start(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+        return start(List.of(), args);
+    }
+
+    /** Starts {@code java jvmOptions... -jar switchboard-examples.jar args...} (a small heap, say). */
+    static ExampleProcess start(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         return new ExampleProcess(new ProcessBuilder(command).start());
     }

@@ -1,24 +1,18 @@
 package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request in flight and its answer: the responder handed to the handler (thread-safe: answers from
  * other threads are queued to the loop) and, on the loop, the state the connection drains in order.
  */
 final class Exchange implements HttpResponder {
-    private static final Object END = new Object();
-
-    final HttpConnection connection;
-    final EventLoop loop;
-    /** Null for an error answer to input that never became a request. */
-    final HttpRequest request;
-    final boolean head;
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
     private static final VarHandle ANSWERED;
 
     static {
@@ -29,6 +23,12 @@ final class Exchange implements HttpResponder {
         }
     }
 
+    final HttpConnection connection;
+    final EventLoop loop;
+    /** Null for an error answer to input that never became a request. */
+    final HttpRequest request;
+    final boolean head;
+
     /** Set once by the first answer, from any thread (a VarHandle instead of an AtomicBoolean: one object less per request). */
     @SuppressWarnings("unused")
     private volatile boolean answered;
@@ -36,14 +36,13 @@ final class Exchange implements HttpResponder {
     // Loop thread only from here on.
     HttpResponse response;
     HttpResponse streamHead;
-    private ArrayDeque<Object> streamParts;
-    /** Bytes of stream parts waiting behind earlier answers. */
-    long streamQueued;
+    /** The body of a streamed answer; set on the loop when the stream starts. */
+    StreamedBody body;
     boolean streamStarted;
     boolean streamEnded;
-    HttpHeaders trailers;
     boolean closeAfter;
     boolean continuePending;
+    /** Set on the loop when the connection closed or gave up on this request; read from any thread. */
     volatile boolean dead;
 
     Exchange(HttpConnection connection, EventLoop loop, HttpRequest request) {
@@ -63,7 +62,7 @@ final class Exchange implements HttpResponder {
         if (loop.inLoop()) {
             connection.answered(this, response);
         } else {
-            loop.execute(() -> connection.answered(this, response));
+            onLoop(() -> connection.answered(this, response));
         }
     }
 
@@ -73,8 +72,11 @@ final class Exchange implements HttpResponder {
             throw new IllegalArgumentException("a streamed response's head has no body; write it to the stream");
         }
         claim();
-        onLoop(() -> connection.streamStarted(this, head));
-        return new Stream();
+        StreamedBody stream = connection.newBody(this);
+        if (!onLoop(() -> connection.streamStarted(this, head, stream))) {
+            stream.close();
+        }
+        return stream;
     }
 
     @Override
@@ -101,26 +103,13 @@ final class Exchange implements HttpResponder {
         return ANSWERED.compareAndSet(this, false, true);
     }
 
-    void addPart(Object part) {
-        if (streamParts == null) {
-            streamParts = new ArrayDeque<>();
+    /** The connection closed or gave up on this request: late answers are dropped and its stream closes. Loop thread only. */
+    void kill() {
+        assert loop.inLoop();
+        dead = true;
+        if (body != null) {
+            body.close();
         }
-        streamParts.addLast(part);
-        if (part instanceof byte[]) {
-            streamQueued += ((byte[]) part).length;
-        }
-    }
-
-    Object pollPart() {
-        Object part = streamParts == null ? null : streamParts.pollFirst();
-        if (part instanceof byte[]) {
-            streamQueued -= ((byte[]) part).length;
-        }
-        return part;
-    }
-
-    static boolean isEnd(Object part) {
-        return part == END;
     }
 
     private void claim() {
@@ -129,49 +118,18 @@ final class Exchange implements HttpResponder {
         }
     }
 
-    private void onLoop(Runnable task) {
+    /** Runs {@code task} on the loop; returns false (and drops it) once the loop stopped, which closed the connection. */
+    private boolean onLoop(Runnable task) {
         if (loop.inLoop()) {
             task.run();
-        } else {
+            return true;
+        }
+        try {
             loop.execute(task);
-        }
-    }
-
-    /** The chunks of a streamed response, queued to the loop. */
-    private final class Stream implements ResponseStream {
-        private final AtomicBoolean ended = new AtomicBoolean();
-
-        @Override
-        public void write(byte[] bytes) {
-            if (bytes.length == 0 || ended.get() || dead) {
-                return;
-            }
-            onLoop(() -> connection.streamPart(Exchange.this, bytes));
-        }
-
-        @Override
-        public void write(String text) {
-            write(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void end(HttpHeaders trailers) {
-            if (ended.compareAndSet(false, true)) {
-                onLoop(() -> {
-                    Exchange.this.trailers = trailers;
-                    connection.streamPart(Exchange.this, END);
-                });
-            }
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !ended.get() && !dead;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return connection.isWritable();
+            return true;
+        } catch (RejectedExecutionException e) {
+            log.debug("the answer to {} is dropped: the connection's loop has stopped", request);
+            return false;
         }
     }
 }

@@ -22,14 +22,26 @@ import java.time.Duration;
  *                        (default 75 s, nginx's keepalive_timeout)
  * @param bodyTimeout     longest pause between two reads of a request body (default 60 s, nginx's
  *                        client_body_timeout); 408 and a close
+ * @param sendTimeout     longest a writer of a {@link ResponseStream} on another thread waits for the peer
+ *                        to take bytes, counted from the last chunk that left (default 60 s, nginx's
+ *                        send_timeout); past it the stream is cut and the connection reset
+ *
+ * <p>Request bodies also count against the server's {@link io.switchboard.pipeline.MemoryBudget}: a body's
+ * memory grows with the bytes that arrive (never with the declared {@code Content-Length} alone), and a
+ * connection's bodies past its first 8 KiB are reserved from the budget as they grow. A request whose body
+ * would take the budget past its limit is refused with {@code 503 Service Unavailable} and
+ * {@code Connection: close} (the bytes already taken are given back), so that many peers sending large
+ * bodies slowly cannot exhaust the heap. A handler offloaded to an executor that refuses it
+ * ({@link java.util.concurrent.RejectedExecutionException}, as a full {@link io.switchboard.loop.Offload}
+ * does) answers 503 too.
  */
 public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody,
                          int maxChunkLine, int maxInFlight, String serverName, Duration requestHeaderTimeout,
-                         Duration keepAliveTimeout, Duration bodyTimeout) {
+                         Duration keepAliveTimeout, Duration bodyTimeout, Duration sendTimeout) {
 
     /** The defaults listed above. */
     public static final HttpConfig DEFAULTS = new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16,
-            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60));
+            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60));
 
     /**
      * Validates the limits.
@@ -44,6 +56,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      * @param requestHeaderTimeout time for a request's header section to arrive; positive
      * @param keepAliveTimeout     silence after which an idle connection closes; positive
      * @param bodyTimeout          longest pause between two reads of a request body; positive
+     * @param sendTimeout          longest wait of a streamed answer's writer for the peer; positive
      * @throws IllegalArgumentException when a limit is out of range
      */
     public HttpConfig {
@@ -51,7 +64,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
                 || maxChunkLine < 3 || maxInFlight < 1) {
             throw new IllegalArgumentException("HTTP limits out of range");
         }
-        for (Duration d : new Duration[] {requestHeaderTimeout, keepAliveTimeout, bodyTimeout}) {
+        for (Duration d : new Duration[] {requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout}) {
             if (d == null || d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("HTTP timeouts must be positive");
             }
@@ -66,7 +79,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxBody(long bytes) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
     }
 
     /**
@@ -77,7 +90,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxRequestLine(int bytes) {
         return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
     }
 
     /**
@@ -89,7 +102,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxHeaders(int bytes, int count) {
         return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
     }
 
     /**
@@ -100,7 +113,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxInFlight(int requests) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
     }
 
     /**
@@ -111,7 +124,18 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withServerName(String name) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+    }
+
+    /**
+     * A copy with another send timeout.
+     *
+     * @param timeout the new {@code sendTimeout}
+     * @return the copy
+     */
+    public HttpConfig withSendTimeout(Duration timeout) {
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
+                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, timeout);
     }
 
     /**
@@ -124,6 +148,6 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withTimeouts(Duration requestHeader, Duration keepAlive, Duration body) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
-                serverName, requestHeader, keepAlive, body);
+                serverName, requestHeader, keepAlive, body, sendTimeout);
     }
 }

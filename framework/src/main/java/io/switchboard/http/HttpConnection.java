@@ -3,10 +3,13 @@ package io.switchboard.http;
 import io.switchboard.internal.BufferPool;
 import io.switchboard.internal.Cumulation;
 import io.switchboard.loop.Scheduled;
+import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +18,12 @@ import org.slf4j.LoggerFactory;
  * The HTTP/1.x server side of one connection: reads requests with the {@link RequestParser}, keeps the
  * requests in flight in arrival order, and writes each answer when every earlier one has been written,
  * however the answers were completed. Decides keep-alive, 100-continue and when to stop reading.
- * Loop thread only; one per connection.
+ *
+ * <p>On {@link GracefulClose} it stops reading new requests (one partly received may finish), answers every
+ * request already read, the last with {@code Connection: close}, then closes. A close that would cut a streamed
+ * body short, whoever asks for it, resets the connection instead: a clean close after a partial body looks
+ * complete to an HTTP/1.0 client. Loop thread only (answers from other threads come through
+ * {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
@@ -40,11 +48,11 @@ final class HttpConnection implements Handler {
     private ReadState state = ReadState.READING;
     private boolean parsing;
     private boolean closed;
+    /** A graceful close was asked for: no request is read after the one partly received, if any. */
+    private boolean closing;
     private Exchange reading;
-    private byte[] body;
-    private int bodyLength;
-    /** Body bytes of requests received and not yet answered: bounded like their number. */
-    private long heldBodyBytes;
+    /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
+    private BodyBuffer bodies;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
     private Scheduled timer;
@@ -64,8 +72,14 @@ final class HttpConnection implements Handler {
     @Override
     public void added(HandlerContext ctx) {
         this.ctx = ctx;
+        this.bodies = new BodyBuffer(ctx.connection().budget(), config.maxBody());
         this.openedAt = ctx.loop().nanoTime();
         armTimer();
+    }
+
+    @Override
+    public void removed(HandlerContext ctx) {
+        bodies.release();
     }
 
     @Override
@@ -102,7 +116,9 @@ final class HttpConnection implements Handler {
         cumulation.take();
         if (reading != null) {
             inFlight.remove(reading);
+            reading.kill();
             reading = null;
+            bodies.drop();
         }
         if (inFlight.isEmpty()) {
             finish();
@@ -116,8 +132,45 @@ final class HttpConnection implements Handler {
     public void exceptionCaught(HandlerContext ctx, Throwable cause) {
         if (cause instanceof HttpException) {
             refuse((HttpException) cause);
+        } else if (!(cause instanceof IOException) && streamCut()) {
+            log.warn("{}: unhandled error in the middle of a streamed answer; resetting", ctx.connection(), cause);
+            ctx.connection().abort();
         } else {
             ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    /** Takes {@link GracefulClose}: the answers owed are written before the connection closes. */
+    @Override
+    public void userEvent(HandlerContext ctx, Object event) {
+        if (event == GracefulClose.INSTANCE) {
+            closeGracefully();
+        } else {
+            ctx.fireUserEvent(event);
+        }
+    }
+
+    /** Wakes the writers of streamed answers that wait for the connection to take bytes. */
+    @Override
+    public void writabilityChanged(HandlerContext ctx, boolean writable) {
+        if (writable) {
+            inFlight.forEach(x -> {
+                if (x.body != null) {
+                    x.body.wake();
+                }
+            });
+        }
+        ctx.fireWritabilityChanged(writable);
+    }
+
+    /** A close asked for in the middle of a streamed body resets the connection, so the client sees the body cut. */
+    @Override
+    public void close(HandlerContext ctx) {
+        if (streamCut()) {
+            log.debug("{}: closed in the middle of a streamed answer; resetting", ctx.connection());
+            ctx.connection().abort();
+        } else {
+            ctx.close();
         }
     }
 
@@ -128,6 +181,8 @@ final class HttpConnection implements Handler {
             timer.cancel();
         }
         inFlight.killAll();
+        reading = null;
+        bodies.release();
         ctx.fireClosed();
     }
 
@@ -164,14 +219,18 @@ final class HttpConnection implements Handler {
         HttpRequest request = new HttpRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
                 parser.keepAlive(), ctx.connection().remoteAddress());
         Exchange x = new Exchange(this, ctx.loop(), request);
+        if (closing) {
+            // The request partly received when the graceful close came: the last one read.
+            x.closeAfter = true;
+        }
         inFlight.add(x);
         reading = x;
         long length = parser.contentLength();
         if (length > Integer.MAX_VALUE - 8) {
             throw new HttpException(413, "body too large");
         }
-        body = length > 0 ? new byte[(int) length] : null;
-        bodyLength = 0;
+        // No memory for the body yet: it grows as its bytes arrive, whatever the head declared.
+        bodies.start(length);
         bodyProgressAt = ctx.loop().nanoTime();
         if (parser.expectContinue()) {
             if (service.handler().wantsBody(request)) {
@@ -188,24 +247,21 @@ final class HttpConnection implements Handler {
     }
 
     private void appendBody(ByteBuffer slice) {
-        int n = slice.remaining();
-        if (body == null) {
-            body = new byte[Math.max(256, n)];
-        } else if (body.length - bodyLength < n) {
-            body = Arrays.copyOf(body, Math.max(bodyLength + n, Math.min(body.length * 2, (int) Math.min(config.maxBody(), Integer.MAX_VALUE - 8))));
+        if (!bodies.append(slice)) {
+            MemoryBudget budget = ctx.connection().budget();
+            if (budget.countShed()) {
+                log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
+                        ctx.connection(), budget);
+            }
+            throw new HttpException(503, "the server has no memory left for request bodies; try again later");
         }
-        slice.get(body, bodyLength, n);
-        bodyLength += n;
         bodyProgressAt = ctx.loop().nanoTime();
     }
 
     private void onEnd() {
         Exchange x = reading;
         reading = null;
-        byte[] bytes = body == null ? NO_BODY : bodyLength == body.length ? body : Arrays.copyOf(body, bodyLength);
-        body = null;
-        x.request.body(bytes, parser.trailers());
-        heldBodyBytes += bytes.length;
+        x.request.body(bodies.finish(), parser.trailers());
         parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
@@ -221,6 +277,32 @@ final class HttpConnection implements Handler {
         }
     }
 
+    /**
+     * Stops reading new requests, lets a request partly received finish, answers what was read (the last
+     * answer with {@code Connection: close}) and closes; closes at once when nothing is owed.
+     */
+    private void closeGracefully() {
+        if (closed || closing) {
+            return;
+        }
+        closing = true;
+        if (state == ReadState.READING && (reading != null || !parser.atRequestStart() || !cumulation.isEmpty())) {
+            // A request is partly received: it is the last one read (onHead or onEnd stops reading after it).
+            if (reading != null) {
+                reading.closeAfter = true;
+            }
+            return;
+        }
+        stopReading();
+        cumulation.take();
+        if (inFlight.isEmpty()) {
+            finish();
+        } else {
+            inFlight.newest().closeAfter = true;
+            drain();
+        }
+    }
+
     private void stopReading() {
         state = ReadState.DONE;
         ctx.connection().suspendRead();
@@ -231,6 +313,7 @@ final class HttpConnection implements Handler {
         log.debug("refusing request from {}: {} {}", ctx.connection().remoteAddress(), e.status(), e.getMessage());
         stopReading();
         cumulation.take();
+        bodies.drop();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
         if (!inFlight.contains(x)) {
@@ -251,7 +334,30 @@ final class HttpConnection implements Handler {
         return c != null && c.connection().isWritable();
     }
 
+    /** {@return false once the connection's close or reset was asked for} Thread-safe. */
+    boolean isOpen() {
+        HandlerContext c = ctx;
+        return c != null && c.connection().isOpen();
+    }
+
+    /** Resets the connection: a streamed body was cut short. Thread-safe. */
+    void abort() {
+        HandlerContext c = ctx;
+        if (c != null) {
+            c.connection().abort();
+        }
+    }
+
+    /**
+     * The body for a streamed answer to {@code x}: writers from other threads wait while its chunks not yet
+     * handed to the connection reach the connection's high watermark. Thread-safe.
+     */
+    StreamedBody newBody(Exchange x) {
+        return new StreamedBody(x, this, ctx.connection().config().highWatermark(), config.sendTimeout().toNanos());
+    }
+
     void answered(Exchange x, HttpResponse response) {
+        assert ctx.loop().inLoop();
         if (x.dead) {
             return;
         }
@@ -259,34 +365,52 @@ final class HttpConnection implements Handler {
         drain();
     }
 
-    void streamStarted(Exchange x, HttpResponse head) {
+    void streamStarted(Exchange x, HttpResponse head, StreamedBody body) {
+        assert ctx.loop().inLoop();
         if (x.dead) {
+            body.close();
             return;
         }
         x.streamHead = head;
+        x.body = body;
         drain();
     }
 
-    void streamPart(Exchange x, Object part) {
-        if (x.dead || x.streamEnded) {
+    /** The stream of {@code x} has chunks (or its end) for the connection. */
+    void streamReady(Exchange x) {
+        assert ctx.loop().inLoop();
+        StreamedBody body = x.body;
+        if (x.dead || body == null || x.streamEnded) {
             return;
         }
-        x.addPart(part);
+        body.draining();
         if (inFlight.oldest() == x) {
             drain();
-        } else if (x.streamQueued > ctx.connection().config().maxQueued()) {
+        } else if (body.pendingBytes() > ctx.connection().config().maxQueued()) {
+            // Only writes on the loop get here: writers on other threads wait for room.
             log.warn("{}: a streamed answer queued {} bytes behind earlier answers, over the limit of {}; resetting",
-                    ctx.connection(), x.streamQueued, ctx.connection().config().maxQueued());
+                    ctx.connection(), body.pendingBytes(), ctx.connection().config().maxQueued());
             ctx.connection().abort();
         }
     }
 
-    /** A handler threw or failed its responder: an {@link HttpException} is answered with its status, anything else with 500. */
+    /**
+     * A handler threw or failed its responder: an {@link HttpException} is answered with its status, a
+     * {@link RejectedExecutionException} (an offload executor that is full or closed) with 503, anything
+     * else with 500.
+     */
     void handlerFailed(Exchange x, Throwable error) {
+        assert ctx.loop().inLoop();
         if (error instanceof HttpException) {
             HttpException refusal = (HttpException) error;
             log.debug("handler refused {} from {}: {}", x.request, ctx.connection().remoteAddress(), refusal.getMessage());
             answered(x, service.errorResponse(refusal.status(), refusal.getMessage()));
+            return;
+        }
+        if (error instanceof RejectedExecutionException) {
+            log.debug("no room to run the handler of {} from {}: {}", x.request, ctx.connection().remoteAddress(),
+                    error.getMessage());
+            answered(x, service.errorResponse(503, "the server is busy; try again later"));
             return;
         }
         log.warn("handler failed on {} from {}; answering 500", x.request, ctx.connection().remoteAddress(), error);
@@ -294,9 +418,10 @@ final class HttpConnection implements Handler {
     }
 
     void handlerFailedAfterAnswer(Exchange x, Throwable error) {
+        assert ctx.loop().inLoop();
         log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
         if (x.streamHead != null && !x.streamEnded && !x.dead) {
-            // A streamed body cut short: only closing tells the client it is incomplete.
+            // A streamed body cut short: only a reset tells the client it is incomplete.
             ctx.connection().abort();
         }
     }
@@ -306,8 +431,8 @@ final class HttpConnection implements Handler {
     private void drain() {
         while (!closed && !inFlight.isEmpty() && writeHead(inFlight.oldest())) {
             Exchange x = inFlight.removeOldest();
-            if (x.request != null) {
-                heldBodyBytes -= x.request.body().length;
+            if (x.request != null && x.request.body().length > 0) {
+                bodies.answered(x.request.body().length);
             }
             answeredAny = true;
             lastAnswerAt = ctx.loop().nanoTime();
@@ -346,7 +471,7 @@ final class HttpConnection implements Handler {
      * worth: the one being read and those waiting).
      */
     private boolean full() {
-        return inFlight.size() >= config.maxInFlight() || heldBodyBytes >= config.maxBody();
+        return inFlight.size() >= config.maxInFlight() || bodies.held() >= config.maxBody();
     }
 
     private void resume() {
@@ -436,8 +561,19 @@ final class HttpConnection implements Handler {
 
     private void finish() {
         state = ReadState.DONE;
+        boolean cut = streamCut();
         inFlight.killAll();
-        ctx.connection().close();
+        if (cut) {
+            ctx.connection().abort();
+        } else {
+            ctx.connection().close();
+        }
+    }
+
+    /** {@return true while a streamed body has started to leave and not ended: closing now would cut it} */
+    private boolean streamCut() {
+        Exchange x = inFlight.oldest();
+        return x != null && x.streamStarted && !x.streamEnded && !x.head;
     }
 
     private void writeResponse(Exchange x, HttpResponse response) {
@@ -459,18 +595,12 @@ final class HttpConnection implements Handler {
             }
             write(x, ResponseEncoder.streamHead(x.streamHead,
                     chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE), NO_BODY);
+            x.body.flowing();
         }
-        Object part;
-        while ((part = x.pollPart()) != null) {
-            if (Exchange.isEnd(part)) {
-                x.streamEnded = true;
-                if (chunked && !x.head) {
-                    ctx.write(ResponseEncoder.lastChunk(x.trailers));
-                }
-                return true;
-            }
+        StreamedBody body = x.body;
+        byte[] bytes;
+        while ((bytes = body.poll()) != null) {
             if (!x.head) {
-                byte[] bytes = (byte[]) part;
                 if (chunked) {
                     ctx.write(ResponseEncoder.chunkHeader(bytes.length));
                     ctx.write(bytes);
@@ -480,7 +610,14 @@ final class HttpConnection implements Handler {
                 }
             }
         }
-        return false;
+        if (!body.finished()) {
+            return false;
+        }
+        x.streamEnded = true;
+        if (chunked && !x.head) {
+            ctx.write(ResponseEncoder.lastChunk(body.trailers()));
+        }
+        return true;
     }
 
     private void write(Exchange x, byte[] own, byte[] body) {

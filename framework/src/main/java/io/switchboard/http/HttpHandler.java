@@ -5,7 +5,8 @@ import java.util.concurrent.Executor;
 /**
  * Answers requests. {@link #handle} runs on the connection's loop thread and must not block: answer at
  * once, later from any thread through the {@link HttpResponder}, or {@link #offload} blocking work. A
- * handler that throws gets a 500 for that request; the connection stays open.
+ * handler that throws gets a 500 for that request (503 for a {@link java.util.concurrent.RejectedExecutionException},
+ * an offload executor with no room); the connection stays open.
  */
 @FunctionalInterface
 public interface HttpHandler {
@@ -16,7 +17,8 @@ public interface HttpHandler {
      * @param request   the request, with its whole body
      * @param responder answers the request, now or later, from any thread
      * @throws Exception any error: unless the request was answered it gets a 500 (an {@link HttpException}
-     *                   its own status), and the connection stays open
+     *                   its own status, a {@link java.util.concurrent.RejectedExecutionException} 503), and
+     *                   the connection stays open
      */
     void handle(HttpRequest request, HttpResponder responder) throws Exception;
 
@@ -36,6 +38,9 @@ public interface HttpHandler {
      * Runs {@code handler} on {@code executor} instead of the loop, for handlers that block (disk, JDBC, a
      * remote call). Pair it with {@link io.switchboard.loop.Offload}, which uses virtual threads where
      * the runtime has them.
+     *
+     * <p>When {@code executor} refuses the call ({@link java.util.concurrent.RejectedExecutionException}: an
+     * {@link io.switchboard.loop.Offload} at its bound, or closed) the request is answered 503 at once.
      *
      * @param executor runs each call of {@code handler}
      * @param handler  the blocking handler; what it throws is passed to {@link HttpResponder#fail}

@@ -44,9 +44,12 @@ public interface HttpResponder {
     ResponseStream stream(HttpResponse head);
 
     /**
-     * Answers with a 500 (the error is logged) unless an answer was already given.
+     * Answers with a 500 (the error is logged) unless an answer was already given. After a streamed answer
+     * has started, it cuts the stream instead: the connection is reset, so that the client cannot take the
+     * partial body for a whole one.
      *
-     * @param error the failure; an {@link HttpException} is answered with its own status
+     * @param error the failure; an {@link HttpException} is answered with its own status, a
+     *              {@link java.util.concurrent.RejectedExecutionException} (no room to run the work) with 503
      */
     void fail(Throwable error);
 

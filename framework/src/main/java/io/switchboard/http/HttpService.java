@@ -15,6 +15,22 @@ import java.util.function.Consumer;
  * Server server = Server.builder().port(8080).pipeline(new HttpService(routes)).start();
  * }</pre>
  *
+ * <p>What the service answers on its own, beyond the limits of {@link HttpConfig}:
+ * <ul>
+ *   <li>{@code 503 Service Unavailable} with {@code Connection: close} when a request body would take the
+ *       server's {@link io.switchboard.pipeline.MemoryBudget} past its limit. Bodies grow with the bytes
+ *       that arrive, so a peer that declares a large {@code Content-Length} and sends little holds little;
+ *       the budget bounds many peers that do send. Refusing (rather than pausing the read) frees the
+ *       memory at once and tells the client to come back later.</li>
+ *   <li>{@code 503 Service Unavailable} (the connection stays open) when the handler throws, or fails its
+ *       responder with, a {@link java.util.concurrent.RejectedExecutionException}: an offload executor
+ *       such as {@link io.switchboard.loop.Offload} is full or closed. Any other failure is a 500.</li>
+ *   <li>On a graceful close ({@link io.switchboard.pipeline.Connection#closeGracefully()}) each connection
+ *       stops reading new requests, answers those already read (the last with {@code Connection: close})
+ *       and closes. A streamed body cut short, for any reason, ends with a reset rather than a clean
+ *       close, so that no client takes it for complete.</li>
+ * </ul>
+ *
  * Thread-safe: one instance serves every connection of a server.
  */
 public final class HttpService implements Consumer<Pipeline> {

@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 /**
  * The exchanges of one connection in request order. Most connections have at most one request in flight,
@@ -57,16 +58,19 @@ final class InFlight {
         }
     }
 
-    /** Marks every exchange dead (their late answers are dropped) and forgets them. */
-    void killAll() {
+    /** Runs {@code action} on every exchange, oldest first. */
+    void forEach(Consumer<Exchange> action) {
         if (first != null) {
-            first.dead = true;
+            action.accept(first);
         }
         if (more != null) {
-            for (Exchange x : more) {
-                x.dead = true;
-            }
+            more.forEach(action);
         }
+    }
+
+    /** Kills every exchange (their late answers are dropped, their streams close) and forgets them. */
+    void killAll() {
+        forEach(Exchange::kill);
         first = null;
         more = null;
     }
