@@ -76,7 +76,7 @@ public final class Main {
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
                             args.integer("port", 8080, 0, 65535), workers(args), config, offload);
-                    return serve("http", server, out);
+                    return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
                     Args args = Args.parse(rest, CHAT_FLAGS);
@@ -131,12 +131,19 @@ public final class Main {
     }
 
     private static int serve(String name, Server server, PrintStream out) {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.closeGracefully(Duration.ofSeconds(1)), "shutdown"));
+        return serve(name, server, out, () -> { });
+    }
+
+    /** Prints the listening line and waits; on SIGTERM closes the server gracefully (1 s), then {@code afterClose}. */
+    private static int serve(String name, Server server, PrintStream out, Runnable afterClose) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.closeGracefully(Duration.ofSeconds(1));
+            afterClose.run();
+        }, "shutdown"));
         out.println(name + " server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + server.config().workers() + " workers)");
         out.flush();
         server.closeFuture().join();
         return 0;
     }
-
 }

@@ -653,8 +653,14 @@ public final class Connection {
         finishClose(true);
     }
 
-    /** The loop is stopping: write what the socket takes now; close cleanly only if that was everything. */
+    /**
+     * The loop is stopping: close through the pipeline (so that a protocol stage can cut what it had to leave
+     * unfinished with a reset), write what the socket takes now, and close cleanly only if that was everything.
+     */
     private void loopClosing() {
+        if (state == State.OPEN) {
+            pipeline.close();
+        }
         if (state == State.CLOSED) {
             return;
         }

@@ -317,6 +317,7 @@ public final class EmbeddedConnection {
         @Override
         public void userEvent(HandlerContext ctx, Object event) {
             events.add(event);
+            ctx.fireUserEvent(event);
         }
 
         @Override
