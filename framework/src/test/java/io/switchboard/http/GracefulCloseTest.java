@@ -237,6 +237,37 @@ class GracefulCloseTest {
         assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
     }
 
+    @Test
+    void anHttp10StreamCutByTheLoopStoppingEndsWithAResetNotEof() throws Exception {
+        List<Connection> connections = new CopyOnWriteArrayList<>();
+        io.switchboard.loop.LoopGroup loops = new io.switchboard.loop.LoopGroup("cut-test", 1);
+        Routes routes = Routes.builder()
+                .get("/stream", (req, res) -> res.stream(HttpResponse.of(200)).write("part 1\n"))
+                .build();
+        HttpService service = new HttpService(routes);
+        Server server = Server.builder().loops(loops).pipeline(p -> {
+            service.accept(p);
+            connections.add(p.connection());
+        }).start();
+        toClose.add(server);
+        Socket s = connect(server);
+        s.getOutputStream().write("GET /stream HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputStream in = s.getInputStream();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        while (!got.toString(StandardCharsets.US_ASCII).endsWith("part 1\n")) {
+            int b = in.read();
+            assertTrue(b >= 0, "EOF before the first part: " + got);
+            got.write(b);
+        }
+
+        // Not the server's graceful close: the loops themselves stop under the stream.
+        assertTrue(loops.shutdown(Duration.ofSeconds(10)));
+
+        SocketException reset = assertThrows(SocketException.class, in::readAllBytes,
+                "a body cut by a stopping loop must not end with a clean FIN either");
+        assertTrue(reset.getMessage().contains("reset"), reset.getMessage());
+    }
+
     private static int count(String text, String part) {
         int n = 0;
         for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + 1)) {
