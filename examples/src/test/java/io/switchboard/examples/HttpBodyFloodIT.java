@@ -11,8 +11,6 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +42,7 @@ class HttpBodyFloodIT {
                 }
                 // The server has read every head and its two bytes once no server socket has bytes waiting.
                 await("the server read all 300 heads and kept their connections").atMost(Duration.ofSeconds(30))
-                        .until(() -> serverSocketsWithNothingUnread(port) >= CONNECTIONS
+                        .until(() -> ServerSockets.withNothingUnread(port) >= CONNECTIONS
                         || !server.process.isAlive());
                 assertTrue(server.process.isAlive(), "the server is still running");
 
@@ -84,21 +82,5 @@ class HttpBodyFloodIT {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /**
-     * The server's established sockets on {@code port} whose receive queue is empty, from Linux's
-     * {@code /proc/net/tcp} and {@code tcp6} (Java's sockets are IPv6 ones that carry IPv4; columns: local
-     * address, remote address, state, tx_queue:rx_queue, ...).
-     */
-    private static long serverSocketsWithNothingUnread(int port) throws IOException {
-        String local = String.format(":%04X", port);
-        List<String> lines = new ArrayList<>(Files.readAllLines(Path.of("/proc/net/tcp")));
-        lines.addAll(Files.readAllLines(Path.of("/proc/net/tcp6")));
-        return lines.stream()
-                .map(l -> l.trim().split("\\s+"))
-                .filter(f -> f.length > 4 && f[1].endsWith(local) && f[3].equals("01"))
-                .filter(f -> f[4].endsWith(":00000000"))
-                .count();
     }
 }
