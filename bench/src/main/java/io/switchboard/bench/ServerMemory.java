@@ -12,12 +12,17 @@ import java.util.regex.Pattern;
 /**
  * Memory of another process: its resident set ({@code VmRSS} of {@code /proc/PID/status}) and, for a JVM,
  * the heap in use right after a full collection ({@code jcmd PID GC.run}, then the {@code used} figures of
- * {@code jcmd PID GC.heap_info}, Metaspace excluded). Thread-safe (stateless).
+ * {@code jcmd PID GC.heap_info}, Metaspace excluded) and, when it runs with
+ * {@code -XX:NativeMemoryTracking=summary}, the memory it allocated through {@code Unsafe.allocateMemory}
+ * (native memory tracking's "Other": the JDK's direct buffers, and Netty's whether or not they have a cleaner).
+ * Thread-safe (stateless).
  */
 final class ServerMemory {
     private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
     /** A heap space line: "def new generation   total 78656K, used 1234K [...", "garbage-first heap total ..". */
     private static final Pattern HEAP_USED = Pattern.compile("^\\s*(?!Metaspace|class space)\\S.*\\btotal \\d+K, used (\\d+)K");
+    /** The "Other" line of {@code VM.native_memory summary}: "-   Other (reserved=122KB, committed=122KB)". */
+    private static final Pattern NMT_OTHER = Pattern.compile("(?m)^-\\s+Other \\(reserved=\\d+KB, committed=(\\d+)KB");
 
     private ServerMemory() {
     }
@@ -52,6 +57,23 @@ final class ServerMemory {
             throw new IllegalArgumentException("no heap figures in: " + heapInfo);
         }
         return used;
+    }
+
+    /**
+     * Memory JVM {@code pid} allocated through {@code Unsafe.allocateMemory} and has not freed, in KiB; no GC is
+     * run. Needs {@code -XX:NativeMemoryTracking=summary} in that JVM.
+     */
+    static long unsafeAllocatedKib(long pid) throws IOException, InterruptedException {
+        return nmtOtherKib(jcmd(pid, "VM.native_memory summary scale=KB"));
+    }
+
+    /** The committed KiB of the "Other" category in {@code VM.native_memory summary} output. */
+    static long nmtOtherKib(String summary) {
+        Matcher m = NMT_OTHER.matcher(summary);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no \"Other\" line (is native memory tracking on?) in: " + summary);
+        }
+        return Long.parseLong(m.group(1));
     }
 
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {

@@ -41,6 +41,8 @@ final class SuiteRunner {
     private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
     /** A line of bash's {@code times}: user and system time, as in {@code 0m1.234s 0m0.567s}. */
     private static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
+    /** How long the idle connections stay idle, all answered, before the server's memory is read. */
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(2);
 
     private final SuiteConfig config;
     private final PrintStream out;
@@ -67,7 +69,7 @@ final class SuiteRunner {
         boolean clean = true;
         List<SuiteRun> runs = new ArrayList<>();
         for (SuiteScenario scenario : config.scenarios()) {
-            int rounds = isEcho(scenario) ? config.echoRounds() : 1;
+            int rounds = scenario.echo() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
             for (int round = 1; round <= rounds; round++) {
                 List<String> servers = new ArrayList<>(scenario.servers());
                 if (round % 2 == 0) {
@@ -104,26 +106,18 @@ final class SuiteRunner {
         return run.errors() == 0;
     }
 
-    /** The echo scenarios run {@link SuiteConfig#echoRounds()} times: their margin is the thinnest. */
-    private static boolean isEcho(SuiteScenario scenario) {
-        return scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
-    }
-
     /** Runs once, and again (up to the configured retries) while other processes disturbed the cores. */
     private SuiteRun runQuietly(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             SuiteRun run = runOne(scenario, server);
-            if (!(run.othersUse() > config.noiseLimit()) || scenario.kind() == SuiteScenario.Kind.IDLE) {
+            if (!(run.othersUse() > config.noiseLimit()) || scenario.idle()) {
                 return run;
             }
             if (attempt == config.retries()) {
                 out.printf(Locale.ROOT, "  noisy run kept: other processes used %.0f%% of a core during the window%n",
                         run.othersUse() * 100);
-                return new SuiteRun(run.scenario(), run.server(), run.tool(), run.ops(), run.seconds(), run.errors(),
-                        run.serverCpuNanos(), run.serverCoreNanos(), run.loadCoreNanos(), run.loadCpuNanos(),
-                        run.p50Micros(), run.p99Micros(), run.p999Micros(), run.rssKib(), run.heapKib(), run.baseRssKib(),
-                        run.baseHeapKib(), (run.note().isEmpty() ? "" : run.note() + "; ") + String.format(Locale.ROOT,
-                        "NOISY: other processes used %.0f%% of a core", run.othersUse() * 100));
+                return run.withNote(String.format(Locale.ROOT, "NOISY: other processes used %.0f%% of a core",
+                        run.othersUse() * 100));
             }
             out.printf(Locale.ROOT, "  other processes used %.0f%% of a core during the window; repeating the run%n",
                     run.othersUse() * 100);
@@ -159,7 +153,7 @@ final class SuiteRunner {
                 case WRK_POST -> wrk(scenario, server, process, List.of("post", "4096"));
                 case ECHO_128 -> echo(scenario, server, process, 128, 64);
                 case ECHO_16K -> echo(scenario, server, process, 16 * 1024, 16);
-                case IDLE -> idle(scenario, server, process);
+                case IDLE, IDLE_NO_PRETOUCH -> idle(scenario, server, process);
                 case CHURN -> churn(scenario, server, process);
                 case KV -> kv(scenario, server, process);
             };
@@ -250,13 +244,22 @@ final class SuiteRunner {
                 "p50: the slower of SET and GET");
     }
 
+    /**
+     * Holds {@link SuiteConfig#idleConnections()} idle keep-alive connections on the server and reads its memory
+     * before they connect and once they are all answered and idle. The heap is read after a full GC at both ends;
+     * the resident set and the memory from {@code Unsafe.allocateMemory} (direct buffers) are read with no GC
+     * forced between the two readings, so that memory left for a collector to free counts.
+     */
     private SuiteRun idle(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        // warm the request path a little so that the baseline holds the JIT's and the loop's own memory
-        runTool(wrkCommand(process.port(), "/plaintext", Duration.ofSeconds(2), List.of()),
+        checkOpenFileLimit(config.idleConnections());
+        long pid = process.pid();
+        // warm the request path so that the baseline holds the JIT's and the loop's own memory
+        runTool(wrkCommand(process.port(), "/plaintext", config.warmup(), List.of()),
                 scenario.key() + "-" + server + "-warmup", l -> { });
-        long baseHeap = ServerMemory.heapUsedAfterGcKib(process.pid());
-        long baseRss = ServerMemory.rssKib(process.pid());
+        long baseHeap = ServerMemory.heapUsedAfterGcKib(pid); // the last GC forced before the idle readings
+        long baseDirect = ServerMemory.unsafeAllocatedKib(pid);
+        long baseRss = ServerMemory.rssKib(pid);
         List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
                 "taskset", "-c", Integer.toString(config.loadCpu()), java));
         command.addAll(config.jvmArgs());
@@ -264,7 +267,7 @@ final class SuiteRunner {
                 Integer.toString(process.port()), "-c", Integer.toString(config.idleConnections())));
         Path logFile = config.logDir().resolve(scenario.key() + "-" + server + "-clients.log");
         Process clients = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        Window w = new Window(process.pid());
+        Window w = new Window(pid);
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
             String ready = null;
@@ -281,22 +284,46 @@ final class SuiteRunner {
             String[] f = ready.substring(IdleClients.READY.length()).trim().split("\\s+");
             long ok = Long.parseLong(f[0]);
             long errors = Long.parseLong(f[2]);
-            long heap = ServerMemory.heapUsedAfterGcKib(process.pid());
-            long rss = ServerMemory.rssKib(process.pid());
+            Thread.sleep(IDLE_SETTLE.toMillis()); // every connection answered; now let them be idle
+            long rss = ServerMemory.rssKib(pid);
+            long direct = ServerMemory.unsafeAllocatedKib(pid);
+            long heap = ServerMemory.heapUsedAfterGcKib(pid);
             long servedMillis = newClientServed(process.port());
             String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
                     : "a NEW CLIENT WAS NOT SERVED within 10 s";
-            LoadOutcome o = new LoadOutcome(ok, Double.NaN, errors + (servedMillis < 0 ? 1 : 0),
-                    Double.NaN, Double.NaN, Double.NaN);
-            return new SuiteRun(scenario.key(), server, "idle-clients", o.ops(), w.wallNanos / 1e9, o.errors(),
-                    w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
-                    rss, heap, baseRss, baseHeap, note);
+            return new SuiteRun(scenario.key(), server, "idle-clients", ok, w.wallNanos / 1e9,
+                    errors + (servedMillis < 0 ? 1 : 0), w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1,
+                    Double.NaN, Double.NaN, Double.NaN, rss, heap, baseRss, baseHeap, baseDirect, direct, note);
         } finally {
             clients.getOutputStream().close();
             if (!clients.waitFor(30, TimeUnit.SECONDS)) {
                 clients.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * Fails unless this process may open enough files for the idle scenario: the server and idle-clients each
+     * hold one socket per connection and raise their soft limit to the hard one, which they inherit from here.
+     */
+    private static void checkOpenFileLimit(int connections) throws IOException {
+        long hard = openFileHardLimit();
+        long needed = connections + 1024L;
+        if (hard >= 0 && hard < needed) {
+            throw new IOException("the hard limit on open files is " + hard + "; " + connections
+                    + " idle connections need " + needed + ": raise it (as root: ulimit -Hn " + needed + ") and run again");
+        }
+    }
+
+    /** The hard limit on open files of this process from {@code /proc/self/limits}, or -1 when unknown or unlimited. */
+    static long openFileHardLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return f[1].equals("unlimited") ? -1 : Long.parseLong(f[1]);
+            }
+        }
+        return -1;
     }
 
     /** Sends one GET over a new connection; returns the milliseconds until a 200 came back, or -1. */
@@ -323,7 +350,8 @@ final class SuiteRunner {
         long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
         double seconds = w.wallNanos / 1e9;
         return new SuiteRun(scenario.key(), server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
-                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, baseRss, baseHeap, note);
+                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, baseRss, baseHeap,
+                -1, -1, note);
     }
 
     // ---- commands
@@ -337,10 +365,13 @@ final class SuiteRunner {
             return c;
         }
         c.add(java);
-        c.addAll(scenario.kind() == SuiteScenario.Kind.IDLE ? config.idleJvmArgs() : config.jvmArgs());
+        c.addAll(scenario.idle() ? config.idleJvmArgs() : config.jvmArgs());
+        if (scenario.kind() == SuiteScenario.Kind.IDLE) {
+            c.add(SuiteConfig.PRE_TOUCH);
+        }
         String examples = config.examplesJar().toString();
         String bench = config.benchJar().toString();
-        boolean echo = scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
+        boolean echo = scenario.echo();
         boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
         switch (server) {
             case SuiteScenario.SWITCHBOARD -> {
