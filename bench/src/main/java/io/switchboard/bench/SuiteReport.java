@@ -168,56 +168,65 @@ final class SuiteReport {
             }
             s.append("\n\n");
         }
-        for (Map<String, String> r : runs) {
-            if (!r.getOrDefault("note", "").isEmpty()) {
-                s.append("- ").append(r.get("server")).append(": ").append(r.get("note")).append('\n');
-            }
-        }
-        s.append('\n');
+        notes(s, runs);
     }
 
     private static void idleTable(StringBuilder s, String scenario, List<Map<String, String>> runs) {
         Map<String, String> netty = find(runs, SuiteScenario.NETTY);
         Map<String, String> sb = find(runs, SuiteScenario.SWITCHBOARD);
-        s.append("| server | connections | errors | heap before MiB | heap after MiB | heap B/conn | RSS before MiB | RSS after MiB "
-                + "| RSS B/conn | direct before KiB | direct after KiB | SB/server heap per conn | SB/server RSS per conn |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.append("| server | connections | errors | heap B/conn | RSS B/conn | of which heap pages | RSS B/conn, second wave "
+                + "| direct before KiB | direct after KiB | SB/server heap | SB/server RSS | SB/server RSS, second wave |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Map<String, String> r : medians(runs)) {
             String server = r.get("server");
             boolean other = !server.equals(SuiteScenario.SWITCHBOARD) && sb != null;
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     server + idleRoundsNote(runs, server, judgedColumn(scenario)), r.get("ops"), r.get("errors"),
-                    mib(r, "base_heap_kib"), mib(r, "heap_kib"), fmt(r, "heap_per_conn_b", "%,.0f"), mib(r, "base_rss_kib"),
-                    mib(r, "rss_kib"), fmt(r, "rss_per_conn_b", "%,.0f"), kib(r, "base_direct_kib"), kib(r, "direct_kib"),
-                    other ? ratio(sb, r, "heap_per_conn_b") : "", other ? ratio(sb, r, "rss_per_conn_b") : ""));
+                    fmt(r, "heap_per_conn_b", "%,.0f"), fmt(r, "rss_per_conn_b", "%,.0f"), fmt(r, "heap_pages_per_conn_b", "%,.0f"),
+                    fmt(r, "again_rss_per_conn_b", "%,.0f"), kib(r, "base_direct_kib"), kib(r, "direct_kib"),
+                    other ? ratio(sb, r, "heap_per_conn_b") : "", other ? ratio(sb, r, "rss_per_conn_b") : "",
+                    other ? ratio(sb, r, "again_rss_per_conn_b") : ""));
         }
         s.append('\n');
         if (sb != null && netty != null) {
-            s.append(String.format(Locale.ROOT, "Switchboard / Netty per idle connection: heap %s, RSS growth %s.%n%n",
-                    ratio(sb, netty, "heap_per_conn_b"), ratio(sb, netty, "rss_per_conn_b")));
+            s.append(String.format(Locale.ROOT, "Switchboard / Netty per idle connection: heap %s, RSS growth %s "
+                            + "(second wave: %s).%n%n", ratio(sb, netty, "heap_per_conn_b"), ratio(sb, netty, "rss_per_conn_b"),
+                    ratio(sb, netty, "again_rss_per_conn_b")));
         }
-        s.append("*heap*: used after a full GC (`jcmd PID GC.run`), before the clients connect and once they are all answered ")
-                .append("and idle; the target for it is judged in idle-10k. *RSS*: `VmRSS` from `/proc/PID/status`, read just before ")
-                .append("the clients connect (after the heap's baseline GC) and 2 s after the last answer, with no GC forced in between, ")
-                .append("so memory left for a collector to free counts. *direct*: memory allocated through `Unsafe.allocateMemory` ")
-                .append("and not yet freed (native memory tracking's \"Other\": the JDK's direct buffers, and Netty's) at the same ")
-                .append("two moments. Kernel socket buffers are in none of these.");
+        s.append("*heap B/conn*: heap in use after a full GC (`jcmd PID GC.run`) with the connections open, less the same ")
+                .append("before they connected. *RSS B/conn*: growth of `VmRSS` (`/proc/PID/status`) from just before the clients ")
+                .append("connect (after the heap's baseline GC) to 2 s after the last of them was answered, with no GC forced in ")
+                .append("between, so memory left for a collector to free counts; *of which heap pages*: the growth of the resident ")
+                .append("pages in the heap's address range (`/proc/PID/smaps`). *second wave*: the same growth once those connections ")
+                .append("have closed and as many open again (after a GC, as before the first): what the connections hold when the ")
+                .append("one-off costs of a first burst are behind. *direct*: memory from `Unsafe.allocateMemory` not yet freed ")
+                .append("(native memory tracking's \"Other\": the JDK's direct buffers and Netty's), before and after the first ")
+                .append("wave. Kernel socket buffers are in none of these.");
         if (scenario.equals("idle-10k")) {
-            s.append(" With `-XX:+AlwaysPreTouch` the whole heap is resident from the start, so the RSS growth is memory outside ")
-                    .append("the heap: direct buffers, malloc (the JIT compilers' scratch memory, which glibc keeps once freed), ")
-                    .append("code cache, metaspace.");
+            s.append(" With `-XX:+AlwaysPreTouch` the heap is resident from the start, so the RSS growth is memory outside ")
+                    .append("the heap. In a first burst that is mostly the JIT compilers' scratch memory, freed after each ")
+                    .append("compilation but kept by glibc's malloc, so it depends on how much of it the warm-up had left behind. ")
+                    .append("The heap target is judged here.");
         } else {
             s.append(" Without `-XX:+AlwaysPreTouch` a heap page counts once it is first touched, so the RSS growth also holds ")
-                    .append("the young-generation pages the burst's allocations reached beyond those the warm-up had touched. ")
-                    .append("The target for the RSS growth is judged here.");
+                    .append("the heap pages that the burst's objects, live or dead, were the first to reach, among them parts of ")
+                    .append("the young generation that the warm-up had handed to thread-local allocation buffers but never written. ")
+                    .append("The RSS target is judged here.");
         }
-        s.append(" Each server ran in every round with the order alternating; the table shows each server's median run by ")
+        s.append(" Each server ran once per round, the order alternating; the table shows each server's median round by ")
                 .append(scenario.equals("idle-10k") ? "heap" : "RSS").append(" per connection.\n\n");
-        for (Map<String, String> r : runs) {
-            if (!r.getOrDefault("note", "").isEmpty()) {
-                s.append("- ").append(r.get("server")).append(": ").append(r.get("note")).append('\n');
+        notes(s, runs);
+    }
+
+    /** One line per server with its runs' notes, in run order. */
+    private static void notes(StringBuilder s, List<Map<String, String>> runs) {
+        runs.stream().map(r -> r.get("server")).distinct().forEach(server -> {
+            List<String> notes = runs.stream().filter(r -> r.get("server").equals(server))
+                    .map(r -> r.getOrDefault("note", "")).filter(n -> !n.isEmpty()).toList();
+            if (!notes.isEmpty()) {
+                s.append("- ").append(server).append(": ").append(String.join(" / ", notes)).append('\n');
             }
-        }
+        });
         s.append('\n');
     }
 

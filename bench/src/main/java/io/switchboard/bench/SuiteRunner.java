@@ -178,7 +178,7 @@ final class SuiteRunner {
         w.loadCpu = childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, server, "wrk", process, o, w, -1, -1, "");
+        return finish(scenario, server, "wrk", process, o, w, "");
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
@@ -207,7 +207,7 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, server, "echo-load", process, o, w[0], -1, -1, "");
+        return finish(scenario, server, "echo-load", process, o, w[0], "");
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
@@ -221,7 +221,7 @@ final class SuiteRunner {
         if (o == null) {
             throw new IOException("ab printed no report: " + output);
         }
-        return finish(scenario, server, "ab", process, o, w, -1, -1, "latency: ab's whole milliseconds");
+        return finish(scenario, server, "ab", process, o, w, "latency: ab's whole milliseconds");
     }
 
     private SuiteRun kv(SuiteScenario scenario, String server, ServerProcess process)
@@ -240,66 +240,93 @@ final class SuiteRunner {
         if (o == null) {
             throw new IOException("redis-benchmark printed no result: " + output);
         }
-        return finish(scenario, server, "redis-benchmark", process, o, w, -1, -1,
+        return finish(scenario, server, "redis-benchmark", process, o, w,
                 "p50: the slower of SET and GET");
     }
 
     /**
      * Holds {@link SuiteConfig#idleConnections()} idle keep-alive connections on the server and reads its memory
      * before they connect and once they are all answered and idle. The heap is read after a full GC at both ends;
-     * the resident set and the memory from {@code Unsafe.allocateMemory} (direct buffers) are read with no GC
-     * forced between the two readings, so that memory left for a collector to free counts.
+     * the resident set, the part of it in the heap's pages and the memory from {@code Unsafe.allocateMemory}
+     * (direct buffers) are read with no GC forced between the two readings, so that memory left for a collector
+     * to free counts. Then the connections close and as many open again: the resident set's growth over that
+     * second wave is what the connections hold once the process's one-off costs of a first burst (the JIT
+     * compiling the accept path, heap pages touched for the first time) are behind it.
      */
     private SuiteRun idle(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
         checkOpenFileLimit(config.idleConnections());
         long pid = process.pid();
+        String name = scenario.key() + "-" + server;
         // warm the request path so that the baseline holds the JIT's and the loop's own memory
-        runTool(wrkCommand(process.port(), "/plaintext", config.warmup(), List.of()),
-                scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(wrkCommand(process.port(), "/plaintext", config.warmup(), List.of()), name + "-warmup", l -> { });
+        long files = ServerMemory.openFiles(pid);
         long baseHeap = ServerMemory.heapUsedAfterGcKib(pid); // the last GC forced before the idle readings
         long baseDirect = ServerMemory.unsafeAllocatedKib(pid);
+        long baseHeapPages = ServerMemory.heapResidentKib(pid);
         long baseRss = ServerMemory.rssKib(pid);
+        Window w;
+        long rss;
+        long direct;
+        long heapPages;
+        long heap;
+        long servedMillis;
+        IdleWave wave = IdleWave.start(idleClientsCommand(process.port()), config.logDir().resolve(name + "-clients.log"));
+        try (wave) {
+            w = new Window(pid);
+            wave.awaitReady();
+            w.end();
+            Thread.sleep(IDLE_SETTLE.toMillis()); // every connection answered; now let them be idle
+            rss = ServerMemory.rssKib(pid);
+            heapPages = ServerMemory.heapResidentKib(pid);
+            direct = ServerMemory.unsafeAllocatedKib(pid);
+            heap = ServerMemory.heapUsedAfterGcKib(pid);
+            servedMillis = newClientServed(process.port());
+        }
+        String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
+                : "a NEW CLIENT WAS NOT SERVED within 10 s";
+        if (!awaitOpenFiles(pid, files + 16, Duration.ofSeconds(30))) {
+            note += "; the server still had " + ServerMemory.openFiles(pid) + " files open 30 s after the clients left";
+        }
+        ServerMemory.heapUsedAfterGcKib(pid); // the second wave starts from an empty young generation too
+        long againBaseHeapPages = ServerMemory.heapResidentKib(pid);
+        long againBaseRss = ServerMemory.rssKib(pid);
+        long againRss;
+        long againHeapPages;
+        IdleWave again = IdleWave.start(idleClientsCommand(process.port()), config.logDir().resolve(name + "-clients-again.log"));
+        try (again) {
+            again.awaitReady();
+            Thread.sleep(IDLE_SETTLE.toMillis());
+            againRss = ServerMemory.rssKib(pid);
+            againHeapPages = ServerMemory.heapResidentKib(pid);
+        }
+        long errors = wave.errors() + again.errors() + (servedMillis < 0 ? 1 : 0);
+        return new SuiteRun(scenario.key(), server, "idle-clients", wave.answered(), w.wallNanos / 1e9, errors,
+                w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
+                rss, heap, baseRss, baseHeap, baseDirect, direct, heapPages - baseHeapPages, againRss - againBaseRss,
+                againHeapPages - againBaseHeapPages, note);
+    }
+
+    /** {@code idle-clients} holding {@link SuiteConfig#idleConnections()} connections to {@code port}, pinned to the load CPU. */
+    private List<String> idleClientsCommand(int port) {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
                 "taskset", "-c", Integer.toString(config.loadCpu()), java));
         command.addAll(config.jvmArgs());
-        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port",
-                Integer.toString(process.port()), "-c", Integer.toString(config.idleConnections())));
-        Path logFile = config.logDir().resolve(scenario.key() + "-" + server + "-clients.log");
-        Process clients = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        Window w = new Window(pid);
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            String ready = null;
-            while (ready == null && System.nanoTime() < deadline && clients.isAlive()) {
-                ready = Files.readAllLines(logFile).stream().filter(l -> l.startsWith(IdleClients.READY)).findFirst().orElse(null);
-                if (ready == null) {
-                    Thread.sleep(200); // polling a child's log file; the runner is not a test
-                }
+        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port", Integer.toString(port),
+                "-c", Integer.toString(config.idleConnections())));
+        return command;
+    }
+
+    /** Waits until process {@code pid} has at most {@code files} files open; returns false when it did not in time. */
+    private static boolean awaitOpenFiles(long pid, long files, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ServerMemory.openFiles(pid) > files) {
+            if (System.nanoTime() > deadline) {
+                return false;
             }
-            w.end();
-            if (ready == null) {
-                throw new IOException("idle-clients did not get ready; see " + logFile);
-            }
-            String[] f = ready.substring(IdleClients.READY.length()).trim().split("\\s+");
-            long ok = Long.parseLong(f[0]);
-            long errors = Long.parseLong(f[2]);
-            Thread.sleep(IDLE_SETTLE.toMillis()); // every connection answered; now let them be idle
-            long rss = ServerMemory.rssKib(pid);
-            long direct = ServerMemory.unsafeAllocatedKib(pid);
-            long heap = ServerMemory.heapUsedAfterGcKib(pid);
-            long servedMillis = newClientServed(process.port());
-            String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
-                    : "a NEW CLIENT WAS NOT SERVED within 10 s";
-            return new SuiteRun(scenario.key(), server, "idle-clients", ok, w.wallNanos / 1e9,
-                    errors + (servedMillis < 0 ? 1 : 0), w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1,
-                    Double.NaN, Double.NaN, Double.NaN, rss, heap, baseRss, baseHeap, baseDirect, direct, note);
-        } finally {
-            clients.getOutputStream().close();
-            if (!clients.waitFor(30, TimeUnit.SECONDS)) {
-                clients.destroyForcibly();
-            }
+            Thread.sleep(100); // polling another process's file table; the runner is not a test
         }
+        return true;
     }
 
     /**
@@ -345,13 +372,13 @@ final class SuiteRunner {
     }
 
     private SuiteRun finish(SuiteScenario scenario, String server, String tool, ServerProcess process, LoadOutcome o,
-                            Window w, long baseRss, long baseHeap, String note) throws IOException, InterruptedException {
+                            Window w, String note) throws IOException, InterruptedException {
         long rss = ServerMemory.rssKib(process.pid());
         long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
         double seconds = w.wallNanos / 1e9;
         return new SuiteRun(scenario.key(), server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
-                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, baseRss, baseHeap,
-                -1, -1, note);
+                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, -1, -1,
+                -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, note);
     }
 
     // ---- commands
