@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,28 +30,28 @@ import org.slf4j.LoggerFactory;
  * server CPU (one worker, the same JVM flags for every Java server), warms it up with the scenario's load,
  * then measures one window with the load generator pinned to the load CPU. Over the window it reads the
  * server's CPU time ({@link CpuTime}) and how busy both cores were; at the end the server's resident set and
- * (for JVMs) heap after a full GC ({@link ServerMemory}). Writes one CSV row per run ({@link SuiteRun}).
- * Not thread-safe.
+ * (for JVMs) heap after a full GC ({@link ServerMemory}). The idle scenarios measure memory held by idle
+ * connections instead ({@link IdleWave}). Command lines come from {@link SuiteCommands}. Writes one CSV row per
+ * run ({@link SuiteRun}). Not thread-safe.
  */
 final class SuiteRunner {
     private static final Logger log = LoggerFactory.getLogger(SuiteRunner.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern REDIS_READY = Pattern.compile("Ready to accept connections");
     private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
-    /** A line of bash's {@code times}: user and system time, as in {@code 0m1.234s 0m0.567s}. */
-    private static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
     /** How long the idle connections stay idle, all answered, before the server's memory is read. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(2);
 
     private final SuiteConfig config;
     private final PrintStream out;
     private final CpuTime cpuTime;
-    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final SuiteCommands commands;
 
     SuiteRunner(SuiteConfig config, PrintStream out, CpuTime cpuTime) {
         this.config = config;
         this.out = out;
         this.cpuTime = cpuTime;
+        this.commands = new SuiteCommands(config);
     }
 
     /** Runs every scenario; returns 0 when every run completed without errors, 1 otherwise. */
@@ -144,7 +143,7 @@ final class SuiteRunner {
     private SuiteRun runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
-        try (ServerProcess process = ServerProcess.start(serverCommand(scenario, server, redisPort),
+        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
             SuiteRun run = switch (scenario.kind()) {
@@ -170,12 +169,12 @@ final class SuiteRunner {
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(wrkCommand(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.wrk(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
         Window w = new Window(process.pid());
-        String output = runTool(wrkCommand(process.port(), path, config.duration(), scriptArgs),
+        String output = runTool(commands.wrk(process.port(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
         return finish(scenario, server, "wrk", process, o, w, "");
@@ -183,11 +182,7 @@ final class SuiteRunner {
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
-        command.addAll(config.jvmArgs());
-        command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
-                "--port", Integer.toString(process.port()), "-c", Integer.toString(connections),
-                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        List<String> command = commands.echoLoad(process.port(), size, connections);
         Window[] w = new Window[1];
         long[] loadCpu = new long[1];
         String output = runTool(command, scenario.key() + "-" + server + "-load", (line, load) -> {
@@ -212,11 +207,11 @@ final class SuiteRunner {
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        runTool(abCommand(process.port(), config.warmup()), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.ab(process.port(), config.warmup()), scenario.key() + "-" + server + "-warmup", l -> { });
         Window w = new Window(process.pid());
-        String output = runTool(abCommand(process.port(), config.duration()), scenario.key() + "-" + server + "-ab", l -> { });
+        String output = runTool(commands.ab(process.port(), config.duration()), scenario.key() + "-" + server + "-ab", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = LoadOutcome.parseAb(output);
         if (o == null) {
             throw new IOException("ab printed no report: " + output);
@@ -226,16 +221,16 @@ final class SuiteRunner {
 
     private SuiteRun kv(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        String warm = runTool(redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
+        String warm = runTool(commands.redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
         double rate = LoadOutcome.redisRate(warm);
         if (rate <= 0) {
             throw new IOException("redis-benchmark printed no rate: " + warm);
         }
         long perTest = Math.max(100_000, Math.round(rate * config.duration().toNanos() / 1e9 / 2));
         Window w = new Window(process.pid());
-        String output = runTool(redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
+        String output = runTool(commands.redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = LoadOutcome.parseRedisBenchmark(output, perTest);
         if (o == null) {
             throw new IOException("redis-benchmark printed no result: " + output);
@@ -259,7 +254,7 @@ final class SuiteRunner {
         long pid = process.pid();
         String name = scenario.key() + "-" + server;
         // warm the request path so that the baseline holds the JIT's and the loop's own memory
-        runTool(wrkCommand(process.port(), "/plaintext", config.warmup(), List.of()), name + "-warmup", l -> { });
+        runTool(commands.wrk(process.port(), "/plaintext", config.warmup(), List.of()), name + "-warmup", l -> { });
         long files = ServerMemory.openFiles(pid);
         long baseHeap = ServerMemory.heapUsedAfterGcKib(pid); // the last GC forced before the idle readings
         long baseDirect = ServerMemory.unsafeAllocatedKib(pid);
@@ -271,7 +266,7 @@ final class SuiteRunner {
         long heapPages;
         long heap;
         long servedMillis;
-        IdleWave wave = IdleWave.start(idleClientsCommand(process.port()), config.logDir().resolve(name + "-clients.log"));
+        IdleWave wave = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients.log"));
         try (wave) {
             w = new Window(pid);
             wave.awaitReady();
@@ -293,7 +288,7 @@ final class SuiteRunner {
         long againBaseRss = ServerMemory.rssKib(pid);
         long againRss;
         long againHeapPages;
-        IdleWave again = IdleWave.start(idleClientsCommand(process.port()), config.logDir().resolve(name + "-clients-again.log"));
+        IdleWave again = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients-again.log"));
         try (again) {
             again.awaitReady();
             Thread.sleep(IDLE_SETTLE.toMillis());
@@ -305,16 +300,6 @@ final class SuiteRunner {
                 w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
                 rss, heap, baseRss, baseHeap, baseDirect, direct, heapPages - baseHeapPages, againRss - againBaseRss,
                 againHeapPages - againBaseHeapPages, note);
-    }
-
-    /** {@code idle-clients} holding {@link SuiteConfig#idleConnections()} connections to {@code port}, pinned to the load CPU. */
-    private List<String> idleClientsCommand(int port) {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
-                "taskset", "-c", Integer.toString(config.loadCpu()), java));
-        command.addAll(config.jvmArgs());
-        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port", Integer.toString(port),
-                "-c", Integer.toString(config.idleConnections())));
-        return command;
     }
 
     /** Waits until process {@code pid} has at most {@code files} files open; returns false when it did not in time. */
@@ -381,89 +366,6 @@ final class SuiteRunner {
                 -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, note);
     }
 
-    // ---- commands
-
-    private List<String> serverCommand(SuiteScenario scenario, String server, int redisPort) {
-        List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
-                "taskset", "-c", Integer.toString(config.serverCpu())));
-        if (server.equals(SuiteScenario.REDIS)) {
-            c.addAll(List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no"));
-            return c;
-        }
-        c.add(java);
-        c.addAll(scenario.idle() ? config.idleJvmArgs() : config.jvmArgs());
-        if (scenario.kind() == SuiteScenario.Kind.IDLE) {
-            c.add(SuiteConfig.PRE_TOUCH);
-        }
-        String examples = config.examplesJar().toString();
-        String bench = config.benchJar().toString();
-        boolean echo = scenario.echo();
-        boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
-        switch (server) {
-            case SuiteScenario.SWITCHBOARD -> {
-                c.addAll(List.of("-jar", examples));
-                if (echo) {
-                    c.add("echo");
-                } else if (kv) {
-                    c.add("kv");
-                } else {
-                    c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
-                }
-                c.addAll(List.of("--workers", "1"));
-            }
-            case SuiteScenario.NETTY -> c.addAll(List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
-            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
-            default -> throw new IllegalArgumentException("unknown server " + server);
-        }
-        c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
-        return c;
-    }
-
-    /**
-     * {@code tool} pinned to the load CPU, run by a shell that prints, when the tool has exited, the CPU time
-     * its children used (bash's {@code times}), for {@link #childCpuNanos}.
-     */
-    private List<String> timedOnLoadCpu(List<String> tool) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), "bash", "-c",
-                "\"$@\"; s=$?; times; exit $s", "bash"));
-        c.addAll(tool);
-        return c;
-    }
-
-    /** The user + system time of the children, from the last line of bash's {@code times}; -1 if absent. */
-    static long childCpuNanos(String output) {
-        Matcher m = TIMES.matcher(output);
-        long nanos = -1;
-        while (m.find()) {
-            nanos = Math.round((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                    + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4))) * 1e9);
-        }
-        return nanos;
-    }
-
-    private List<String> wrkCommand(int port, String path, Duration d, List<String> scriptArgs) {
-        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
-                "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
-                "http://127.0.0.1:" + port + path));
-        if (!scriptArgs.isEmpty()) {
-            c.add("--");
-            c.addAll(scriptArgs);
-        }
-        return timedOnLoadCpu(c);
-    }
-
-    private List<String> abCommand(int port, Duration d) {
-        return timedOnLoadCpu(List.of("ab", "-q", "-r", "-c", "16",
-                "-t", Long.toString(Math.max(1, Math.round(d.toNanos() / 1e9))), "-n", "100000000",
-                "http://127.0.0.1:" + port + "/plaintext"));
-    }
-
-    private List<String> redisBenchmark(int port, long requests) {
-        return timedOnLoadCpu(List.of("redis-benchmark", "-h", "127.0.0.1",
-                "-p", Integer.toString(port), "-t", "set,get", "-P", "16", "-q", "-n", Long.toString(requests)));
-    }
-
     /** Runs a load tool to its end; returns its output (also written to the log folder). */
     private String runTool(List<String> command, String name, Consumer<String> lines)
             throws IOException, InterruptedException {
@@ -499,10 +401,6 @@ final class SuiteRunner {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
     }
 
     /** CPU readings at the edges of one measured window. */
