@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 for tool in wrk ab redis-server redis-benchmark gnuplot taskset jcmd; do
     command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools gnuplot-nox" >&2; exit 2; }
 done
+# The idle scenarios hold 10,000 sockets in the server and as many in the clients; both raise their soft limit
+# to this hard one. Raising a hard limit needs root; without it the runner says what is missing.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20000 ]; then
+    ulimit -Hn 20000 2>/dev/null || echo "the hard limit on open files stays $(ulimit -Hn)" >&2
+fi
 mvn -q -B -DskipTests package
 scratch=$(mktemp -d /tmp/switchboard-suite.XXXXXX)
 cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/

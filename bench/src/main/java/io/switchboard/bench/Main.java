@@ -49,8 +49,9 @@ public final class Main {
             "                         [--out FILE (bench/results/compare.csv)] [--examples-jar FILE] [--bench-jar FILE]",
             "                         [--wrk-script FILE (bench/wrk/bench.lua)] [--server-cpu N (0)] [--load-cpu N (1)]",
             "                         [--jvm-args \"FLAGS\"] [--idle-connections N (10000)] [--log-dir DIR]",
-            "                         [--noise-limit PERCENT (10)] [--retries N (1)] [--echo-rounds N (3)]",
-            "                         scenarios: http-plain,http-pipe16,http-echo-4k,echo-128,echo-16k,idle-10k,churn,kv",
+            "                         [--noise-limit PERCENT (10)] [--retries N (1)] [--echo-rounds N (3)] [--idle-rounds N (3)]",
+            "                         scenarios: http-plain,http-pipe16,http-echo-4k,echo-128,echo-16k,idle-10k,",
+            "                         idle-10k-nopretouch,churn,kv",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
             "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
@@ -73,7 +74,7 @@ public final class Main {
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
     private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
             "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries",
-            "echo-rounds");
+            "echo-rounds", "idle-rounds");
     private static final Set<String> IDLE_FLAGS = Set.of("host", "port", "connections", "path");
     private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
@@ -228,7 +229,8 @@ public final class Main {
                 Path.of(args.string("log-dir", "bench/results/tmp")),
                 args.integer("noise-limit", 10, 0, 200) / 100.0,
                 args.integer("retries", 1, 0, 100),
-                args.integer("echo-rounds", 3, 1, 100));
+                args.integer("echo-rounds", 3, 1, 100),
+                args.integer("idle-rounds", 3, 1, 100));
     }
 
     static CompareConfig compareConfig(Args args) {

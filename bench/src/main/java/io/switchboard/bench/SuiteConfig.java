@@ -17,24 +17,35 @@ import java.util.List;
  * @param serverCpu     the CPU every server is pinned to
  * @param loadCpu       the CPU every load generator is pinned to
  * @param jvmArgs       JVM flags of every Java server and Java load generator
- * @param idleJvmArgs   JVM flags of the servers in idle-10k
+ * @param idleJvmArgs   JVM flags of the servers in the idle scenarios ({@link #PRE_TOUCH} is added for idle-10k)
  * @param idleConnections connections held open in idle-10k
  * @param logDir        where the children's output goes
  * @param noiseLimit    largest share of a core other processes may use in a window before the run is repeated
  * @param retries       how many times a noisy run is repeated before it is kept, marked noisy
  * @param echoRounds    rounds of the echo scenarios, whose Switchboard/Netty margin is the thinnest; the server
  *                      order alternates between rounds and the report takes each server's median
+ * @param idleRounds    rounds of the idle scenarios, whose resident-set growth spreads widely from run to run
+ *                      (the JIT compilers' scratch memory); the report takes each server's median
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
-                   double noiseLimit, int retries, int echoRounds) {
+                   double noiseLimit, int retries, int echoRounds, int idleRounds) {
 
     /**
-     * JVM flags of the idle-10k servers: a 1 GiB heap, the same collector as the others, and every heap page
-     * touched at start, so that the growth of the resident set shows memory outside the heap only.
+     * JVM flags of the idle scenarios' servers: a 1 GiB heap, the same collector as the others, and native
+     * memory tracking, whose "Other" category is the memory allocated through {@code Unsafe.allocateMemory}:
+     * direct buffers, the JDK's and Netty's alike (its cost: a constant of about 1 MiB and a small header on
+     * the JVM's own allocations, the same for every server).
      */
-    static final List<String> IDLE_JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-XX:+AlwaysPreTouch");
+    static final List<String> IDLE_JVM_ARGS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC",
+            "-XX:NativeMemoryTracking=summary");
+
+    /**
+     * Added for idle-10k: every heap page touched at start, so that the growth of the resident set shows memory
+     * outside the heap only. idle-10k-nopretouch runs without it: there, heap pages count once first touched.
+     */
+    static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
 
     /** Copies the lists. */
     SuiteConfig {

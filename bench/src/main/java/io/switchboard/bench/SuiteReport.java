@@ -102,10 +102,12 @@ final class SuiteReport {
         s.append("### Command\n\nEverything (build, copy the jars to /tmp, run the suite, regenerate this section):\n\n")
                 .append("```\nbench/run-suite.sh\n```\n\n")
                 .append("which runs `java -jar /tmp/…/switchboard-bench.jar compare --duration 10 --warmup 5` (the echo scenarios ")
-                .append("in 3 rounds with the server order alternating; their tables show each server's median run) and then ")
-                .append("`java -jar bench/target/switchboard-bench.jar report`. One scenario: `compare --scenarios http-plain`.\n\n");
+                .append("and the idle scenarios in 3 rounds with the server order alternating; their tables show each server's median ")
+                .append("run) and then `java -jar bench/target/switchboard-bench.jar report`. Some scenarios only, without touching ")
+                .append("this page: `bench/run-scenario.sh idle-10k,idle-10k-nopretouch` (its report goes to `bench/results/tmp/`).\n\n");
         s.append("Every server runs pinned to CPU 0 with one worker (Java servers: `-Xms256m -Xmx256m -XX:+UseSerialGC`; ")
-                .append("idle-10k: `-Xms1g -Xmx1g -XX:+UseSerialGC -XX:+AlwaysPreTouch`), every load generator pinned to CPU 1. ")
+                .append("idle-10k: `-Xms1g -Xmx1g -XX:+UseSerialGC -XX:NativeMemoryTracking=summary -XX:+AlwaysPreTouch`, ")
+                .append("idle-10k-nopretouch: the same without `-XX:+AlwaysPreTouch`), every load generator pinned to CPU 1. ")
                 .append("*CPU µs/op* is the server process's CPU time over the measured window (schedstat) divided by the ")
                 .append("requests or messages completed in it. *srv CPU* and *load CPU* are the server's and the load generator's ")
                 .append("own CPU time as a share of one core; *srv core* and *load core* are how busy each core was, whoever used it; ")
@@ -122,8 +124,8 @@ final class SuiteReport {
             } catch (IllegalArgumentException e) {
                 log.debug("scenario {} is not in this build", scenario);
             }
-            if (scenario.equals("idle-10k")) {
-                idleTable(s, runs);
+            if (isIdle(scenario)) {
+                idleTable(s, scenario, runs);
             } else {
                 table(s, runs);
             }
@@ -166,41 +168,65 @@ final class SuiteReport {
             }
             s.append("\n\n");
         }
-        for (Map<String, String> r : runs) {
-            if (!r.getOrDefault("note", "").isEmpty()) {
-                s.append("- ").append(r.get("server")).append(": ").append(r.get("note")).append('\n');
-            }
-        }
-        s.append('\n');
+        notes(s, runs);
     }
 
-    private static void idleTable(StringBuilder s, List<Map<String, String>> runs) {
+    private static void idleTable(StringBuilder s, String scenario, List<Map<String, String>> runs) {
         Map<String, String> netty = find(runs, SuiteScenario.NETTY);
         Map<String, String> sb = find(runs, SuiteScenario.SWITCHBOARD);
-        s.append("| server | connections | errors | heap before MiB | heap after MiB | heap B/conn | RSS before MiB | RSS after MiB | RSS B/conn | SB/server heap per conn | SB/server RSS per conn |\n");
-        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Map<String, String> r : runs) {
-            boolean other = !r.get("server").equals(SuiteScenario.SWITCHBOARD) && sb != null;
-            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
-                    r.get("server"), r.get("ops"), r.get("errors"), mib(r, "base_heap_kib"), mib(r, "heap_kib"),
-                    fmt(r, "heap_per_conn_b", "%,.0f"), mib(r, "base_rss_kib"), mib(r, "rss_kib"),
-                    fmt(r, "rss_per_conn_b", "%,.0f"), other ? ratio(sb, r, "heap_per_conn_b") : "",
-                    other ? ratio(sb, r, "rss_per_conn_b") : ""));
+        s.append("| server | connections | errors | heap B/conn | RSS B/conn | of which heap pages | RSS B/conn, second wave "
+                + "| direct before KiB | direct after KiB | SB/server heap | SB/server RSS | SB/server RSS, second wave |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Map<String, String> r : medians(runs)) {
+            String server = r.get("server");
+            boolean other = !server.equals(SuiteScenario.SWITCHBOARD) && sb != null;
+            s.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                    server + idleRoundsNote(runs, server, judgedColumn(scenario)), r.get("ops"), r.get("errors"),
+                    fmt(r, "heap_per_conn_b", "%,.0f"), fmt(r, "rss_per_conn_b", "%,.0f"), fmt(r, "heap_pages_per_conn_b", "%,.0f"),
+                    fmt(r, "again_rss_per_conn_b", "%,.0f"), kib(r, "base_direct_kib"), kib(r, "direct_kib"),
+                    other ? ratio(sb, r, "heap_per_conn_b") : "", other ? ratio(sb, r, "rss_per_conn_b") : "",
+                    other ? ratio(sb, r, "again_rss_per_conn_b") : ""));
         }
         s.append('\n');
         if (sb != null && netty != null) {
-            s.append(String.format(Locale.ROOT, "Switchboard / Netty per idle connection: heap %s, RSS %s.%n%n",
-                    ratio(sb, netty, "heap_per_conn_b"), ratio(sb, netty, "rss_per_conn_b")));
+            s.append(String.format(Locale.ROOT, "Switchboard / Netty per idle connection: heap %s, RSS growth %s "
+                            + "(second wave: %s).%n%n", ratio(sb, netty, "heap_per_conn_b"), ratio(sb, netty, "rss_per_conn_b"),
+                    ratio(sb, netty, "again_rss_per_conn_b")));
         }
-        s.append("The servers run with `-XX:+AlwaysPreTouch`, so the heap is resident from the start and the RSS growth is ")
-                .append("memory outside the heap (direct buffers, selector and JDK native structures). It is a few MiB for ")
-                .append("10,000 connections, about the size of RSS noise between two readings, so the target is judged on the heap ")
-                .append("after a full GC. Kernel socket buffers are in neither figure.\n\n");
-        for (Map<String, String> r : runs) {
-            if (!r.getOrDefault("note", "").isEmpty()) {
-                s.append("- ").append(r.get("server")).append(": ").append(r.get("note")).append('\n');
+        s.append("*heap B/conn*: heap in use after a full GC (`jcmd PID GC.run`) with the connections open, less the same ")
+                .append("before they connected. *RSS B/conn*: growth of `VmRSS` (`/proc/PID/status`) from just before the clients ")
+                .append("connect (after the heap's baseline GC) to 2 s after the last of them was answered, with no GC forced in ")
+                .append("between, so memory left for a collector to free counts; *of which heap pages*: the growth of the resident ")
+                .append("pages in the heap's address range (`/proc/PID/smaps`). *second wave*: the same growth once those connections ")
+                .append("have closed and as many open again (after a GC, as before the first): what the connections hold when the ")
+                .append("one-off costs of a first burst are behind. *direct*: memory from `Unsafe.allocateMemory` not yet freed ")
+                .append("(native memory tracking's \"Other\": the JDK's direct buffers and Netty's), before and after the first ")
+                .append("wave. Kernel socket buffers are in none of these.");
+        if (scenario.equals("idle-10k")) {
+            s.append(" With `-XX:+AlwaysPreTouch` the heap is resident from the start, so the RSS growth is memory outside ")
+                    .append("the heap. In a first burst that is mostly the JIT compilers' scratch memory, freed after each ")
+                    .append("compilation but kept by glibc's malloc, so it depends on how much of it the warm-up had left behind. ")
+                    .append("The heap target is judged here.");
+        } else {
+            s.append(" Without `-XX:+AlwaysPreTouch` a heap page counts once it is first touched, so the RSS growth also holds ")
+                    .append("the heap pages that the burst's objects, live or dead, were the first to reach, among them parts of ")
+                    .append("the young generation that the warm-up had handed to thread-local allocation buffers but never written. ")
+                    .append("The RSS target is judged here.");
+        }
+        s.append(" Each server ran once per round, the order alternating; the table shows each server's median round by ")
+                .append(scenario.equals("idle-10k") ? "heap" : "RSS").append(" per connection.\n\n");
+        notes(s, runs);
+    }
+
+    /** One line per server with its runs' notes, in run order. */
+    private static void notes(StringBuilder s, List<Map<String, String>> runs) {
+        runs.stream().map(r -> r.get("server")).distinct().forEach(server -> {
+            List<String> notes = runs.stream().filter(r -> r.get("server").equals(server))
+                    .map(r -> r.getOrDefault("note", "")).filter(n -> !n.isEmpty()).toList();
+            if (!notes.isEmpty()) {
+                s.append("- ").append(server).append(": ").append(String.join(" / ", notes)).append('\n');
             }
-        }
+        });
         s.append('\n');
     }
 
@@ -212,6 +238,8 @@ final class SuiteReport {
         target(s, rows, "echo-128", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-128");
         target(s, rows, "echo-16k", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-16k");
         target(s, rows, "idle-10k", "heap_per_conn_b", 0.6, "heap per idle connection");
+        target(s, rows, "idle-10k-nopretouch", "rss_per_conn_b", 0.6,
+                "RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC,");
         return s.toString();
     }
 
@@ -220,8 +248,9 @@ final class SuiteReport {
         List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
         Map<String, String> sb = find(runs, SuiteScenario.SWITCHBOARD);
         Map<String, String> netty = find(runs, SuiteScenario.NETTY);
-        double r = sb == null || netty == null ? Double.NaN : num(sb, column) / num(netty, column);
-        String met = Double.isNaN(r) ? "not measured" : r <= limit ? "**met**" : "**NOT met**";
+        double r = sb == null || netty == null || !(num(netty, column) > 0) ? Double.NaN : num(sb, column) / num(netty, column);
+        String met = Double.isNaN(r) ? (netty != null && num(netty, column) <= 0 ? "not measurable: Netty's figure ≤ 0" : "not measured")
+                : r <= limit ? "**met**" : "**NOT met**";
         String margin = Double.isNaN(r) ? "" : String.format(Locale.ROOT, "%+.1f %% of the limit", (limit - r) / limit * 100);
         s.append(String.format(Locale.ROOT, "| %s ≤ %.2f× Netty | %s | %s | %s |%n", label, limit,
                 Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.3f", r), met, margin));
@@ -229,7 +258,7 @@ final class SuiteReport {
 
     /** Draws the charts with gnuplot; returns the PNG file names drawn (none without gnuplot). */
     private List<String> charts(List<Map<String, String>> rows) throws IOException, InterruptedException {
-        List<String> scenarios = scenarios(rows).stream().filter(k -> !k.equals("idle-10k")).toList();
+        List<String> scenarios = scenarios(rows).stream().filter(k -> !isIdle(k)).toList();
         List<String> servers = List.of(SuiteScenario.SWITCHBOARD, SuiteScenario.NETTY, SuiteScenario.FLOOR, SuiteScenario.REDIS);
         StringBuilder throughput = new StringBuilder("scenario " + String.join(" ", servers) + "\n");
         StringBuilder cpu = new StringBuilder(throughput);
@@ -311,18 +340,38 @@ final class SuiteReport {
     }
 
     /**
-     * The run of {@code server}, or the median of its runs by CPU per op (idle: by heap per connection) when a
-     * scenario ran in several rounds; null when it did not run.
+     * The run of {@code server}, or the median of its runs by the scenario's {@linkplain #judgedColumn judged
+     * figure} when it ran in several rounds; null when it did not run.
      */
     private static Map<String, String> find(List<Map<String, String>> runs, String server) {
         List<Map<String, String>> mine = runs.stream().filter(r -> r.get("server").equals(server))
                 .sorted(java.util.Comparator.comparingDouble(r -> {
-                    double v = num(r, r.containsKey("heap_per_conn_b") && !r.get("heap_per_conn_b").isEmpty()
-                            && r.get("scenario").equals("idle-10k") ? "heap_per_conn_b" : "server_cpu_us_per_op");
+                    double v = num(r, judgedColumn(r.get("scenario")));
                     return Double.isNaN(v) ? Double.MAX_VALUE : v;
                 }))
                 .toList();
         return mine.isEmpty() ? null : mine.get((mine.size() - 1) / 2);
+    }
+
+    /** The CSV column a scenario's target is judged on: heap or RSS per idle connection, else CPU per op. */
+    static String judgedColumn(String scenario) {
+        return switch (scenario) {
+            case "idle-10k" -> "heap_per_conn_b";
+            case "idle-10k-nopretouch" -> "rss_per_conn_b";
+            default -> "server_cpu_us_per_op";
+        };
+    }
+
+    private static boolean isIdle(String scenario) {
+        return scenario.startsWith("idle-");
+    }
+
+    /** {@code " (median of 3 rounds, RSS B/conn 700, 900, 2,600)"} for a server that ran more than once, else empty. */
+    private static String idleRoundsNote(List<Map<String, String>> runs, String server, String column) {
+        List<String> values = runs.stream().filter(r -> r.get("server").equals(server))
+                .map(r -> fmt(r, column, "%,.0f")).toList();
+        return values.size() < 2 ? "" : " (median of " + values.size() + " rounds, "
+                + (column.startsWith("heap") ? "heap" : "RSS") + " B/conn " + String.join("; ", values) + ")";
     }
 
     /** Each server once, in first-run order, as its median run. */
@@ -368,8 +417,14 @@ final class SuiteReport {
         return Double.isNaN(v) || v < 0 ? "–" : String.format(Locale.ROOT, "%.1f", v / 1024);
     }
 
+    private static String kib(Map<String, String> r, String column) {
+        double v = num(r, column);
+        return Double.isNaN(v) || v < 0 ? "–" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    /** a / b, or "–" when either is missing or b is not positive (a ratio to a shrinking figure means nothing). */
     private static String ratio(Map<String, String> a, Map<String, String> b, String column) {
-        double r = num(a, column) / num(b, column);
+        double r = num(b, column) > 0 ? num(a, column) / num(b, column) : Double.NaN;
         return Double.isNaN(r) || Double.isInfinite(r) ? "–" : String.format(Locale.ROOT, "%.3f", r);
     }
 }

@@ -17,21 +17,37 @@ package io.switchboard.bench;
  * @param p50Micros       median latency
  * @param p99Micros       99th percentile latency
  * @param p999Micros      99.9th percentile latency
- * @param rssKib          the server's resident set at the end (idle-10k: with the connections open)
+ * @param rssKib          the server's resident set at the end (idle: with the connections open, before any
+ *                        forced GC)
  * @param heapKib         the server's heap in use after a full GC at the end, -1 for non-Java servers
- * @param baseRssKib      idle-10k: resident set before the connections were opened, else -1
- * @param baseHeapKib     idle-10k: heap after GC before the connections were opened, else -1
+ * @param baseRssKib      idle: resident set before the connections were opened, else -1
+ * @param baseHeapKib     idle: heap after GC before the connections were opened, else -1
+ * @param baseDirectKib   idle: memory from {@code Unsafe.allocateMemory} (direct buffers; native memory
+ *                        tracking's "Other") before the connections were opened, else -1
+ * @param directKib       idle: the same with the connections open, else -1
+ * @param heapPagesGrowthKib      idle: growth of the heap's resident pages while the connections opened (part
+ *                                of the resident set's growth), else {@link #NOT_MEASURED}
+ * @param againRssGrowthKib       idle: growth of the resident set while as many connections opened again, after
+ *                                the first ones closed (the JIT compilers' and the heap's first touches are
+ *                                behind), else {@link #NOT_MEASURED}
+ * @param againHeapPagesGrowthKib idle: growth of the heap's resident pages over that second wave, else
+ *                                {@link #NOT_MEASURED}
  * @param note            anything the reader must know (empty when nothing)
  */
 record SuiteRun(String scenario, String server, String tool, long ops, double seconds, long errors,
                 long serverCpuNanos, long serverCoreNanos, long loadCoreNanos, long loadCpuNanos,
                 double p50Micros, double p99Micros, double p999Micros,
-                long rssKib, long heapKib, long baseRssKib, long baseHeapKib, String note) {
+                long rssKib, long heapKib, long baseRssKib, long baseHeapKib, long baseDirectKib, long directKib,
+                long heapPagesGrowthKib, long againRssGrowthKib, long againHeapPagesGrowthKib, String note) {
+
+    /** A growth that was not measured (a growth can be negative, so -1 will not do). */
+    static final long NOT_MEASURED = Long.MIN_VALUE;
 
     /** CSV header, matching {@link #csvRow()}. */
     static final String HEADER = "scenario,server,tool,ops,seconds,ops_per_s,errors,server_cpu_us_per_op,"
             + "server_core_us_per_op,server_cpu_use,server_core_use,load_core_use,load_cpu_use,others_use,p50_us,p99_us,p999_us,"
-            + "rss_kib,heap_kib,base_rss_kib,base_heap_kib,rss_per_conn_b,heap_per_conn_b,note";
+            + "rss_kib,heap_kib,base_rss_kib,base_heap_kib,rss_per_conn_b,heap_per_conn_b,base_direct_kib,direct_kib,"
+            + "heap_pages_growth_kib,heap_pages_per_conn_b,again_rss_growth_kib,again_rss_per_conn_b,again_heap_pages_growth_kib,note";
 
     /** Operations per second. */
     double opsPerSecond() {
@@ -81,14 +97,31 @@ record SuiteRun(String scenario, String server, String tool, long ops, double se
         return other / 1e9 / seconds;
     }
 
-    /** idle-10k: resident bytes per idle connection. */
+    /** idle: growth of the resident set per idle connection (no GC forced between the two readings). */
     double rssPerConnection() {
         return baseRssKib >= 0 && ops > 0 ? (rssKib - baseRssKib) * 1024.0 / ops : Double.NaN;
     }
 
-    /** idle-10k: heap bytes (after GC) per idle connection. */
+    /** idle: heap bytes (after GC) per idle connection. */
     double heapPerConnection() {
         return baseHeapKib >= 0 && heapKib >= 0 && ops > 0 ? (heapKib - baseHeapKib) * 1024.0 / ops : Double.NaN;
+    }
+
+    /** Bytes per connection of a growth in KiB, NaN when it was not measured. */
+    private double perConnection(long growthKib) {
+        return growthKib != NOT_MEASURED && ops > 0 ? growthKib * 1024.0 / ops : Double.NaN;
+    }
+
+    private static String growth(long kib) {
+        return kib == NOT_MEASURED ? "" : Long.toString(kib);
+    }
+
+    /** This run with {@code more} appended to its note. */
+    SuiteRun withNote(String more) {
+        return new SuiteRun(scenario, server, tool, ops, seconds, errors, serverCpuNanos, serverCoreNanos, loadCoreNanos,
+                loadCpuNanos, p50Micros, p99Micros, p999Micros, rssKib, heapKib, baseRssKib, baseHeapKib, baseDirectKib,
+                directKib, heapPagesGrowthKib, againRssGrowthKib, againHeapPagesGrowthKib,
+                note.isEmpty() ? more : note + "; " + more);
     }
 
     /** The CSV row. */
@@ -98,7 +131,9 @@ record SuiteRun(String scenario, String server, String tool, long ops, double se
                 num(serverCoreUse(), 4), num(loadCoreUse(), 4), num(loadCpuUse(), 4), num(othersUse(), 4), num(p50Micros, 1), num(p99Micros, 1),
                 num(p999Micros, 1), Long.toString(rssKib), Long.toString(heapKib), Long.toString(baseRssKib),
                 Long.toString(baseHeapKib), num(rssPerConnection(), 1), num(heapPerConnection(), 1),
-                note.replace(',', ';'));
+                Long.toString(baseDirectKib), Long.toString(directKib), growth(heapPagesGrowthKib),
+                num(perConnection(heapPagesGrowthKib), 1), growth(againRssGrowthKib),
+                num(perConnection(againRssGrowthKib), 1), growth(againHeapPagesGrowthKib), note.replace(',', ';'));
     }
 
     private static String num(double v, int decimals) {

@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,26 +30,28 @@ import org.slf4j.LoggerFactory;
  * server CPU (one worker, the same JVM flags for every Java server), warms it up with the scenario's load,
  * then measures one window with the load generator pinned to the load CPU. Over the window it reads the
  * server's CPU time ({@link CpuTime}) and how busy both cores were; at the end the server's resident set and
- * (for JVMs) heap after a full GC ({@link ServerMemory}). Writes one CSV row per run ({@link SuiteRun}).
- * Not thread-safe.
+ * (for JVMs) heap after a full GC ({@link ServerMemory}). The idle scenarios measure memory held by idle
+ * connections instead ({@link IdleWave}). Command lines come from {@link SuiteCommands}. Writes one CSV row per
+ * run ({@link SuiteRun}). Not thread-safe.
  */
 final class SuiteRunner {
     private static final Logger log = LoggerFactory.getLogger(SuiteRunner.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern REDIS_READY = Pattern.compile("Ready to accept connections");
     private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
-    /** A line of bash's {@code times}: user and system time, as in {@code 0m1.234s 0m0.567s}. */
-    private static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
+    /** How long the idle connections stay idle, all answered, before the server's memory is read. */
+    private static final Duration IDLE_SETTLE = Duration.ofSeconds(2);
 
     private final SuiteConfig config;
     private final PrintStream out;
     private final CpuTime cpuTime;
-    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final SuiteCommands commands;
 
     SuiteRunner(SuiteConfig config, PrintStream out, CpuTime cpuTime) {
         this.config = config;
         this.out = out;
         this.cpuTime = cpuTime;
+        this.commands = new SuiteCommands(config);
     }
 
     /** Runs every scenario; returns 0 when every run completed without errors, 1 otherwise. */
@@ -67,7 +68,7 @@ final class SuiteRunner {
         boolean clean = true;
         List<SuiteRun> runs = new ArrayList<>();
         for (SuiteScenario scenario : config.scenarios()) {
-            int rounds = isEcho(scenario) ? config.echoRounds() : 1;
+            int rounds = scenario.echo() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
             for (int round = 1; round <= rounds; round++) {
                 List<String> servers = new ArrayList<>(scenario.servers());
                 if (round % 2 == 0) {
@@ -104,26 +105,18 @@ final class SuiteRunner {
         return run.errors() == 0;
     }
 
-    /** The echo scenarios run {@link SuiteConfig#echoRounds()} times: their margin is the thinnest. */
-    private static boolean isEcho(SuiteScenario scenario) {
-        return scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
-    }
-
     /** Runs once, and again (up to the configured retries) while other processes disturbed the cores. */
     private SuiteRun runQuietly(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             SuiteRun run = runOne(scenario, server);
-            if (!(run.othersUse() > config.noiseLimit()) || scenario.kind() == SuiteScenario.Kind.IDLE) {
+            if (!(run.othersUse() > config.noiseLimit()) || scenario.idle()) {
                 return run;
             }
             if (attempt == config.retries()) {
                 out.printf(Locale.ROOT, "  noisy run kept: other processes used %.0f%% of a core during the window%n",
                         run.othersUse() * 100);
-                return new SuiteRun(run.scenario(), run.server(), run.tool(), run.ops(), run.seconds(), run.errors(),
-                        run.serverCpuNanos(), run.serverCoreNanos(), run.loadCoreNanos(), run.loadCpuNanos(),
-                        run.p50Micros(), run.p99Micros(), run.p999Micros(), run.rssKib(), run.heapKib(), run.baseRssKib(),
-                        run.baseHeapKib(), (run.note().isEmpty() ? "" : run.note() + "; ") + String.format(Locale.ROOT,
-                        "NOISY: other processes used %.0f%% of a core", run.othersUse() * 100));
+                return run.withNote(String.format(Locale.ROOT, "NOISY: other processes used %.0f%% of a core",
+                        run.othersUse() * 100));
             }
             out.printf(Locale.ROOT, "  other processes used %.0f%% of a core during the window; repeating the run%n",
                     run.othersUse() * 100);
@@ -150,7 +143,7 @@ final class SuiteRunner {
     private SuiteRun runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
-        try (ServerProcess process = ServerProcess.start(serverCommand(scenario, server, redisPort),
+        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
             SuiteRun run = switch (scenario.kind()) {
@@ -159,7 +152,7 @@ final class SuiteRunner {
                 case WRK_POST -> wrk(scenario, server, process, List.of("post", "4096"));
                 case ECHO_128 -> echo(scenario, server, process, 128, 64);
                 case ECHO_16K -> echo(scenario, server, process, 16 * 1024, 16);
-                case IDLE -> idle(scenario, server, process);
+                case IDLE, IDLE_NO_PRETOUCH -> idle(scenario, server, process);
                 case CHURN -> churn(scenario, server, process);
                 case KV -> kv(scenario, server, process);
             };
@@ -176,24 +169,20 @@ final class SuiteRunner {
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(wrkCommand(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.wrk(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
         Window w = new Window(process.pid());
-        String output = runTool(wrkCommand(process.port(), path, config.duration(), scriptArgs),
+        String output = runTool(commands.wrk(process.port(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, server, "wrk", process, o, w, -1, -1, "");
+        return finish(scenario, server, "wrk", process, o, w, "");
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
-        command.addAll(config.jvmArgs());
-        command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
-                "--port", Integer.toString(process.port()), "-c", Integer.toString(connections),
-                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        List<String> command = commands.echoLoad(process.port(), size, connections);
         Window[] w = new Window[1];
         long[] loadCpu = new long[1];
         String output = runTool(command, scenario.key() + "-" + server + "-load", (line, load) -> {
@@ -213,90 +202,140 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, server, "echo-load", process, o, w[0], -1, -1, "");
+        return finish(scenario, server, "echo-load", process, o, w[0], "");
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        runTool(abCommand(process.port(), config.warmup()), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.ab(process.port(), config.warmup()), scenario.key() + "-" + server + "-warmup", l -> { });
         Window w = new Window(process.pid());
-        String output = runTool(abCommand(process.port(), config.duration()), scenario.key() + "-" + server + "-ab", l -> { });
+        String output = runTool(commands.ab(process.port(), config.duration()), scenario.key() + "-" + server + "-ab", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = LoadOutcome.parseAb(output);
         if (o == null) {
             throw new IOException("ab printed no report: " + output);
         }
-        return finish(scenario, server, "ab", process, o, w, -1, -1, "latency: ab's whole milliseconds");
+        return finish(scenario, server, "ab", process, o, w, "latency: ab's whole milliseconds");
     }
 
     private SuiteRun kv(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        String warm = runTool(redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
+        String warm = runTool(commands.redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
         double rate = LoadOutcome.redisRate(warm);
         if (rate <= 0) {
             throw new IOException("redis-benchmark printed no rate: " + warm);
         }
         long perTest = Math.max(100_000, Math.round(rate * config.duration().toNanos() / 1e9 / 2));
         Window w = new Window(process.pid());
-        String output = runTool(redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
+        String output = runTool(commands.redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
         w.end();
-        w.loadCpu = childCpuNanos(output);
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = LoadOutcome.parseRedisBenchmark(output, perTest);
         if (o == null) {
             throw new IOException("redis-benchmark printed no result: " + output);
         }
-        return finish(scenario, server, "redis-benchmark", process, o, w, -1, -1,
+        return finish(scenario, server, "redis-benchmark", process, o, w,
                 "p50: the slower of SET and GET");
     }
 
+    /**
+     * Holds {@link SuiteConfig#idleConnections()} idle keep-alive connections on the server and reads its memory
+     * before they connect and once they are all answered and idle. The heap is read after a full GC at both ends;
+     * the resident set, the part of it in the heap's pages and the memory from {@code Unsafe.allocateMemory}
+     * (direct buffers) are read with no GC forced between the two readings, so that memory left for a collector
+     * to free counts. Then the connections close and as many open again: the resident set's growth over that
+     * second wave is what the connections hold once the process's one-off costs of a first burst (the JIT
+     * compiling the accept path, heap pages touched for the first time) are behind it.
+     */
     private SuiteRun idle(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        // warm the request path a little so that the baseline holds the JIT's and the loop's own memory
-        runTool(wrkCommand(process.port(), "/plaintext", Duration.ofSeconds(2), List.of()),
-                scenario.key() + "-" + server + "-warmup", l -> { });
-        long baseHeap = ServerMemory.heapUsedAfterGcKib(process.pid());
-        long baseRss = ServerMemory.rssKib(process.pid());
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
-                "taskset", "-c", Integer.toString(config.loadCpu()), java));
-        command.addAll(config.jvmArgs());
-        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port",
-                Integer.toString(process.port()), "-c", Integer.toString(config.idleConnections())));
-        Path logFile = config.logDir().resolve(scenario.key() + "-" + server + "-clients.log");
-        Process clients = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
-        Window w = new Window(process.pid());
-        try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            String ready = null;
-            while (ready == null && System.nanoTime() < deadline && clients.isAlive()) {
-                ready = Files.readAllLines(logFile).stream().filter(l -> l.startsWith(IdleClients.READY)).findFirst().orElse(null);
-                if (ready == null) {
-                    Thread.sleep(200); // polling a child's log file; the runner is not a test
-                }
-            }
+        checkOpenFileLimit(config.idleConnections());
+        long pid = process.pid();
+        String name = scenario.key() + "-" + server;
+        // warm the request path so that the baseline holds the JIT's and the loop's own memory
+        runTool(commands.wrk(process.port(), "/plaintext", config.warmup(), List.of()), name + "-warmup", l -> { });
+        long files = ServerMemory.openFiles(pid);
+        long baseHeap = ServerMemory.heapUsedAfterGcKib(pid); // the last GC forced before the idle readings
+        long baseDirect = ServerMemory.unsafeAllocatedKib(pid);
+        long baseHeapPages = ServerMemory.heapResidentKib(pid);
+        long baseRss = ServerMemory.rssKib(pid);
+        Window w;
+        long rss;
+        long direct;
+        long heapPages;
+        long heap;
+        long servedMillis;
+        IdleWave wave = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients.log"));
+        try (wave) {
+            w = new Window(pid);
+            wave.awaitReady();
             w.end();
-            if (ready == null) {
-                throw new IOException("idle-clients did not get ready; see " + logFile);
+            Thread.sleep(IDLE_SETTLE.toMillis()); // every connection answered; now let them be idle
+            rss = ServerMemory.rssKib(pid);
+            heapPages = ServerMemory.heapResidentKib(pid);
+            direct = ServerMemory.unsafeAllocatedKib(pid);
+            heap = ServerMemory.heapUsedAfterGcKib(pid);
+            servedMillis = newClientServed(process.port());
+        }
+        String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
+                : "a NEW CLIENT WAS NOT SERVED within 10 s";
+        if (!awaitOpenFiles(pid, files + 16, Duration.ofSeconds(30))) {
+            note += "; the server still had " + ServerMemory.openFiles(pid) + " files open 30 s after the clients left";
+        }
+        ServerMemory.heapUsedAfterGcKib(pid); // the second wave starts from an empty young generation too
+        long againBaseHeapPages = ServerMemory.heapResidentKib(pid);
+        long againBaseRss = ServerMemory.rssKib(pid);
+        long againRss;
+        long againHeapPages;
+        IdleWave again = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients-again.log"));
+        try (again) {
+            again.awaitReady();
+            Thread.sleep(IDLE_SETTLE.toMillis());
+            againRss = ServerMemory.rssKib(pid);
+            againHeapPages = ServerMemory.heapResidentKib(pid);
+        }
+        long errors = wave.errors() + again.errors() + (servedMillis < 0 ? 1 : 0);
+        return new SuiteRun(scenario.key(), server, "idle-clients", wave.answered(), w.wallNanos / 1e9, errors,
+                w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
+                rss, heap, baseRss, baseHeap, baseDirect, direct, heapPages - baseHeapPages, againRss - againBaseRss,
+                againHeapPages - againBaseHeapPages, note);
+    }
+
+    /** Waits until process {@code pid} has at most {@code files} files open; returns false when it did not in time. */
+    private static boolean awaitOpenFiles(long pid, long files, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ServerMemory.openFiles(pid) > files) {
+            if (System.nanoTime() > deadline) {
+                return false;
             }
-            String[] f = ready.substring(IdleClients.READY.length()).trim().split("\\s+");
-            long ok = Long.parseLong(f[0]);
-            long errors = Long.parseLong(f[2]);
-            long heap = ServerMemory.heapUsedAfterGcKib(process.pid());
-            long rss = ServerMemory.rssKib(process.pid());
-            long servedMillis = newClientServed(process.port());
-            String note = servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
-                    : "a NEW CLIENT WAS NOT SERVED within 10 s";
-            LoadOutcome o = new LoadOutcome(ok, Double.NaN, errors + (servedMillis < 0 ? 1 : 0),
-                    Double.NaN, Double.NaN, Double.NaN);
-            return new SuiteRun(scenario.key(), server, "idle-clients", o.ops(), w.wallNanos / 1e9, o.errors(),
-                    w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
-                    rss, heap, baseRss, baseHeap, note);
-        } finally {
-            clients.getOutputStream().close();
-            if (!clients.waitFor(30, TimeUnit.SECONDS)) {
-                clients.destroyForcibly();
+            Thread.sleep(100); // polling another process's file table; the runner is not a test
+        }
+        return true;
+    }
+
+    /**
+     * Fails unless this process may open enough files for the idle scenario: the server and idle-clients each
+     * hold one socket per connection and raise their soft limit to the hard one, which they inherit from here.
+     */
+    private static void checkOpenFileLimit(int connections) throws IOException {
+        long hard = openFileHardLimit();
+        long needed = connections + 1024L;
+        if (hard >= 0 && hard < needed) {
+            throw new IOException("the hard limit on open files is " + hard + "; " + connections
+                    + " idle connections need " + needed + ": raise it (as root: ulimit -Hn " + needed + ") and run again");
+        }
+    }
+
+    /** The hard limit on open files of this process from {@code /proc/self/limits}, or -1 when unknown or unlimited. */
+    static long openFileHardLimit() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+            if (line.startsWith("Max open files")) {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                return f[1].equals("unlimited") ? -1 : Long.parseLong(f[1]);
             }
         }
+        return -1;
     }
 
     /** Sends one GET over a new connection; returns the milliseconds until a 200 came back, or -1. */
@@ -318,92 +357,13 @@ final class SuiteRunner {
     }
 
     private SuiteRun finish(SuiteScenario scenario, String server, String tool, ServerProcess process, LoadOutcome o,
-                            Window w, long baseRss, long baseHeap, String note) throws IOException, InterruptedException {
+                            Window w, String note) throws IOException, InterruptedException {
         long rss = ServerMemory.rssKib(process.pid());
         long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
         double seconds = w.wallNanos / 1e9;
         return new SuiteRun(scenario.key(), server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
-                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, baseRss, baseHeap, note);
-    }
-
-    // ---- commands
-
-    private List<String> serverCommand(SuiteScenario scenario, String server, int redisPort) {
-        List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
-                "taskset", "-c", Integer.toString(config.serverCpu())));
-        if (server.equals(SuiteScenario.REDIS)) {
-            c.addAll(List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no"));
-            return c;
-        }
-        c.add(java);
-        c.addAll(scenario.kind() == SuiteScenario.Kind.IDLE ? config.idleJvmArgs() : config.jvmArgs());
-        String examples = config.examplesJar().toString();
-        String bench = config.benchJar().toString();
-        boolean echo = scenario.kind() == SuiteScenario.Kind.ECHO_128 || scenario.kind() == SuiteScenario.Kind.ECHO_16K;
-        boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
-        switch (server) {
-            case SuiteScenario.SWITCHBOARD -> {
-                c.addAll(List.of("-jar", examples));
-                if (echo) {
-                    c.add("echo");
-                } else if (kv) {
-                    c.add("kv");
-                } else {
-                    c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
-                }
-                c.addAll(List.of("--workers", "1"));
-            }
-            case SuiteScenario.NETTY -> c.addAll(List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
-            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
-            default -> throw new IllegalArgumentException("unknown server " + server);
-        }
-        c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
-        return c;
-    }
-
-    /**
-     * {@code tool} pinned to the load CPU, run by a shell that prints, when the tool has exited, the CPU time
-     * its children used (bash's {@code times}), for {@link #childCpuNanos}.
-     */
-    private List<String> timedOnLoadCpu(List<String> tool) {
-        List<String> c = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), "bash", "-c",
-                "\"$@\"; s=$?; times; exit $s", "bash"));
-        c.addAll(tool);
-        return c;
-    }
-
-    /** The user + system time of the children, from the last line of bash's {@code times}; -1 if absent. */
-    static long childCpuNanos(String output) {
-        Matcher m = TIMES.matcher(output);
-        long nanos = -1;
-        while (m.find()) {
-            nanos = Math.round((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
-                    + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4))) * 1e9);
-        }
-        return nanos;
-    }
-
-    private List<String> wrkCommand(int port, String path, Duration d, List<String> scriptArgs) {
-        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
-                "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
-                "http://127.0.0.1:" + port + path));
-        if (!scriptArgs.isEmpty()) {
-            c.add("--");
-            c.addAll(scriptArgs);
-        }
-        return timedOnLoadCpu(c);
-    }
-
-    private List<String> abCommand(int port, Duration d) {
-        return timedOnLoadCpu(List.of("ab", "-q", "-r", "-c", "16",
-                "-t", Long.toString(Math.max(1, Math.round(d.toNanos() / 1e9))), "-n", "100000000",
-                "http://127.0.0.1:" + port + "/plaintext"));
-    }
-
-    private List<String> redisBenchmark(int port, long requests) {
-        return timedOnLoadCpu(List.of("redis-benchmark", "-h", "127.0.0.1",
-                "-p", Integer.toString(port), "-t", "set,get", "-P", "16", "-q", "-n", Long.toString(requests)));
+                w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, -1, -1,
+                -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, note);
     }
 
     /** Runs a load tool to its end; returns its output (also written to the log folder). */
@@ -441,10 +401,6 @@ final class SuiteRunner {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
     }
 
     /** CPU readings at the edges of one measured window. */

@@ -20,8 +20,12 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
     static final String FLOOR = "floor";
     static final String REDIS = "redis";
 
-    /** How the load is made. */
-    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, CHURN, KV }
+    /**
+     * How the load is made. {@code IDLE} and {@code IDLE_NO_PRETOUCH} both hold idle connections open; the first
+     * runs the servers with {@code -XX:+AlwaysPreTouch} (the whole heap resident from the start), the second
+     * without it (heap pages count in the resident set once first touched).
+     */
+    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -36,7 +40,9 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
             new SuiteScenario("echo-16k", Kind.ECHO_16K, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "TCP echo, 16 KiB messages, 16 connections, one in flight each (echo-load)"),
             new SuiteScenario("idle-10k", Kind.IDLE, List.of(SWITCHBOARD, NETTY, FLOOR),
-                    "10,000 idle HTTP keep-alive connections after one request each; server -Xmx1g"),
+                    "10,000 idle HTTP keep-alive connections after one request each; server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"),
+            new SuiteScenario("idle-10k-nopretouch", Kind.IDLE_NO_PRETOUCH, List.of(SWITCHBOARD, NETTY, FLOOR),
+                    "the same 10,000 idle connections; server -Xms1g -Xmx1g without AlwaysPreTouch"),
             new SuiteScenario("churn", Kind.CHURN, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "a new HTTP/1.0 connection per request: ab -c 16, no keep-alive"),
             new SuiteScenario("kv", Kind.KV, List.of(SWITCHBOARD, REDIS),
@@ -59,8 +65,18 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
     String unit() {
         return switch (kind) {
             case ECHO_128, ECHO_16K -> "msg";
-            case IDLE -> "conn";
+            case IDLE, IDLE_NO_PRETOUCH -> "conn";
             default -> "req";
         };
+    }
+
+    /** {@return true for the scenarios that measure memory held by idle connections, not CPU} */
+    boolean idle() {
+        return kind == Kind.IDLE || kind == Kind.IDLE_NO_PRETOUCH;
+    }
+
+    /** {@return true for the raw TCP echo scenarios} */
+    boolean echo() {
+        return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K;
     }
 }

@@ -131,11 +131,14 @@ class MainTest {
         assertEquals(2, run("compare", "--scenarios", "http-plain,nope"));
         assertTrue(err().contains("unknown scenario nope"), err());
 
-        SuiteConfig config = Main.suiteConfig(Args.parse(List.of("--scenarios", "kv,idle-10k", "--duration", "3"),
-                Set.of("scenarios", "duration"), Map.of()));
+        SuiteConfig config = Main.suiteConfig(Args.parse(List.of("--scenarios", "kv,idle-10k,idle-10k-nopretouch",
+                "--duration", "3", "--idle-rounds", "2"), Set.of("scenarios", "duration", "idle-rounds"), Map.of()));
 
-        assertEquals(List.of("kv", "idle-10k"), config.scenarios().stream().map(SuiteScenario::key).toList());
+        assertEquals(List.of("kv", "idle-10k", "idle-10k-nopretouch"),
+                config.scenarios().stream().map(SuiteScenario::key).toList());
         assertEquals(Duration.ofSeconds(3), config.duration());
         assertEquals(Path.of("bench/results/compare.csv"), config.out());
+        assertEquals(2, config.idleRounds());
+        assertEquals(3, config.echoRounds());
     }
 }

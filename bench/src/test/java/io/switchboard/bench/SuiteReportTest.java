@@ -21,13 +21,13 @@ class SuiteReportTest {
         Path csv = dir.resolve("compare.csv");
         Files.writeString(csv, SuiteRun.HEADER + "\n"
                 + new SuiteRun("http-plain", "switchboard", "wrk", 1000, 1, 0, 900_000, 950_000, 1_000_000_000, 980_000_000,
-                        100, 200, 300, 1000, 2000, -1, -1, "").csvRow() + "\n"
+                        100, 200, 300, 1000, 2000, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, "").csvRow() + "\n"
                 + new SuiteRun("http-plain", "netty", "wrk", 1000, 1, 0, 1_000_000, 1_000_000, 900_000_000, 880_000_000,
-                        100, 200, 300, 1000, 2000, -1, -1, "").csvRow() + "\n"
+                        100, 200, 300, 1000, 2000, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, "").csvRow() + "\n"
                 + new SuiteRun("idle-10k", "switchboard", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
-                        Double.NaN, Double.NaN, Double.NaN, 2000, 1100, 1000, 1000, "").csvRow() + "\n"
+                        Double.NaN, Double.NaN, Double.NaN, 2000, 1100, 1000, 1000, 100, 100, 50, 20, 10, "").csvRow() + "\n"
                 + new SuiteRun("idle-10k", "netty", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
-                        Double.NaN, Double.NaN, Double.NaN, 2000, 1200, 1000, 1000, "").csvRow() + "\n");
+                        Double.NaN, Double.NaN, Double.NaN, 2000, 1200, 1000, 1000, 800, 800, 60, 40, 30, "").csvRow() + "\n");
         Path doc = dir.resolve("benchmarks.md");
         Files.writeString(doc, "# Benchmarks\n\nkept\n\n" + SuiteReport.BEGIN + "\nold\n" + SuiteReport.END + "\n\nalso kept\n");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -42,5 +42,54 @@ class SuiteReportTest {
         assertTrue(text.contains("| server CPU per request, http-plain ≤ 0.95× Netty | 0.900 | **met** |"), text);
         assertTrue(text.contains("| heap per idle connection ≤ 0.60× Netty | 0.500 | **met** |"), text);
         assertTrue(text.contains("**LOAD-BOUND**"), "switchboard's load used 98 % of its core: " + text);
+        assertTrue(text.contains("| switchboard | 100 | 0 | 1,024 | 10,240 | 512 | 205 | 100 | 100 |  |  |  |"), text);
+    }
+
+    @Test
+    void judgesIdleRssOnEachServersMedianRound() throws Exception {
+        // RSS growth per connection over 10 connections: switchboard 500, 3,000 and 700 B, netty 1,500, 1,400 and
+        // 2,000 B. Medians 700 and 1,500: 0.467, met; the means (1,400 and 1,633) would give 0.857, not met.
+        StringBuilder csv = new StringBuilder(SuiteRun.HEADER).append('\n');
+        long[][] growthKib = {{5, 30, 7}, {15, 14, 20}};
+        String[] servers = {"switchboard", "netty"};
+        for (int round = 0; round < 3; round++) {
+            for (int s = 0; s < 2; s++) {
+                csv.append(idleRun("idle-10k-nopretouch", servers[s], 100_000 + growthKib[s][round], 100_000).csvRow()).append('\n');
+            }
+        }
+        Path in = dir.resolve("idle.csv");
+        Files.writeString(in, csv);
+        Path doc = dir.resolve("idle.md");
+
+        int status = new SuiteReport(in, doc, dir.resolve("img"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(0, status);
+        String text = Files.readString(doc);
+        assertTrue(text.contains("| RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC, ≤ 0.60× Netty "
+                + "| 0.467 | **met** |"), text);
+        assertTrue(text.contains("| switchboard (median of 3 rounds, RSS B/conn 512; 3,072; 717) | 10 | 0 |"), text);
+        assertTrue(text.contains("Switchboard / Netty per idle connection: heap –, RSS growth 0.467 (second wave: 1.000)."), text);
+    }
+
+    @Test
+    void aShrinkingNettyFigureIsNotATarget() throws Exception {
+        Path in = dir.resolve("shrunk.csv");
+        Files.writeString(in, SuiteRun.HEADER + "\n"
+                + idleRun("idle-10k-nopretouch", "switchboard", 100_010, 100_000).csvRow() + "\n"
+                + idleRun("idle-10k-nopretouch", "netty", 99_990, 100_000).csvRow() + "\n");
+        Path doc = dir.resolve("shrunk.md");
+
+        new SuiteReport(in, doc, dir.resolve("img"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        String text = Files.readString(doc);
+        assertTrue(text.contains("| – | not measurable: Netty's figure ≤ 0 |"), "a negative ratio must not pass: " + text);
+    }
+
+    /** An idle run over 10 connections whose resident set went from {@code baseRss} to {@code rss} KiB. */
+    private static SuiteRun idleRun(String scenario, String server, long rss, long baseRss) {
+        return new SuiteRun(scenario, server, "idle-clients", 10, 1, 0, 0, 0, 0, -1, Double.NaN, Double.NaN, Double.NaN,
+                rss, -1, baseRss, -1, 100, 100, rss - baseRss, 1, 0, "");
     }
 }

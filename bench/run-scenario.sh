@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs some scenarios of the side-by-side suite without touching the suite's results or docs/benchmarks.md:
+# build, copy the jars to a scratch folder, run `compare --scenarios SCENARIOS` into bench/results/tmp/NAME.csv,
+# write that run's report to bench/results/tmp/NAME.md and print its tables. Extra arguments go to `compare`:
+#   bench/run-scenario.sh idle-10k-nopretouch --idle-rounds 3
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ $# -lt 1 ] || [[ $1 == -* ]]; then
+    echo "usage: bench/run-scenario.sh SCENARIO[,SCENARIO...] [compare flags]" >&2
+    exit 2
+fi
+scenarios=$1
+shift
+needed=(taskset jcmd)
+[[ ,$scenarios, =~ ,(http-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, == *,churn,* ]] && needed+=(ab)
+[[ ,$scenarios, == *,kv,* ]] && needed+=(redis-server redis-benchmark)
+for tool in "${needed[@]}"; do
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools" >&2; exit 2; }
+done
+# The idle scenarios hold 10,000 sockets in the server and as many in the clients; both raise their soft limit
+# to this hard one. Raising a hard limit needs root; without it the runner says what is missing.
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20000 ]; then
+    ulimit -Hn 20000 2>/dev/null || echo "the hard limit on open files stays $(ulimit -Hn)" >&2
+fi
+mvn -q -B -DskipTests package
+scratch=$(mktemp -d /tmp/switchboard-scenario.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/
+name=${scenarios//,/+}
+mkdir -p bench/results/tmp
+status=0
+java -jar "$scratch"/switchboard-bench.jar compare --scenarios "$scenarios" --out "bench/results/tmp/$name.csv" \
+    --examples-jar "$scratch"/switchboard-examples.jar --bench-jar "$scratch"/switchboard-bench.jar "$@" || status=$?
+java -jar "$scratch"/switchboard-bench.jar report --in "bench/results/tmp/$name.csv" --doc "bench/results/tmp/$name.md" \
+    --img-dir bench/results/tmp/img
+awk '/^### /{show = $2 != "Machine" && $2 != "Command" && $2 != "Charts"} /^<!-- end/{show = 0} show' "bench/results/tmp/$name.md"
+exit "$status"

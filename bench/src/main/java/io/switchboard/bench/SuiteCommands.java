@@ -1,0 +1,134 @@
+package io.switchboard.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command lines of the side-by-side suite: each server pinned to the server CPU with the scenario's JVM
+ * flags, each load tool pinned to the load CPU. Immutable.
+ */
+final class SuiteCommands {
+    /** A line of bash's {@code times}: user and system time, as in {@code 0m1.234s 0m0.567s}. */
+    private static final Pattern TIMES = Pattern.compile("(?m)^(\\d+)m([0-9.]+)s (\\d+)m([0-9.]+)s$");
+
+    private final SuiteConfig config;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    SuiteCommands(SuiteConfig config) {
+        this.config = config;
+    }
+
+    /** The command line of {@code server} in {@code scenario}; {@code redisPort} for redis-server. */
+    List<String> server(SuiteScenario scenario, String server, int redisPort) {
+        List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.serverCpu())));
+        if (server.equals(SuiteScenario.REDIS)) {
+            c.addAll(List.of("redis-server", "--port", Integer.toString(redisPort), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--protected-mode", "no"));
+            return c;
+        }
+        c.add(java);
+        c.addAll(scenario.idle() ? config.idleJvmArgs() : config.jvmArgs());
+        if (scenario.kind() == SuiteScenario.Kind.IDLE) {
+            c.add(SuiteConfig.PRE_TOUCH);
+        }
+        String examples = config.examplesJar().toString();
+        String bench = config.benchJar().toString();
+        boolean echo = scenario.echo();
+        boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
+        switch (server) {
+            case SuiteScenario.SWITCHBOARD -> {
+                c.addAll(List.of("-jar", examples));
+                if (echo) {
+                    c.add("echo");
+                } else if (kv) {
+                    c.add("kv");
+                } else {
+                    c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
+                }
+                c.addAll(List.of("--workers", "1"));
+            }
+            case SuiteScenario.NETTY -> c.addAll(List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
+            default -> throw new IllegalArgumentException("unknown server " + server);
+        }
+        c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+        return c;
+    }
+
+    /**
+     * {@code tool} pinned to the load CPU, run by a shell that prints, when the tool has exited, the CPU time
+     * its children used (bash's {@code times}), for {@link #childCpuNanos}.
+     */
+    private List<String> timedOnLoadCpu(List<String> tool) {
+        List<String> c = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), "bash", "-c",
+                "\"$@\"; s=$?; times; exit $s", "bash"));
+        c.addAll(tool);
+        return c;
+    }
+
+    /** The user + system time of the children, from the last line of bash's {@code times}; -1 if absent. */
+    static long childCpuNanos(String output) {
+        Matcher m = TIMES.matcher(output);
+        long nanos = -1;
+        while (m.find()) {
+            nanos = Math.round((Long.parseLong(m.group(1)) * 60 + Double.parseDouble(m.group(2))
+                    + Long.parseLong(m.group(3)) * 60 + Double.parseDouble(m.group(4))) * 1e9);
+        }
+        return nanos;
+    }
+
+    /** wrk for {@code d} on {@code path}, with the bench.lua script's arguments, timed on the load CPU. */
+    List<String> wrk(int port, String path, Duration d, List<String> scriptArgs) {
+        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
+                "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
+                "http://127.0.0.1:" + port + path));
+        if (!scriptArgs.isEmpty()) {
+            c.add("--");
+            c.addAll(scriptArgs);
+        }
+        return timedOnLoadCpu(c);
+    }
+
+    /** ab for {@code d}, HTTP/1.0 without keep-alive, timed on the load CPU. */
+    List<String> ab(int port, Duration d) {
+        return timedOnLoadCpu(List.of("ab", "-q", "-r", "-c", "16",
+                "-t", Long.toString(Math.max(1, Math.round(d.toNanos() / 1e9))), "-n", "100000000",
+                "http://127.0.0.1:" + port + "/plaintext"));
+    }
+
+    /** redis-benchmark of SET and GET, 16 pipelined, {@code requests} of each, timed on the load CPU. */
+    List<String> redisBenchmark(int port, long requests) {
+        return timedOnLoadCpu(List.of("redis-benchmark", "-h", "127.0.0.1",
+                "-p", Integer.toString(port), "-t", "set,get", "-P", "16", "-q", "-n", Long.toString(requests)));
+    }
+
+    /** echo-load with {@code connections} connections of {@code size}-byte messages, pinned to the load CPU. */
+    List<String> echoLoad(int port, int size, int connections) {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "-c", Integer.toString(connections),
+                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        return command;
+    }
+
+    /** {@code idle-clients} holding {@link SuiteConfig#idleConnections()} connections to {@code port}, pinned to the load CPU. */
+    List<String> idleClients(int port) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port", Integer.toString(port),
+                "-c", Integer.toString(config.idleConnections())));
+        return command;
+    }
+
+    private static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9);
+    }
+}
