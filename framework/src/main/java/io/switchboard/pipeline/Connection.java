@@ -591,7 +591,8 @@ public final class Connection {
         if (!writable && outbound.queued() <= config.lowWatermark()) {
             setWritable(true);
         }
-        if (drained) {
+        // Asked again: handlers told of the writability change may have written (and closed) meanwhile.
+        if (outbound.isEmpty()) {
             if (state == State.CLOSING) {
                 finishClose(false);
             } else if (outputShutdownRequested && !outputShutdown) {
