@@ -51,6 +51,15 @@ final class ExampleProcess implements AutoCloseable {
         return new ExampleProcess(new ProcessBuilder(command).start());
     }
 
+    /** Starts {@code java jvmOptions... -jar switchboard-examples.jar args...}: a heap size, a collector, GC logging. */
+    static ExampleProcess startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
+        command.addAll(List.of(args));
+        return new ExampleProcess(new ProcessBuilder(command).start());
+    }
+
     /** Starts the example under a shell that first runs {@code shellPrefix} (a ulimit, say). */
     static ExampleProcess startWithShell(String shellPrefix, String... args) throws IOException {
         StringBuilder command = new StringBuilder(shellPrefix).append(" && exec '").append(java())

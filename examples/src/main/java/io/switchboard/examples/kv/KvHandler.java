@@ -2,23 +2,43 @@ package io.switchboard.examples.kv;
 
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The commands: each decoded command (a {@code List<byte[]>}) gets exactly one reply, in order, so
  * pipelined commands are answered in the order they came. Stateless apart from the shared store, so one
  * instance serves every connection. Loop thread only.
+ *
+ * <p>{@code INFO} answers, as Redis does, with {@code name:value} lines: {@code connected_clients}, the heap in
+ * use ({@code used_memory}, garbage not yet collected included) and its maximum ({@code maxmemory}), and the
+ * server's memory budget for bytes held for peers ({@code budget_used}, {@code budget_limit}) with the number
+ * of connections reset at it ({@code budget_shed}).
  */
 public final class KvHandler implements Handler {
     private final KvStore store;
+    private final AtomicInteger clients = new AtomicInteger();
 
     /** Commands over {@code store}. */
     public KvHandler(KvStore store) {
         this.store = store;
+    }
+
+    @Override
+    public void connected(HandlerContext ctx) {
+        clients.incrementAndGet();
+        ctx.fireConnected();
+    }
+
+    @Override
+    public void closed(HandlerContext ctx) {
+        clients.decrementAndGet();
+        ctx.fireClosed();
     }
 
     @Override
@@ -29,6 +49,10 @@ public final class KvHandler implements Handler {
             return;
         }
         String name = text(command.get(0)).toLowerCase(Locale.ROOT);
+        if (name.equals("info")) {
+            ctx.write(info(ctx.connection().budget()));
+            return;
+        }
         ctx.write(execute(name, command));
         if (name.equals("quit")) {
             ctx.close();
@@ -124,6 +148,18 @@ public final class KvHandler implements Handler {
                 return new Resp.Error("ERR unknown command '" + name + "', with args beginning with: "
                         + (n > 1 ? "'" + text(args.get(1)) + "'" : ""));
         }
+    }
+
+    private String info(MemoryBudget budget) {
+        Runtime runtime = Runtime.getRuntime();
+        return "# Clients\r\n"
+                + "connected_clients:" + clients.get() + "\r\n"
+                + "# Memory\r\n"
+                + "used_memory:" + (runtime.totalMemory() - runtime.freeMemory()) + "\r\n"
+                + "maxmemory:" + runtime.maxMemory() + "\r\n"
+                + "budget_used:" + budget.used() + "\r\n"
+                + "budget_limit:" + budget.limit() + "\r\n"
+                + "budget_shed:" + budget.shedCount() + "\r\n";
     }
 
     private Object set(List<byte[]> args) {
