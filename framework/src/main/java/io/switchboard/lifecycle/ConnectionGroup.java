@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ public final class ConnectionGroup {
 
     private final Set<Connection> members = ConcurrentHashMap.newKeySet();
     private final SlowReceivers slowReceivers;
+    /** Members on other loops whose loop is about to judge whether they keep up (at most one task each). */
+    private final Set<Connection> judging = ConcurrentHashMap.newKeySet();
 
     /** An empty group that closes members over their outbound limit ({@link SlowReceivers#CLOSE}). */
     public ConnectionGroup() {
@@ -86,8 +89,17 @@ public final class ConnectionGroup {
 
     /**
      * Writes {@code message} to every open member {@code filter} accepts (to all but the sender, say). A member
-     * over its outbound limit ({@link Connection#isWritable()} false) is not written to: it is closed or skipped,
-     * as the group's {@link #slowReceivers()} policy says.
+     * over its outbound limit is not written to: it is closed or skipped, as the group's {@link #slowReceivers()}
+     * policy says.
+     *
+     * <p>Over its limit means that its peer is behind: more than its high watermark is still queued once the
+     * socket has taken what it takes now. A member that is not {@linkplain Connection#isWritable() writable} is
+     * first flushed, when it runs on the caller's loop, and judged on what is left, so that the writes a read
+     * batch has made to it and not flushed yet do not count against it. A member on another loop cannot be
+     * flushed from here: under {@link SlowReceivers#CLOSE} it is written to anyway (within its connection's
+     * hard limits) and judged on its own loop, once, shortly after, because a close is for good and writes still
+     * on their way to its loop are not its peer's fault; under {@link SlowReceivers#SKIP} it is skipped while it
+     * is not writable, writes on their way counted.
      *
      * <p>A {@link ByteBuffer} is copied once, before this returns, and each member is written a read-only view
      * of the copy: every member gets the same bytes, and the caller may reuse its buffer once the call returns.
@@ -105,8 +117,7 @@ public final class ConnectionGroup {
             if (!filter.test(c) || !c.isOpen()) {
                 continue;
             }
-            if (!c.isWritable()) {
-                slow(c);
+            if (!c.isWritable() && leftOut(c)) {
                 continue;
             }
             c.write(bytes != null ? bytes.duplicate() : message);
@@ -120,9 +131,54 @@ public final class ConnectionGroup {
         members.forEach(Connection::close);
     }
 
-    private void slow(Connection c) {
-        if (slowReceivers == SlowReceivers.CLOSE && members.remove(c)) {
-            log.debug("{}: over its outbound limit in a broadcast; closing", c);
+    /**
+     * A member that is not writable: decides whether it is left out of this message (and closes it if the policy
+     * says so), or is written to.
+     */
+    private boolean leftOut(Connection c) {
+        if (c.loop().inLoop()) {
+            c.flush();
+            if (!behind(c)) {
+                return false;
+            }
+            if (slowReceivers == SlowReceivers.CLOSE) {
+                close(c);
+            }
+            return true;
+        }
+        if (slowReceivers == SlowReceivers.SKIP) {
+            return true;
+        }
+        if (judging.add(c)) {
+            try {
+                c.loop().execute(() -> judge(c));
+            } catch (RejectedExecutionException e) {
+                judging.remove(c);
+            }
+        }
+        return false;
+    }
+
+    /** On the member's loop: after a flush, is its peer still more than a high watermark behind? */
+    private void judge(Connection c) {
+        judging.remove(c);
+        if (!c.isOpen()) {
+            return;
+        }
+        c.flush();
+        if (behind(c)) {
+            close(c);
+        }
+    }
+
+    /** Loop thread only. */
+    private static boolean behind(Connection c) {
+        return c.queuedBytes() > c.config().highWatermark();
+    }
+
+    private void close(Connection c) {
+        if (members.remove(c)) {
+            log.debug("{}: its peer is more than {} bytes behind a broadcast; closing", c, c.config().highWatermark());
             c.close();
         }
     }
