@@ -22,11 +22,14 @@ final class ProcessMemory {
      * collection (once a second while no other collection ran, JDK 12 and later) is what an operator enables so
      * that an idle server gives its heap back to the system: without it a quiet JVM may never collect, and garbage,
      * however unreferenced, stays resident. The heap free ratios let G1 shrink the heap to within 30 % of what is
-     * live after a collection (the defaults keep up to 70 % free). {@code -Xlog:gc} prints each collection's heap
-     * before and after.
+     * live after a collection (the defaults keep up to 70 % free). Direct memory is capped at 16 MiB: the two
+     * worker loops' fixed pools take 2 × (4 MiB + 64 KiB), and a server that needed more would fail with
+     * {@code OutOfMemoryError: Cannot reserve ... direct buffer memory}. {@code -Xlog:gc} prints each collection's
+     * heap before and after.
      */
-    static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-XX:+UseG1GC",
-            "-XX:G1PeriodicGCInterval=1000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30", "-Xlog:gc");
+    static final List<String> JVM_OPTIONS = List.of("-Xms32m", "-Xmx256m", "-XX:MaxDirectMemorySize=16m",
+            "-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=1000", "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=30",
+            "-Xlog:gc");
     /** The heap's maximum in {@link #JVM_OPTIONS}. */
     static final long MAX_HEAP = 256 * MIB;
     /**
