@@ -9,6 +9,8 @@ import io.switchboard.testing.EmbeddedConnection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +93,73 @@ class ConnectionGroupTest {
         for (EmbeddedConnection m : members) {
             assertEquals("hello, everyone", m.runPending().takeWrittenString());
         }
+    }
+
+    @Test
+    void writesNotFlushedYetDoNotMakeAMemberThatReadsLookSlow() {
+        // On the caller's loop a member's writes wait for the end of the read batch; 100 KiB of them put it over its
+        // 4 KiB watermark without its peer being behind at all.
+        ConnectionGroup group = new ConnectionGroup();
+        EmbeddedConnection reader = member(Long.MAX_VALUE);
+        group.add(reader.connection());
+        int written = 0;
+        for (int i = 0; i < 100; i++) {
+            written += group.broadcast(KIB);
+        }
+        assertEquals(100, written, "flushed when it looked over its limit, and found keeping up");
+        assertTrue(reader.isOpen());
+        assertEquals(100 * 1024, reader.runPending().discardWritten());
+    }
+
+    @Test
+    void writesOnTheirWayFromAnotherThreadDoNotMakeAMemberThatReadsLookSlow() throws Exception {
+        // From another thread each write waits for the member's loop (here: the test thread, until runPending);
+        // 100 KiB on their way make it unwritable at once, though its peer reads everything.
+        ConnectionGroup group = new ConnectionGroup();
+        EmbeddedConnection reader = member(Long.MAX_VALUE);
+        EmbeddedConnection silent = member(0);
+        group.add(reader.connection());
+        group.add(silent.connection());
+        int written = CompletableFuture.supplyAsync(() -> {
+            int n = 0;
+            for (int i = 0; i < 100; i++) {
+                n += group.broadcast(KIB);
+            }
+            return n;
+        }).get(10, TimeUnit.SECONDS);
+        assertFalse(reader.connection().isWritable(), "100 KiB waiting for its loop");
+        assertEquals(200, written, "CLOSE writes to a member on another loop and judges it on its loop");
+
+        reader.runPending();
+        silent.runPending();
+        assertTrue(reader.isOpen(), "judged on its loop after a flush: it keeps up");
+        assertEquals(100 * 1024, reader.discardWritten(), "and got every message");
+
+        // The silent member was judged once, early (4 KiB queued, not over); the next broadcast judges it again.
+        CompletableFuture.runAsync(() -> group.broadcast(KIB)).get(10, TimeUnit.SECONDS);
+        reader.runPending();
+        silent.runPending();
+        assertFalse(silent.isOpen(), "the member whose peer reads nothing is closed");
+        assertTrue(reader.isOpen());
+        assertEquals(1, group.size());
+    }
+
+    @Test
+    void skipJudgesAMemberOnAnotherLoopByWhatWaitsForItThere() throws Exception {
+        ConnectionGroup group = new ConnectionGroup(SlowReceivers.SKIP);
+        EmbeddedConnection member = member(Long.MAX_VALUE);
+        group.add(member.connection());
+        int written = CompletableFuture.supplyAsync(() -> {
+            int n = 0;
+            for (int i = 0; i < 100; i++) {
+                n += group.broadcast(KIB);
+            }
+            return n;
+        }).get(10, TimeUnit.SECONDS);
+        assertTrue(written < 100, "skipped while more than 64 KiB of writes waited for its loop: " + written);
+        assertEquals(written * 1024, member.runPending().discardWritten());
+        assertTrue(member.isOpen());
+        assertEquals(1, group.broadcast(KIB), "written to again once its loop caught up");
     }
 
     @Test
