@@ -22,11 +22,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class KvHandler implements Handler {
     private final KvStore store;
+    private final MemoryBudget budget;
     private final AtomicInteger clients = new AtomicInteger();
 
-    /** Commands over {@code store}. */
+    /** Commands over {@code store}; INFO reports no budget. */
     public KvHandler(KvStore store) {
+        this(store, null);
+    }
+
+    /** Commands over {@code store}, for a server whose memory budget is {@code budget}. */
+    public KvHandler(KvStore store, MemoryBudget budget) {
         this.store = store;
+        this.budget = budget;
     }
 
     @Override
@@ -49,10 +56,6 @@ public final class KvHandler implements Handler {
             return;
         }
         String name = text(command.get(0)).toLowerCase(Locale.ROOT);
-        if (name.equals("info")) {
-            ctx.write(info(ctx.connection().budget()));
-            return;
-        }
         ctx.write(execute(name, command));
         if (name.equals("quit")) {
             ctx.close();
@@ -138,6 +141,8 @@ public final class KvHandler implements Handler {
                 return Resp.OK;
             case "quit":
                 return Resp.OK;
+            case "info":
+                return info();
             case "command":
                 // redis-cli asks for command docs at start; an empty list means "none", which it accepts.
                 return List.of();
@@ -150,16 +155,19 @@ public final class KvHandler implements Handler {
         }
     }
 
-    private String info(MemoryBudget budget) {
+    private String info() {
         Runtime runtime = Runtime.getRuntime();
-        return "# Clients\r\n"
+        String info = "# Clients\r\n"
                 + "connected_clients:" + clients.get() + "\r\n"
                 + "# Memory\r\n"
                 + "used_memory:" + (runtime.totalMemory() - runtime.freeMemory()) + "\r\n"
-                + "maxmemory:" + runtime.maxMemory() + "\r\n"
-                + "budget_used:" + budget.used() + "\r\n"
-                + "budget_limit:" + budget.limit() + "\r\n"
-                + "budget_shed:" + budget.shedCount() + "\r\n";
+                + "maxmemory:" + runtime.maxMemory() + "\r\n";
+        if (budget != null) {
+            info += "budget_used:" + budget.used() + "\r\n"
+                    + "budget_limit:" + budget.limit() + "\r\n"
+                    + "budget_shed:" + budget.shedCount() + "\r\n";
+        }
+        return info;
     }
 
     private Object set(List<byte[]> args) {
