@@ -28,7 +28,9 @@ import java.nio.ByteBuffer;
  * peer that pipelines requests and does not read makes the server hold the answers of about one high
  * watermark, not of every request it sent. While it is paused the decoder holds back the peer's
  * {@code inputClosed} and a {@link GracefulClose}, and passes them on once the bytes read before them are
- * decoded: every request that was read is answered before the close, as Redis does.
+ * decoded: every request that was read is answered before the close, as Redis does. A subclass that overrides
+ * {@code writabilityChanged}, {@code inputClosed}, {@code userEvent}, {@code closed} or {@code removed} calls
+ * the decoder's own method from it.
  *
  * <p>Bytes waiting for a complete message never exceed {@code maxBuffered}; past it the connection is
  * closed with a {@link FrameTooLongException}. While paused the decoder may keep more: whole messages not
