@@ -4,6 +4,7 @@ import io.switchboard.codec.LineCodec;
 import io.switchboard.lifecycle.ConnectionGroup;
 import io.switchboard.lifecycle.Heartbeat;
 import io.switchboard.lifecycle.IdleDetector;
+import io.switchboard.lifecycle.SlowReceivers;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
@@ -13,7 +14,9 @@ import java.time.Duration;
 /**
  * A line chat: every line a client sends reaches every other client. The server writes {@code PING} to a
  * client it has written nothing to for the ping interval and closes a client that has sent nothing for
- * the idle timeout; a {@code PONG} line counts as traffic.
+ * the idle timeout; a {@code PONG} line counts as traffic. A client that reads the chat more slowly than it
+ * is written (its queue above the connection's high watermark) is disconnected rather than sent everything:
+ * the server holds at most about one watermark for it, and the client sees the close and can reconnect.
  */
 public final class ChatServer {
     /** Longest chat line in bytes. */
@@ -25,7 +28,7 @@ public final class ChatServer {
 
     /** Starts the chat server. */
     public static Server start(String host, int port, int workers, Duration pingInterval, Duration idleTimeout) {
-        ConnectionGroup room = new ConnectionGroup();
+        ConnectionGroup room = new ConnectionGroup(SlowReceivers.CLOSE);
         Handler chat = new Handler() {
             @Override
             public void connected(HandlerContext ctx) {

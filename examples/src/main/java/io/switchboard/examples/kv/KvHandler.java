@@ -2,23 +2,50 @@ package io.switchboard.examples.kv;
 
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.ProtocolException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The commands: each decoded command (a {@code List<byte[]>}) gets exactly one reply, in order, so
  * pipelined commands are answered in the order they came. Stateless apart from the shared store, so one
  * instance serves every connection. Loop thread only.
+ *
+ * <p>{@code INFO} answers, as Redis does, with {@code name:value} lines: {@code connected_clients}, the heap in
+ * use ({@code used_memory}, garbage not yet collected included) and its maximum ({@code maxmemory}), and the
+ * server's memory budget for bytes held for peers ({@code budget_used}, {@code budget_limit}) with the number
+ * of connections reset at it ({@code budget_shed}).
  */
 public final class KvHandler implements Handler {
     private final KvStore store;
+    private final MemoryBudget budget;
+    private final AtomicInteger clients = new AtomicInteger();
 
-    /** Commands over {@code store}. */
+    /** Commands over {@code store}; INFO reports no budget. */
     public KvHandler(KvStore store) {
+        this(store, null);
+    }
+
+    /** Commands over {@code store}, for a server whose memory budget is {@code budget}. */
+    public KvHandler(KvStore store, MemoryBudget budget) {
         this.store = store;
+        this.budget = budget;
+    }
+
+    @Override
+    public void connected(HandlerContext ctx) {
+        clients.incrementAndGet();
+        ctx.fireConnected();
+    }
+
+    @Override
+    public void closed(HandlerContext ctx) {
+        clients.decrementAndGet();
+        ctx.fireClosed();
     }
 
     @Override
@@ -114,6 +141,8 @@ public final class KvHandler implements Handler {
                 return Resp.OK;
             case "quit":
                 return Resp.OK;
+            case "info":
+                return info();
             case "command":
                 // redis-cli asks for command docs at start; an empty list means "none", which it accepts.
                 return List.of();
@@ -124,6 +153,21 @@ public final class KvHandler implements Handler {
                 return new Resp.Error("ERR unknown command '" + name + "', with args beginning with: "
                         + (n > 1 ? "'" + text(args.get(1)) + "'" : ""));
         }
+    }
+
+    private String info() {
+        Runtime runtime = Runtime.getRuntime();
+        String info = "# Clients\r\n"
+                + "connected_clients:" + clients.get() + "\r\n"
+                + "# Memory\r\n"
+                + "used_memory:" + (runtime.totalMemory() - runtime.freeMemory()) + "\r\n"
+                + "maxmemory:" + runtime.maxMemory() + "\r\n";
+        if (budget != null) {
+            info += "budget_used:" + budget.used() + "\r\n"
+                    + "budget_limit:" + budget.limit() + "\r\n"
+                    + "budget_shed:" + budget.shedCount() + "\r\n";
+        }
+        return info;
     }
 
     private Object set(List<byte[]> args) {

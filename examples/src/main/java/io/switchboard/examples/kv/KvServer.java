@@ -1,5 +1,6 @@
 package io.switchboard.examples.kv;
 
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.server.Server;
 
 /** An in-memory key-value server that speaks RESP2, so redis-cli and redis-benchmark work with it. */
@@ -14,10 +15,15 @@ public final class KvServer {
     private KvServer() {
     }
 
-    /** Starts the server; every connection shares one store. */
+    /**
+     * Starts the server; every connection shares one store. The server's memory budget is the default, a quarter
+     * of the heap, and INFO reports it.
+     */
     public static Server start(String host, int port, int workers) {
-        KvHandler commands = new KvHandler(new KvStore(System::currentTimeMillis));
+        MemoryBudget budget = MemoryBudget.defaults();
+        KvHandler commands = new KvHandler(new KvStore(System::currentTimeMillis), budget);
         return Server.builder()
+                .memoryBudget(budget)
                 .host(host)
                 .port(port)
                 .workers(workers)

@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class RespCodec extends Decoder {
     private static final byte[] CRLF = {'\r', '\n'};
+    /** A bulk string reply of at least this many bytes is written without being copied into one array first. */
+    private static final int LARGE_BULK = 4096;
 
     private final int maxBulk;
     private final int maxArgs;
@@ -163,6 +165,14 @@ public final class RespCodec extends Decoder {
 
     @Override
     public void write(HandlerContext ctx, Object reply) {
+        if (reply instanceof byte[] value && value.length >= LARGE_BULK) {
+            // Header, value and CRLF written as they are: the connection copies the value into its queue once,
+            // instead of through a growing stream and its final copy (three times the value at its peak).
+            ctx.write(("$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            ctx.write(value);
+            ctx.write(CRLF);
+            return;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(32);
         encode(reply, out);
         ctx.write(out.toByteArray());
