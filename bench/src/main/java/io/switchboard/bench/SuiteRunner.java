@@ -245,12 +245,12 @@ final class SuiteRunner {
 
     /**
      * Holds {@link SuiteConfig#idleConnections()} idle keep-alive connections on the server and reads its memory
-     * before they connect and once they are all answered and idle. The heap is read after a full GC at both ends;
+     * before they connect and once they are all answered and idle, after a warm-up that pays the one-off costs
+     * of a first burst ({@link #warmUpIdle}). The heap is read after a full GC at both ends;
      * the resident set, the part of it in the heap's pages and the memory from {@code Unsafe.allocateMemory}
      * (direct buffers) are read with no GC forced between the two readings, so that memory left for a collector
      * to free counts. Then the connections close and as many open again: the resident set's growth over that
-     * second wave is what the connections hold once the process's one-off costs of a first burst (the JIT
-     * compiling the accept path, heap pages touched for the first time) are behind it.
+     * second wave checks the first (it comes after a burst of its own).
      */
     private SuiteRun idle(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
