@@ -132,6 +132,29 @@ final class ServerMemory {
         return Long.parseLong(m.group(1));
     }
 
+    /**
+     * The young collections JVM {@code pid} has completed ({@code sun.gc.collector.0.invocations} of
+     * {@code jcmd PID PerfCounter.print}: the young generation's collector with the serial and parallel
+     * collectors); runs no GC.
+     */
+    static long youngCollections(long pid) throws IOException, InterruptedException {
+        return perfCounter(jcmd(pid, "PerfCounter.print"), "sun.gc.collector.0.invocations");
+    }
+
+    /** The methods JVM {@code pid}'s JIT compilers have compiled so far ({@code sun.ci.totalCompiles}). */
+    static long jitCompilations(long pid) throws IOException, InterruptedException {
+        return perfCounter(jcmd(pid, "PerfCounter.print"), "sun.ci.totalCompiles");
+    }
+
+    /** The value of counter {@code name} in {@code PerfCounter.print} output. */
+    static long perfCounter(String counters, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(-?\\d+)$").matcher(counters);
+        if (!m.find()) {
+            throw new IllegalArgumentException("no counter " + name + " in: " + counters);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     private static String jcmd(long pid, String command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(List.of("jcmd", Long.toString(pid), command)).redirectErrorStream(true).start();
         String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -120,11 +120,16 @@ final class SuiteCommands {
 
     /** {@code idle-clients} holding {@link SuiteConfig#idleConnections()} connections to {@code port}, pinned to the load CPU. */
     List<String> idleClients(int port) {
+        return idleClients(port, config.idleConnections());
+    }
+
+    /** {@code idle-clients} holding {@code connections} connections to {@code port}, pinned to the load CPU. */
+    List<String> idleClients(int port, int connections) {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
                 "taskset", "-c", Integer.toString(config.loadCpu()), java));
         command.addAll(config.jvmArgs());
         command.addAll(List.of("-jar", config.benchJar().toString(), "idle-clients", "--port", Integer.toString(port),
-                "-c", Integer.toString(config.idleConnections())));
+                "-c", Integer.toString(connections)));
         return command;
     }
 

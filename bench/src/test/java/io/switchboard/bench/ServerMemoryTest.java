@@ -33,6 +33,21 @@ class ServerMemoryTest {
     }
 
     @Test
+    void readsOneCounterOfPerfCounterPrint() {
+        String counters = """
+                java.ci.totalTime=206219702
+                sun.ci.totalCompiles=650
+                sun.gc.collector.0.invocations=3
+                sun.gc.collector.1.invocations=12
+                """;
+
+        assertEquals(650, ServerMemory.perfCounter(counters, "sun.ci.totalCompiles"));
+        assertEquals(3, ServerMemory.perfCounter(counters, "sun.gc.collector.0.invocations"));
+        assertEquals(12, ServerMemory.perfCounter(counters, "sun.gc.collector.1.invocations"));
+        assertThrows(IllegalArgumentException.class, () -> ServerMemory.perfCounter(counters, "sun.gc.collector.2.invocations"));
+    }
+
+    @Test
     void sumsTheHeapSpacesButNotMetaspace() {
         String heapInfo = """
                  def new generation   total 314560K, used 39146K [0x00000000c0000000, 0x00000000d5550000)

@@ -40,7 +40,7 @@ class SuiteReportTest {
         assertTrue(text.endsWith("\n\nalso kept\n"), text);
         assertTrue(!text.contains("\nold\n"), text);
         assertTrue(text.contains("| server CPU per request, http-plain ≤ 0.95× Netty | 0.900 | **met** |"), text);
-        assertTrue(text.contains("| heap per idle connection ≤ 0.60× Netty | 0.500 | **met** |"), text);
+        assertTrue(text.contains("| heap per idle connection ≤ 0.60× Netty | 0.500 (1,024 vs 2,048 B) | **met** |"), text);
         assertTrue(text.contains("**LOAD-BOUND**"), "switchboard's load used 98 % of its core: " + text);
         assertTrue(text.contains("| switchboard | 100 | 0 | 1,024 | 10,240 | 512 | 205 | 100 | 100 |  |  |  |"), text);
     }
@@ -67,9 +67,9 @@ class SuiteReportTest {
         assertEquals(0, status);
         String text = Files.readString(doc);
         assertTrue(text.contains("| RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC, ≤ 0.60× Netty "
-                + "| 0.467 | **met** |"), text);
+                + "| 0.467 (717 vs 1,536 B) | **met** |"), text);
         assertTrue(text.contains("| switchboard (median of 3 rounds, RSS B/conn 512; 3,072; 717) | 10 | 0 |"), text);
-        assertTrue(text.contains("Switchboard / Netty per idle connection: heap –, RSS growth 0.467 (second wave: 1.000)."), text);
+        assertTrue(text.contains("Switchboard / Netty per idle connection: heap –, RSS growth 0.467 (717 vs 1,536 B; second wave: 1.000)."), text);
     }
 
     @Test
