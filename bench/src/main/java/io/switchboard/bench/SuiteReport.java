@@ -208,8 +208,8 @@ final class SuiteReport {
                 .append("connect (after the heap's baseline GC) to 2 s after the last of them was answered, with no GC forced in ")
                 .append("between, so memory left for a collector to free counts; *of which heap pages*: the growth of the resident ")
                 .append("pages in the heap's address range (`/proc/PID/smaps`). *second wave*: the same growth once those connections ")
-                .append("have closed and as many open again (after a GC, as before the first): what the connections hold when the ")
-                .append("one-off costs of a first burst are behind. *direct*: memory from `Unsafe.allocateMemory` not yet freed ")
+                .append("have closed and as many open again (after a GC, as before the first), a check of the first. ")
+                .append("*direct*: memory from `Unsafe.allocateMemory` not yet freed ")
                 .append("(native memory tracking's \"Other\": the JDK's direct buffers and Netty's), before and after the first ")
                 .append("wave. Kernel socket buffers are in none of these.");
         if (scenario.equals("idle-10k")) {
@@ -222,8 +222,12 @@ final class SuiteReport {
             s.append(" Without `-XX:+AlwaysPreTouch` a heap page counts once it is first touched, so the RSS growth also holds ")
                     .append("the heap pages that the burst's objects, live or dead, were the first to reach, among them parts of ")
                     .append("the young generation that the warm-up had handed to thread-local allocation buffers but never written ")
-                    .append("(the warm-up's young collection makes that rare). ")
-                    .append("The RSS target is judged here.");
+                    .append("(the warm-up's young collection makes that rare). After the warm-up the young generation is resident, ")
+                    .append("so the connections' objects, which stay in it until the next young collection, add no pages: the RSS ")
+                    .append("growth is what they cost outside the heap (direct buffers, malloc, code) plus stray first touches. Their ")
+                    .append("heap is the *heap B/conn* column; a server that runs on promotes it to the old generation, whose pages ")
+                    .append("become resident as it fills, so over time an idle connection costs about its heap figure plus its RSS ")
+                    .append("figure. The RSS target is judged here; with both figures near zero, read the bytes beside the ratio.");
         }
         s.append(" Each server ran once per round, the order alternating; the table shows each server's median round by ")
                 .append(scenario.equals("idle-10k") ? "heap" : "RSS").append(" per connection.\n\n");
