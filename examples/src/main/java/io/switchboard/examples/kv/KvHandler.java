@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The commands: each decoded command (a {@code List<byte[]>}) gets exactly one reply, in order, so
- * pipelined commands are answered in the order they came. Stateless apart from the shared store, so one
+ * The commands (PING, ECHO, GET, SET with NX, XX, GET, EX, PX, EXAT, PXAT and KEEPTTL, DEL, EXISTS, INCR,
+ * MGET, MSET, EXPIRE, TTL, DBSIZE, FLUSHALL, INFO, QUIT): each decoded command (a {@code List<byte[]>}) gets
+ * exactly one reply, in order, so pipelined commands are answered in the order they came. Stateless apart from the shared store, so one
  * instance serves every connection. Loop thread only.
  *
  * <p>{@code INFO} answers, as Redis does, with {@code name:value} lines: {@code connected_clients}, the heap in
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of connections reset at it ({@code budget_shed}).
  */
 public final class KvHandler implements Handler {
+    private static final Resp.Error SYNTAX_ERROR = new Resp.Error("ERR syntax error");
+    private static final Resp.Error NOT_AN_INTEGER = new Resp.Error("ERR value is not an integer or out of range");
+
     private final KvStore store;
     private final MemoryBudget budget;
     private final AtomicInteger clients = new AtomicInteger();
@@ -126,7 +130,11 @@ public final class KvHandler implements Handler {
                 }
                 Long seconds = integer(args.get(2));
                 if (seconds == null) {
-                    return new Resp.Error("ERR value is not an integer or out of range");
+                    return NOT_AN_INTEGER;
+                }
+                if (seconds > Long.MAX_VALUE / 1000 || seconds < Long.MIN_VALUE / 1000
+                        || seconds > 0 && seconds * 1000 > Long.MAX_VALUE - store.now()) {
+                    return invalidExpireTime("expire");
                 }
                 if (seconds <= 0) {
                     return store.delete(key(args, 1)) ? 1L : 0L;
@@ -170,25 +178,102 @@ public final class KvHandler implements Handler {
         return info;
     }
 
+    /**
+     * {@code SET key value [NX | XX] [GET] [EX s | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]}, parsed and
+     * checked in the order redis-server 7 uses, with its replies: a syntax error for conflicting or unknown
+     * options, "not an integer" for a bad number, "invalid expire time" for a time that is not positive or
+     * would overflow, a null bulk when NX or XX stops the set (or the old value with GET).
+     */
     private Object set(List<byte[]> args) {
         int n = args.size();
-        if (n != 3 && n != 5) {
-            return n < 3 ? arity("set") : new Resp.Error("ERR syntax error");
+        if (n < 3) {
+            return arity("set");
         }
-        long ttl = 0;
-        if (n == 5) {
-            String unit = text(args.get(3)).toLowerCase(Locale.ROOT);
-            Long amount = integer(args.get(4));
-            if (!unit.equals("ex") && !unit.equals("px")) {
-                return new Resp.Error("ERR syntax error");
+        boolean nx = false;
+        boolean xx = false;
+        boolean get = false;
+        boolean keepTtl = false;
+        String expireOption = null;
+        byte[] expireValue = null;
+        for (int j = 3; j < n; j++) {
+            String option = text(args.get(j)).toLowerCase(Locale.ROOT);
+            switch (option) {
+                case "nx" -> {
+                    if (xx) {
+                        return SYNTAX_ERROR;
+                    }
+                    nx = true;
+                }
+                case "xx" -> {
+                    if (nx) {
+                        return SYNTAX_ERROR;
+                    }
+                    xx = true;
+                }
+                case "get" -> get = true;
+                case "keepttl" -> {
+                    if (expireOption != null) {
+                        return SYNTAX_ERROR;
+                    }
+                    keepTtl = true;
+                }
+                case "ex", "px", "exat", "pxat" -> {
+                    if (keepTtl || expireOption != null || j + 1 >= n) {
+                        return SYNTAX_ERROR;
+                    }
+                    expireOption = option;
+                    expireValue = args.get(++j);
+                }
+                default -> {
+                    return SYNTAX_ERROR;
+                }
             }
-            if (amount == null || amount <= 0) {
-                return new Resp.Error("ERR invalid expire time in 'set' command");
-            }
-            ttl = unit.equals("ex") ? amount * 1000 : amount;
         }
-        store.set(key(args, 1), args.get(2), ttl);
-        return Resp.OK;
+        long expiresAt = 0;
+        if (expireOption != null) {
+            Long amount = integer(expireValue);
+            if (amount == null) {
+                return NOT_AN_INTEGER;
+            }
+            boolean seconds = expireOption.equals("ex") || expireOption.equals("exat");
+            boolean relative = expireOption.equals("ex") || expireOption.equals("px");
+            Long at = expiryMillis(amount, seconds, relative);
+            if (at == null) {
+                return invalidExpireTime("set");
+            }
+            expiresAt = at;
+        }
+        KvStore.Condition condition = nx ? KvStore.Condition.IF_ABSENT
+                : xx ? KvStore.Condition.IF_PRESENT : KvStore.Condition.ALWAYS;
+        KvStore.SetOutcome outcome = store.set(key(args, 1), args.get(2), condition, expiresAt, keepTtl);
+        if (get) {
+            return orNull(outcome.previous());
+        }
+        return outcome.applied() ? Resp.OK : Resp.NULL;
+    }
+
+    /**
+     * The moment a positive expire time {@code amount} ends, in the store's milliseconds, or null when it is
+     * not positive or the sum overflows (redis-server answers "invalid expire time" then, rather than setting a
+     * key that expires in the past).
+     */
+    private Long expiryMillis(long amount, boolean seconds, boolean relative) {
+        if (amount <= 0 || seconds && amount > Long.MAX_VALUE / 1000) {
+            return null;
+        }
+        long millis = seconds ? amount * 1000 : amount;
+        if (relative) {
+            long now = store.now();
+            if (millis > Long.MAX_VALUE - now) {
+                return null;
+            }
+            millis += now;
+        }
+        return millis;
+    }
+
+    private static Resp.Error invalidExpireTime(String command) {
+        return new Resp.Error("ERR invalid expire time in '" + command + "' command");
     }
 
     private static Object orNull(byte[] value) {

@@ -35,6 +35,54 @@ public final class KvStore {
         map.put(key, new Entry(value, ttlMillis == 0 ? 0 : clockMillis.getAsLong() + ttlMillis));
     }
 
+    /** When {@link #set(String, byte[], Condition, long, boolean)} sets the key. */
+    public enum Condition {
+        /** Always (plain SET). */
+        ALWAYS,
+        /** Only when the key does not exist (NX). */
+        IF_ABSENT,
+        /** Only when the key exists (XX). */
+        IF_PRESENT
+    }
+
+    /**
+     * What a conditional set did.
+     *
+     * @param applied  whether the key was set
+     * @param previous the value the key had before, or null when it had none
+     */
+    public record SetOutcome(boolean applied, byte[] previous) {
+    }
+
+    /**
+     * Sets {@code key} when {@code condition} holds, in one step.
+     *
+     * @param expiresAtMillis when the new value expires on the store's clock, or 0 for never
+     * @param keepTtl         keep the expiry the key has (KEEPTTL) instead of {@code expiresAtMillis}
+     */
+    public SetOutcome set(String key, byte[] value, Condition condition, long expiresAtMillis, boolean keepTtl) {
+        long now = clockMillis.getAsLong();
+        byte[][] previous = new byte[1][];
+        boolean[] applied = new boolean[1];
+        map.compute(key, (k, e) -> {
+            Entry live = e == null || e.expired(now) ? null : e;
+            previous[0] = live == null ? null : live.value();
+            boolean set = condition == Condition.ALWAYS
+                    || (condition == Condition.IF_ABSENT) == (live == null);
+            if (!set) {
+                return live;
+            }
+            applied[0] = true;
+            return new Entry(value, keepTtl && live != null ? live.expiresAtMillis() : expiresAtMillis);
+        });
+        return new SetOutcome(applied[0], previous[0]);
+    }
+
+    /** {@return the store's clock, in milliseconds} */
+    public long now() {
+        return clockMillis.getAsLong();
+    }
+
     /** Removes {@code key}; returns true if it existed. */
     public boolean delete(String key) {
         Entry e = map.remove(key);
