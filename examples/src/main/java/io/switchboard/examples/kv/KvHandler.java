@@ -104,8 +104,10 @@ public final class KvHandler implements Handler {
                 }
                 try {
                     return store.increment(key(args, 1));
-                } catch (NumberFormatException | ArithmeticException e) {
-                    return new Resp.Error("ERR value is not an integer or out of range");
+                } catch (NumberFormatException e) {
+                    return NOT_AN_INTEGER;
+                } catch (ArithmeticException e) {
+                    return new Resp.Error("ERR increment or decrement would overflow");
                 }
             case "mget":
                 if (n < 2) {
@@ -158,8 +160,7 @@ public final class KvHandler implements Handler {
                 // redis-benchmark reads a few settings at start: answer CONFIG GET p with p and an empty value.
                 return n == 3 && text(args.get(1)).equalsIgnoreCase("get") ? List.of(args.get(2), new byte[0]) : List.of();
             default:
-                return new Resp.Error("ERR unknown command '" + name + "', with args beginning with: "
-                        + (n > 1 ? "'" + text(args.get(1)) + "'" : ""));
+                return unknownCommand(args);
         }
     }
 
@@ -270,6 +271,18 @@ public final class KvHandler implements Handler {
             millis += now;
         }
         return millis;
+    }
+
+    /** redis-server's words: the name as sent, then each argument quoted, up to about 128 characters. */
+    private static Resp.Error unknownCommand(List<byte[]> args) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 1; i < args.size() && shown.length() < 128; i++) {
+            String arg = text(args.get(i));
+            shown.append('\'').append(arg, 0, Math.min(arg.length(), 128 - shown.length())).append("' ");
+        }
+        String name = text(args.get(0));
+        return new Resp.Error("ERR unknown command '" + name.substring(0, Math.min(name.length(), 128))
+                + "', with args beginning with: " + shown);
     }
 
     private static Resp.Error invalidExpireTime(String command) {

@@ -108,7 +108,7 @@ class KvHandlerTest {
 
     @Test
     void errorsAreRespErrors() {
-        assertTrue(run("NOPE x").startsWith("-ERR unknown command 'nope', with args beginning with: 'x'"));
+        assertEquals("-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n", run("NOPE x"));
         assertEquals("-ERR wrong number of arguments for 'get' command\r\n", run("GET"));
         assertEquals("-ERR syntax error\r\n", run("SET k v XX 1"));
         assertEquals("-ERR invalid expire time in 'set' command\r\n", run("SET k v EX -1"));
