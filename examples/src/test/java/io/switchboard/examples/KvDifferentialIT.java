@@ -31,7 +31,7 @@ class KvDifferentialIT {
             "SET k v NX XX", "SET k v EX 10 PX 10", "SET k v EX 10 KEEPTTL", "SET k v EX", "SET k v SOON",
             "SET k v EX ten", "SET k v EX 0", "SET k v EX -1", "SET k v PX 0", "SET k v PXAT -5",
             "SET a v EX 9223372036854775807", "SET a v PX 9223372036854775807", "EXISTS a",
-            "SET p v PX 100000", "TTL p", "SET e v EX 1000", "TTL e",
+            "SET p v PX 100000", "TTL p", "SET q v PX 1200", "TTL q", "SET e v EX 1000", "TTL e",
             "INCR counter", "INCR counter", "INCR k", "SET big 9223372036854775807", "INCR big", "GET big",
             "SET neg -5", "INCR neg", "SET spaced \" 1\"",
             "MSET a 1 b 2", "MSET a", "MGET a nothing b", "MGET",

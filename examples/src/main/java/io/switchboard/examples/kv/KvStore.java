@@ -127,7 +127,7 @@ public final class KvStore {
         if (e.expiresAtMillis() == 0) {
             return -1;
         }
-        return (e.expiresAtMillis() - clockMillis.getAsLong() + 999) / 1000;
+        return (e.expiresAtMillis() - clockMillis.getAsLong() + 500) / 1000; // rounded, as redis-server does
     }
 
     /** Number of keys that have not expired. */
