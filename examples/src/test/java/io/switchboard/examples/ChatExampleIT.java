@@ -83,7 +83,9 @@ class ChatExampleIT {
         Participant a = new Participant(port, true);
         Participant b = new Participant(port, true);
         Participant c = new Participant(port, true);
-        await().atMost(Duration.ofSeconds(10)).until(() -> c.received("welcome"));
+        // Each is welcomed after it joined the room; the three may be on different loops, so wait for all three.
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> a.received("welcome") && b.received("welcome") && c.received("welcome"));
         a.say("hello from a ✓");
         await().atMost(Duration.ofSeconds(10)).until(() -> b.received("hello from a ✓") && c.received("hello from a ✓"));
         assertTrue(a.lines.stream().noneMatch(l -> l.contains("hello from a")), "the sender does not get its own line");
