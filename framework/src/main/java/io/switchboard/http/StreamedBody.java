@@ -226,13 +226,16 @@ final class StreamedBody implements ResponseStream {
      * gives up (and cuts the stream) when the peer takes nothing for the send timeout or the writer is
      * interrupted. Each chunk that leaves, and each return to writability, restarts the timeout; a body still
      * waiting behind earlier answers is held back by them, not by the peer, so the timeout does not run yet.
+     * The timeout runs on the loop's clock, as every other timeout of a connection does: a test's embedded
+     * loop moves it only when told, so a test that drives the loop by hand is never mistaken for a slow peer.
      *
      * @return true when the writer may go on; false when the stream is over
      */
     private boolean awaitRoom() {
-        long left = sendTimeoutNanos;
+        long deadline = loop.nanoTime() + sendTimeoutNanos;
         long seen = progressCount;
         while (!ended && !over() && (pending >= bound || !connection.isWritable())) {
+            long left = deadline - loop.nanoTime();
             if (left <= 0) {
                 log.debug("a streamed answer to {} waited {} ms for the peer to take bytes; resetting", exchange.request,
                         sendTimeoutNanos / 1_000_000);
@@ -241,7 +244,7 @@ final class StreamedBody implements ResponseStream {
             }
             waiters++;
             try {
-                left = progress.awaitNanos(left);
+                progress.awaitNanos(left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 log.debug("a writer of the streamed answer to {} was interrupted; resetting", exchange.request);
@@ -252,7 +255,7 @@ final class StreamedBody implements ResponseStream {
             }
             if (progressCount != seen || !flowing) {
                 seen = progressCount;
-                left = sendTimeoutNanos;
+                deadline = loop.nanoTime() + sendTimeoutNanos;
             }
         }
         return !ended && !over();

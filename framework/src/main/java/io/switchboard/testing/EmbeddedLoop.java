@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link EventLoop} driven by a test: its thread is the thread that created it, its clock moves only
- * when told, and tasks run when {@link #runPending()} is called. {@link #execute} and {@link #schedule}
- * are thread-safe; everything else belongs to the creating thread.
+ * when told, and tasks run when {@link #runPending()} is called. {@link #execute}, {@link #schedule} and
+ * {@link #nanoTime} are thread-safe; everything else belongs to the creating thread.
  */
 final class EmbeddedLoop implements EventLoop, BufferPool.Owner {
     private final Thread owner = Thread.currentThread();
@@ -20,7 +20,8 @@ final class EmbeddedLoop implements EventLoop, BufferPool.Owner {
     private final TimerQueue timers = new TimerQueue();
     private final BufferPool buffers;
     private final ArrayList<Runnable> batchEnd = new ArrayList<>();
-    private long now = TimeUnit.SECONDS.toNanos(1);
+    /** Written by the creating thread only; read by any (a writer thread's send timeout runs on this clock). */
+    private volatile long now = TimeUnit.SECONDS.toNanos(1);
 
     EmbeddedLoop(int readBufferSize) {
         this.buffers = new BufferPool(readBufferSize, 4096, 64, false);

@@ -153,9 +153,14 @@ class StreamBackpressureTest {
         await().atMost(Duration.ofSeconds(10)).until(producer::waiting);
         assertEquals(64 * CHUNK, producer.written.get(), "64 KiB (the high watermark) wait behind the first answer");
 
-        // Held back by the earlier answer, not by the peer: still open well past the 200 ms send timeout.
+        // Held back by the earlier answer, not by the peer: still open well past the 200 ms send timeout. The timeout
+        // runs on the loop's clock, which moves here only when told: 600 ms pass on it, and the writer, which looks at
+        // the clock again at least every 200 ms of real time, must still be waiting 600 ms later.
+        c.advance(Duration.ofMillis(600));
         await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(() -> producer.stream.get().isOpen());
 
+        // The peer now takes everything, but only when this thread runs the loop; the loop's clock stands still
+        // meanwhile, so however slowly this thread polls, the writer is never timed out.
         later.get(0).send(HttpResponse.text("first"));
         long[] received = {0};
         await().pollInSameThread().atMost(Duration.ofSeconds(20)).until(() -> {
