@@ -52,7 +52,7 @@ final class EchoLoad {
                         () -> stopping, allClosed::countDown)))
                 .build();
         try {
-            if (!connectAll(client)) {
+            if (!connectAll(client) || !firstAnswer()) {
                 return new EchoLoadResult(0, 0, 0, Math.max(1, stats.errors()), stats.firstError());
             }
             return drive();
@@ -64,6 +64,15 @@ final class EchoLoad {
 
     private boolean connectAll(Client client) throws InterruptedException {
         String failure = ConnectAll.open(client, config.host(), config.port(), config.connections(), CONNECT_TIMEOUT);
+        if (failure != null) {
+            stats.error(failure);
+            out.println("echo-load: " + failure);
+        }
+        return failure == null;
+    }
+
+    private boolean firstAnswer() {
+        String failure = ConnectAll.awaitFirstAnswer(() -> stats.snapshot().messages() + stats.errors(), CONNECT_TIMEOUT);
         if (failure != null) {
             stats.error(failure);
             out.println("echo-load: " + failure);

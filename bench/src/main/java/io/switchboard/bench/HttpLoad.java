@@ -72,7 +72,7 @@ final class HttpLoad {
                         () -> stopping, allClosed::countDown)))
                 .build();
         try {
-            if (!connectAll(client)) {
+            if (!connectAll(client) || !firstAnswer()) {
                 HttpLoadStats.Snapshot s = stats.snapshot();
                 return new HttpLoadResult(0, 0, Math.max(1, s.errors()), s.non2xx(), s.parseErrors(),
                         Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError());
@@ -89,6 +89,18 @@ final class HttpLoad {
         if (failure != null) {
             stats.connectionError(failure);
             out.println("load: " + stats.firstError());
+        }
+        return failure == null;
+    }
+
+    private boolean firstAnswer() {
+        String failure = ConnectAll.awaitFirstAnswer(() -> {
+            HttpLoadStats.Snapshot s = stats.snapshot();
+            return s.responses() + s.errors();
+        }, CONNECT_TIMEOUT);
+        if (failure != null) {
+            stats.connectionError(failure);
+            out.println("load: " + failure);
         }
         return failure == null;
     }

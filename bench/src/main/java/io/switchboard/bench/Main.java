@@ -60,6 +60,8 @@ public final class Main {
             "",
             "echo-load keeps one message of random bytes in flight per connection, checks every echoed byte, prints",
             "a progress line each second and the measured msgs/s, MiB/s and errors; it exits 1 if any byte differed.",
+            "load and echo-load start the warm-up once the connections are open and the first answer came back",
+            "(at most 30 s each), so the measured window never holds a cold server's first answer.",
             "compare-echo runs from the repository root by default (examples/target/switchboard-examples.jar),",
             "pins the server to --server-cpu and the load to --load-cpu with taskset, and writes bench/results/echo.csv.",
             "A run during which other processes kept the two cores busy for more than --noise-limit percent of a core",
