@@ -29,6 +29,7 @@ public final class FileWatch implements AutoCloseable {
     private List<Stamp> loaded;
     /** Stamps seen changed on the previous tick, waiting to be seen once more unchanged; timer thread only. */
     private List<Stamp> pending;
+    private volatile long failures;
 
     /**
      * What identifies one version of a file.
@@ -58,6 +59,11 @@ public final class FileWatch implements AutoCloseable {
         return files;
     }
 
+    /** {@return how many reloads this watch started that failed (each is logged at warn)} */
+    public long failures() {
+        return failures;
+    }
+
     /** Stops watching; a reload already running finishes. */
     @Override
     public void close() {
@@ -81,6 +87,7 @@ public final class FileWatch implements AutoCloseable {
             log.info("TLS files changed, reloading: {}", changed);
             reload.run();
         } catch (RuntimeException e) {
+            failures++; // the timer thread is the only writer
             log.warn("TLS reload after a file change failed; the previous certificates stay in use until the files change again: {}",
                     e.getMessage());
         }
