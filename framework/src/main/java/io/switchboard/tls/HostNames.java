@@ -44,20 +44,16 @@ final class HostNames {
     }
 
     /**
-     * Whether a configured pattern matches a requested name: equal, or {@code *.example.com} matching exactly one
-     * label in front of {@code example.com} (not {@code example.com} itself, not {@code a.b.example.com}), as
-     * certificates' wildcards do (RFC 6125 section 6.4.3).
+     * The wildcard pattern that would cover a requested name: {@code *.example.com} for {@code a.example.com}.
+     * A wildcard covers exactly one label (RFC 6125 section 6.4.3), so {@code a.b.example.com} gives
+     * {@code *.b.example.com}, which a {@code *.example.com} entry does not equal.
      *
-     * @param pattern a normalized name or wildcard
-     * @param name    a normalized requested name
-     * @return whether it matches
+     * @param name a normalized requested name
+     * @return the pattern, or null for a name of one label
      */
-    static boolean matches(String pattern, String name) {
-        if (!pattern.startsWith("*.")) {
-            return pattern.equals(name);
-        }
+    static String wildcardOf(String name) {
         int dot = name.indexOf('.');
-        return dot > 0 && name.substring(dot).equals(pattern.substring(1));
+        return dot > 0 ? "*" + name.substring(dot) : null;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.switchboard.tls;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
@@ -153,7 +154,7 @@ final class PrivateKeys {
         } catch (NoSuchAlgorithmException e) {
             throw new TlsConfigException(file, "private key is encrypted with a scheme this JDK cannot decrypt (" + e.getMessage()
                     + "); re-encrypt it with 'openssl pkcs8 -topk8 -v2 aes-256-cbc -v2prf hmacWithSHA256'", e);
-        } catch (java.io.IOException | GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new TlsConfigException(file, "encrypted private key cannot be decrypted: wrong password or damaged file", e);
         }
     }

@@ -2,6 +2,7 @@ package io.switchboard.tls;
 
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.Map;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIServerName;
@@ -28,7 +29,7 @@ public final class TlsClientContext {
         this.config = config;
         KeyManager[] keys = null;
         if (config.identity() != null) {
-            keys = new KeyManager[] {new SniKeyManager(List.of(config.identity().load()), java.util.Map.of(), java.util.Map.of())};
+            keys = new KeyManager[] {new CertificateChooser(List.of(config.identity().load()), Map.of(), Map.of())};
         }
         TrustManager[] trust = {config.insecure() ? new InsecureTrust() : config.trust().load()};
         try {

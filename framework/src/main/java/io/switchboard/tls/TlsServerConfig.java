@@ -1,9 +1,11 @@
 package io.switchboard.tls;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -120,13 +122,13 @@ public final class TlsServerConfig {
     }
 
     /** {@return every file this configuration reads, for a file watch} */
-    public List<java.nio.file.Path> files() {
-        List<java.nio.file.Path> files = new ArrayList<>(identity.files());
+    public List<Path> files() {
+        List<Path> files = new ArrayList<>(identity.files());
         sni.values().forEach(i -> files.addAll(i.files()));
         if (clientTrust != null) {
             files.addAll(clientTrust.files());
         }
-        return List.copyOf(new java.util.LinkedHashSet<>(files));
+        return List.copyOf(new LinkedHashSet<>(files));
     }
 
     /** Collects the settings of a {@link TlsServerConfig}. Not thread-safe. */
@@ -189,7 +191,7 @@ public final class TlsServerConfig {
         /**
          * The CAs client certificates must chain to.
          *
-         * @param trust usually {@link Trust#pem(java.nio.file.Path...)} with the CA that issues client certificates
+         * @param trust usually {@link Trust#pem(Path...)} with the CA that issues client certificates
          * @return this builder
          */
         public Builder clientTrust(Trust trust) {

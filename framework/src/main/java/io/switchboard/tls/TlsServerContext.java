@@ -144,7 +144,7 @@ public final class TlsServerContext {
         SSLContext context;
         try {
             context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {new SniKeyManager(identities, exact, wildcards)}, trust, null);
+            context.init(new KeyManager[] {new CertificateChooser(identities, exact, wildcards)}, trust, null);
         } catch (GeneralSecurityException e) {
             throw new TlsConfigException("the JDK cannot make a TLS context: " + e.getMessage(), e);
         }

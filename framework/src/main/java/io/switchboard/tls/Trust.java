@@ -1,5 +1,6 @@
 package io.switchboard.tls;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -74,7 +75,7 @@ public final class Trust {
                 }
             }
             throw new TlsConfigException("the JDK's trust manager factory made no X509ExtendedTrustManager");
-        } catch (java.io.IOException | GeneralSecurityException e) {
+        } catch (IOException | GeneralSecurityException e) {
             throw new TlsConfigException("cannot build trust from " + this + ": " + e.getMessage(), e);
         }
     }

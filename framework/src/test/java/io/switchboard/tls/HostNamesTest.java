@@ -22,11 +22,9 @@ class HostNamesTest {
 
     @Test
     void wildcardCoversExactlyOneLabel() {
-        assertTrue(HostNames.matches("*.example.com", "a.example.com"));
-        assertFalse(HostNames.matches("*.example.com", "example.com"));
-        assertFalse(HostNames.matches("*.example.com", "a.b.example.com"));
-        assertFalse(HostNames.matches("*.example.com", "aexample.com"));
-        assertTrue(HostNames.matches("example.com", "example.com"));
+        assertEquals("*.example.com", HostNames.wildcardOf("a.example.com"));
+        assertEquals("*.b.example.com", HostNames.wildcardOf("a.b.example.com"), "not *.example.com: one label only");
+        assertEquals(null, HostNames.wildcardOf("localhost"));
     }
 
     @Test

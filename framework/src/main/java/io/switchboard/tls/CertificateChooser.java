@@ -26,7 +26,7 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * type and the JDK tries the client's next signature scheme. As a client (mutual TLS) the default identity is
  * offered when its key type is one the server accepts. Thread-safe (immutable).
  */
-final class SniKeyManager extends X509ExtendedKeyManager {
+final class CertificateChooser extends X509ExtendedKeyManager {
     private static final String DEFAULT = "0";
 
     private final List<LoadedIdentity> identities;
@@ -40,7 +40,7 @@ final class SniKeyManager extends X509ExtendedKeyManager {
      * @param exact      normalized exact names to indexes into {@code identities}
      * @param wildcards  normalized {@code *.domain} patterns to indexes
      */
-    SniKeyManager(List<LoadedIdentity> identities, Map<String, Integer> exact, Map<String, Integer> wildcards) {
+    CertificateChooser(List<LoadedIdentity> identities, Map<String, Integer> exact, Map<String, Integer> wildcards) {
         this.identities = List.copyOf(identities);
         this.exact = Map.copyOf(exact);
         this.wildcards = Map.copyOf(wildcards);
@@ -58,8 +58,8 @@ final class SniKeyManager extends X509ExtendedKeyManager {
         }
         Integer index = exact.get(serverName);
         if (index == null) {
-            int dot = serverName.indexOf('.');
-            index = dot > 0 ? wildcards.get("*" + serverName.substring(dot)) : null;
+            String wildcard = HostNames.wildcardOf(serverName);
+            index = wildcard == null ? null : wildcards.get(wildcard);
         }
         return index == null ? 0 : index;
     }
