@@ -21,7 +21,6 @@ import java.util.Objects;
  *   <tr><td>{@link Builder#protocols protocols}</td><td>TLSv1.3, TLSv1.2</td></tr>
  *   <tr><td>{@link Builder#cipherSuites cipherSuites}</td><td>as {@link TlsServerConfig}</td></tr>
  *   <tr><td>{@link Builder#handshakeTimeout handshakeTimeout}</td><td>10 s</td></tr>
- *   <tr><td>{@link Builder#closeNotifyTimeout closeNotifyTimeout}</td><td>3 s</td></tr>
  *   <tr><td>{@link Builder#insecure() insecure}</td><td>off; when on, any certificate is accepted for any
  *       name, and a warning is logged when the context is created</td></tr>
  * </table>
@@ -35,7 +34,6 @@ public final class TlsClientConfig {
     private final List<String> protocols;
     private final List<String> cipherSuites;
     private final Duration handshakeTimeout;
-    private final Duration closeNotifyTimeout;
 
     private TlsClientConfig(Builder b) {
         this.trust = b.trust;
@@ -46,7 +44,6 @@ public final class TlsClientConfig {
         this.protocols = b.protocols;
         this.cipherSuites = b.cipherSuites;
         this.handshakeTimeout = b.handshakeTimeout;
-        this.closeNotifyTimeout = b.closeNotifyTimeout;
     }
 
     /** {@return a builder with the defaults above} */
@@ -94,11 +91,6 @@ public final class TlsClientConfig {
         return handshakeTimeout;
     }
 
-    /** {@return how long the TLS stage waits for the peer's close_notify after sending its own} */
-    public Duration closeNotifyTimeout() {
-        return closeNotifyTimeout;
-    }
-
     /** Collects the settings of a {@link TlsClientConfig}. Not thread-safe. */
     public static final class Builder {
         private Trust trust = Trust.system();
@@ -109,7 +101,6 @@ public final class TlsClientConfig {
         private List<String> protocols = TlsDefaults.PROTOCOLS;
         private List<String> cipherSuites;
         private Duration handshakeTimeout = TlsServerConfig.DEFAULT_HANDSHAKE_TIMEOUT;
-        private Duration closeNotifyTimeout = TlsServerConfig.DEFAULT_CLOSE_NOTIFY_TIMEOUT;
 
         private Builder() {
         }
@@ -205,17 +196,6 @@ public final class TlsClientConfig {
          */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = TlsServerConfig.Builder.positive(timeout, "handshakeTimeout");
-            return this;
-        }
-
-        /**
-         * How long the TLS stage waits for the peer's close_notify after sending its own (default 3 s).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder closeNotifyTimeout(Duration timeout) {
-            this.closeNotifyTimeout = TlsServerConfig.Builder.positive(timeout, "closeNotifyTimeout");
             return this;
         }
 

@@ -24,6 +24,7 @@ public final class TlsClientContext {
     private final TlsClientConfig config;
     private final SSLContext context;
     private final SSLParameters parameters;
+    private final TlsCounters counters = new TlsCounters();
 
     private TlsClientContext(TlsClientConfig config) {
         this.config = config;
@@ -66,6 +67,26 @@ public final class TlsClientContext {
     /** {@return the configuration this context was built from} */
     public TlsClientConfig config() {
         return config;
+    }
+
+    /** {@return how many TLS handshakes of this context's connections did not complete within the handshake timeout} */
+    public long handshakeTimeouts() {
+        return counters.handshakeTimeouts.sum();
+    }
+
+    /** {@return how many TLS handshakes of this context's connections failed (an alert, a certificate refused)} */
+    public long handshakeFailures() {
+        return counters.handshakeFailures.sum();
+    }
+
+    /** {@return how many renegotiations a peer started on an established TLS 1.2 connection were refused} */
+    public long renegotiationsRefused() {
+        return counters.renegotiationsRefused.sum();
+    }
+
+    /** {@return the counters the TLS stages of this context add to} */
+    TlsCounters counters() {
+        return counters;
     }
 
     /**

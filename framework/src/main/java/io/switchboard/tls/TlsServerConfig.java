@@ -39,15 +39,11 @@ import java.util.Objects;
  *       server picks the first of its own list that the client offers</td></tr>
  *   <tr><td>{@link Builder#handshakeTimeout handshakeTimeout}</td><td>10 s from accept to the end of the
  *       handshake</td></tr>
- *   <tr><td>{@link Builder#closeNotifyTimeout closeNotifyTimeout}</td><td>3 s to wait for the peer's
- *       close_notify after sending ours</td></tr>
  * </table>
  */
 public final class TlsServerConfig {
     /** Default {@link Builder#handshakeTimeout}: 10 s, as Netty's SslHandler. */
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-    /** Default {@link Builder#closeNotifyTimeout}: 3 s. */
-    public static final Duration DEFAULT_CLOSE_NOTIFY_TIMEOUT = Duration.ofSeconds(3);
 
     private final Identity identity;
     private final Map<String, Identity> sni;
@@ -57,7 +53,6 @@ public final class TlsServerConfig {
     private final List<String> cipherSuites;
     private final List<String> applicationProtocols;
     private final Duration handshakeTimeout;
-    private final Duration closeNotifyTimeout;
 
     private TlsServerConfig(Builder b) {
         this.identity = b.identity;
@@ -68,7 +63,6 @@ public final class TlsServerConfig {
         this.cipherSuites = b.cipherSuites;
         this.applicationProtocols = b.applicationProtocols;
         this.handshakeTimeout = b.handshakeTimeout;
-        this.closeNotifyTimeout = b.closeNotifyTimeout;
     }
 
     /** {@return a builder with the defaults above; an identity must be set} */
@@ -116,11 +110,6 @@ public final class TlsServerConfig {
         return handshakeTimeout;
     }
 
-    /** {@return how long the TLS stage waits for the peer's close_notify after sending its own} */
-    public Duration closeNotifyTimeout() {
-        return closeNotifyTimeout;
-    }
-
     /** {@return every file this configuration reads, for a file watch} */
     public List<Path> files() {
         List<Path> files = new ArrayList<>(identity.files());
@@ -141,7 +130,6 @@ public final class TlsServerConfig {
         private List<String> cipherSuites;
         private List<String> applicationProtocols = List.of();
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-        private Duration closeNotifyTimeout = DEFAULT_CLOSE_NOTIFY_TIMEOUT;
 
         private Builder() {
         }
@@ -246,18 +234,6 @@ public final class TlsServerConfig {
          */
         public Builder handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = positive(timeout, "handshakeTimeout");
-            return this;
-        }
-
-        /**
-         * How long the TLS stage waits for the peer's close_notify after sending its own, before closing the
-         * socket anyway (default 3 s).
-         *
-         * @param timeout a positive duration
-         * @return this builder
-         */
-        public Builder closeNotifyTimeout(Duration timeout) {
-            this.closeNotifyTimeout = positive(timeout, "closeNotifyTimeout");
             return this;
         }
 

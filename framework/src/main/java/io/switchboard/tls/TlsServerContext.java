@@ -42,6 +42,7 @@ public final class TlsServerContext {
     private final TlsServerConfig config;
     private volatile Snapshot current;
     private long reloads;
+    private final TlsCounters counters = new TlsCounters();
 
     /**
      * What one load produced.
@@ -75,6 +76,26 @@ public final class TlsServerContext {
     /** {@return the configuration this context reads} */
     public TlsServerConfig config() {
         return config;
+    }
+
+    /** {@return how many TLS handshakes of this context's connections did not complete within the handshake timeout} */
+    public long handshakeTimeouts() {
+        return counters.handshakeTimeouts.sum();
+    }
+
+    /** {@return how many TLS handshakes of this context's connections failed (an alert, a certificate refused)} */
+    public long handshakeFailures() {
+        return counters.handshakeFailures.sum();
+    }
+
+    /** {@return how many renegotiations a peer started on an established TLS 1.2 connection were refused} */
+    public long renegotiationsRefused() {
+        return counters.renegotiationsRefused.sum();
+    }
+
+    /** {@return the counters the TLS stages of this context add to} */
+    TlsCounters counters() {
+        return counters;
     }
 
     /**

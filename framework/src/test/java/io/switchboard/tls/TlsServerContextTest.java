@@ -231,7 +231,6 @@ class TlsServerContextTest {
     void timeoutsHaveDefaultsAndMustBePositive() {
         TlsServerConfig config = localhost().build();
         assertEquals(java.time.Duration.ofSeconds(10), config.handshakeTimeout());
-        assertEquals(java.time.Duration.ofSeconds(3), config.closeNotifyTimeout());
         assertThrows(IllegalArgumentException.class, () -> localhost().handshakeTimeout(java.time.Duration.ZERO));
         assertNull(config.clientTrust());
     }
