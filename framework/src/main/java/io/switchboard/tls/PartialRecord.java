@@ -18,9 +18,9 @@ final class PartialRecord {
         return kept == null;
     }
 
-    /** {@return the bytes kept} */
-    int size() {
-        return kept == null ? 0 : kept.position();
+    /** {@return the memory held for the record, in bytes: its length once its header arrived} */
+    int capacity() {
+        return kept == null ? 0 : kept.capacity();
     }
 
     /**

@@ -177,6 +177,16 @@ public final class TlsHandler implements Handler {
         return phase == Phase.ESTABLISHED;
     }
 
+    /** {@return plaintext written and held, not yet encrypted} For tests. */
+    long heldBytes() {
+        return held.size();
+    }
+
+    /** {@return the memory held for a record that has not fully arrived} For tests. */
+    int partialRecordBytes() {
+        return partial.capacity();
+    }
+
     // Events.
 
     @Override
@@ -421,15 +431,15 @@ public final class TlsHandler implements Handler {
     private void encrypt(ByteBuffer src) throws SSLException {
         int idle = 0;
         while (src.hasRemaining() && !stopped()) {
-            if (held.size() == 0 && src.remaining() >= TlsRecords.MAX_PLAINTEXT) {
+            if (held.size() == 0 && src.remaining() >= TlsRecords.RECORD_FILL) {
                 SSLEngineResult result = wrapOut(src);
                 idle = result.bytesConsumed() == 0 ? idle + 1 : 0;
                 afterDataWrap(result, idle);
                 continue;
             }
-            int n = (int) Math.min(src.remaining(), TlsRecords.MAX_PLAINTEXT - held.size());
+            int n = (int) Math.min(src.remaining(), TlsRecords.RECORD_FILL - held.size());
             held.add(src, n, pool);
-            if (held.size() >= TlsRecords.MAX_PLAINTEXT) {
+            if (held.size() >= TlsRecords.RECORD_FILL) {
                 SSLEngineResult result = wrapHeldRecord();
                 idle = result.bytesConsumed() == 0 ? idle + 1 : 0;
                 afterDataWrap(result, idle);

@@ -10,8 +10,13 @@ import javax.net.ssl.SSLProtocolException;
 final class TlsRecords {
     /** Type, version and length. */
     static final int HEADER = 5;
-    /** The most plaintext one record carries (2^14, RFC 8446 section 5.1): records are wrapped up to it. */
+    /** The most plaintext one record carries (2^14, RFC 8446 section 5.1). */
     static final int MAX_PLAINTEXT = 16 * 1024;
+    /**
+     * The plaintext the stage gathers into one record: what the JDK puts in a full TLS 1.3 record (2^14 less the
+     * inner content type byte), so that a full record's worth is encrypted without a one-byte remainder.
+     */
+    static final int RECORD_FILL = MAX_PLAINTEXT - 1;
     /** The longest ciphertext a record may announce: 2^14 + 2048 (RFC 5246 section 6.2.3; TLS 1.3 allows less). */
     static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 2048;
     /** The longest legal record, header included: 18,437 bytes. */

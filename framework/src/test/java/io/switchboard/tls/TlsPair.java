@@ -31,6 +31,21 @@ final class TlsPair {
             };
         }
 
+        /**
+         * {@return reads cut at {@code first}, {@code first + stride}, {@code first + 2 * stride}, …: run with every
+         * {@code first} from 1 to {@code stride}, every byte of every transfer is a cut point in one of the runs}
+         */
+        static Cut every(int stride, int first) {
+            return (bytes, to) -> {
+                int from = 0;
+                for (int at = first; at < bytes.length; at += stride) {
+                    to.feed(bytes, from, at - from);
+                    from = at;
+                }
+                to.feed(bytes, from, bytes.length - from);
+            };
+        }
+
         /** {@return one byte per read} */
         static Cut oneByte() {
             return (bytes, to) -> {
