@@ -118,6 +118,8 @@ public final class TlsHandler implements Handler {
     /** The handshake completed in the current event; the completion is announced when the engine is idle again. */
     private boolean justEstablished;
     private boolean tls12;
+    /** The plaintext gathered into one record for the negotiated protocol. */
+    private int recordFill = recordFill_TLS13;
     /** The peer's close_notify or FIN arrived: the handlers after this one saw {@code inputClosed}. */
     private boolean inputDone;
     /** Our close_notify was sent (or the engine's outbound closed): nothing more is written. */
@@ -175,6 +177,11 @@ public final class TlsHandler implements Handler {
     /** {@return true once the handshake completed (and until the connection fails)} */
     public boolean isHandshakeComplete() {
         return phase == Phase.ESTABLISHED;
+    }
+
+    /** {@return the most plaintext the stage gathers into one record for the negotiated protocol} For tests. */
+    int recordFill() {
+        return recordFill;
     }
 
     /** {@return plaintext written and held, not yet encrypted} For tests. */
@@ -431,15 +438,15 @@ public final class TlsHandler implements Handler {
     private void encrypt(ByteBuffer src) throws SSLException {
         int idle = 0;
         while (src.hasRemaining() && !stopped()) {
-            if (held.size() == 0 && src.remaining() >= TlsRecords.RECORD_FILL) {
+            if (held.size() == 0 && src.remaining() >= recordFill) {
                 SSLEngineResult result = wrapOut(src);
                 idle = result.bytesConsumed() == 0 ? idle + 1 : 0;
                 afterDataWrap(result, idle);
                 continue;
             }
-            int n = (int) Math.min(src.remaining(), TlsRecords.RECORD_FILL - held.size());
+            int n = (int) Math.min(src.remaining(), recordFill - held.size());
             held.add(src, n, pool);
-            if (held.size() >= TlsRecords.RECORD_FILL) {
+            if (held.size() >= recordFill) {
                 SSLEngineResult result = wrapHeldRecord();
                 idle = result.bytesConsumed() == 0 ? idle + 1 : 0;
                 afterDataWrap(result, idle);
@@ -601,6 +608,7 @@ public final class TlsHandler implements Handler {
     private void handshakeCompleted() throws SSLException {
         SSLSession session = engine.getSession();
         tls12 = !"TLSv1.3".equals(session.getProtocol());
+        recordFill = tls12 ? TlsRecords.RECORD_FILL_TLS12 : TlsRecords.RECORD_FILL_TLS13;
         String alpn = engine.getApplicationProtocol();
         TlsHandshakeCompleted event = new TlsHandshakeCompleted(session.getProtocol(), session.getCipherSuite(),
                 alpn == null || alpn.isEmpty() ? null : alpn, serverName(session));

@@ -13,10 +13,13 @@ final class TlsRecords {
     /** The most plaintext one record carries (2^14, RFC 8446 section 5.1). */
     static final int MAX_PLAINTEXT = 16 * 1024;
     /**
-     * The plaintext the stage gathers into one record: what the JDK puts in a full TLS 1.3 record (2^14 less the
-     * inner content type byte), so that a full record's worth is encrypted without a one-byte remainder.
+     * The plaintext the JDK puts in a full TLS 1.3 record: 2^14 less the inner content type byte and the 16 bytes of
+     * zero padding it adds to every record. The stage gathers this much per record, so that a full record's worth is
+     * encrypted without a small remainder record.
      */
-    static final int RECORD_FILL = MAX_PLAINTEXT - 1;
+    static final int RECORD_FILL_TLS13 = MAX_PLAINTEXT - 1 - 16;
+    /** The plaintext of a full TLS 1.2 record: 2^14. */
+    static final int RECORD_FILL_TLS12 = MAX_PLAINTEXT;
     /** The longest ciphertext a record may announce: 2^14 + 2048 (RFC 5246 section 6.2.3; TLS 1.3 allows less). */
     static final int MAX_CIPHERTEXT = MAX_PLAINTEXT + 2048;
     /** The longest legal record, header included: 18,437 bytes. */
