@@ -69,9 +69,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Close.</b> {@code close} encrypts what is held, sends close_notify and closes the connection once its
  * queue is written (bounded by {@link ConnectionConfig#closeTimeout()}). It does not wait for the peer's
  * close_notify: nothing that arrives after ours could still be used, and waiting would let a peer hold the
- * connection open. {@code shutdownOutput} sends close_notify, then the FIN, and goes on reading (TLS 1.3; on TLS
- * 1.2 the engine closes both directions). The peer's close_notify reaches the handlers after this one as
- * {@code inputClosed}. A FIN without close_notify after the handshake is a possible truncation: the handlers get
+ * connection open. {@code shutdownOutput} sends close_notify, then the FIN, and goes on reading (a TLS 1.3
+ * half-close; a TLS 1.2 peer is bound to answer with its own close_notify and stop). The peer's close_notify
+ * reaches the handlers after this one as {@code inputClosed}; on TLS 1.2 the engine answers it at once. A FIN without close_notify after the handshake is a possible truncation: the handlers get
  * {@link TlsTruncated} and then {@code inputClosed}. Plaintext written before the handshake completed is dropped
  * by a close.
  *
