@@ -197,6 +197,16 @@ class TlsHandlerTest {
         assertTrue(early.isClosed());
     }
 
+    /** Plaintext HTTP sent to the TLS port: refused at the first bytes, nothing kept, counted as a failed handshake. */
+    @Test
+    void plaintextSentToTheTlsPortIsRefusedAtOnce() {
+        EmbeddedConnection c = new EmbeddedConnection(p -> p.add(TlsHandler.server(server)));
+        c.feed("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertTrue(c.isClosed());
+        assertTrue(c.events().contains("exception:SSLException"), c.events().toString());
+        assertEquals(1, server.handshakeFailures());
+    }
+
     @Test
     void aFailedHandshakeSendsTheAlertClosesBothSidesAndCountsTheFailure() {
         TlsClientContext distrustful = TlsClientContext.create(TlsClientConfig.builder()
