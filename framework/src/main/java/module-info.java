@@ -12,4 +12,5 @@ module io.switchboard {
     exports io.switchboard.lifecycle;
     exports io.switchboard.server;
     exports io.switchboard.testing;
+    exports io.switchboard.tls;
 }

@@ -5,8 +5,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
- * The buffers a loop owns: one read buffer shared by all its connections, and a fixed pool of outbound
- * chunks. Idle connections hold none of them. Loop thread only.
+ * The buffers a loop owns: one read buffer shared by all its connections, a fixed pool of outbound
+ * chunks, and two scratch buffers for stages that transform bytes (TLS). Idle connections hold none of
+ * them. Loop thread only.
  *
  * <p>Direct memory is a fixed pool, not a cache the garbage collector drains: at most {@code maxDirect}
  * direct chunks are ever allocated, and each one goes back to the free list when released. When all of them
@@ -25,6 +26,8 @@ public final class BufferPool {
     private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[64];
     private ByteBuffer readBuffer;
+    private ByteBuffer inboundScratch;
+    private ByteBuffer outboundScratch;
     private int directAllocated;
 
     /**
@@ -70,6 +73,38 @@ public final class BufferPool {
         ByteBuffer buffer = readBuffer;
         if (buffer == null) {
             readBuffer = buffer = direct ? ByteBuffer.allocateDirect(readBufferSize) : ByteBuffer.allocate(readBufferSize);
+        }
+        return buffer.clear();
+    }
+
+    /**
+     * A heap buffer the loop owns for a stage that turns inbound bytes into other bytes (TLS decrypts records into
+     * it), cleared and at least {@code size} bytes. It is borrowed until the caller returns to the loop, and one
+     * buffer serves all the loop's connections, so an idle connection holds none. On the heap whatever the pool's
+     * kind: the JDK's TLS engine encrypts and decrypts heap arrays in place, and copies direct buffers.
+     *
+     * @param size the fewest bytes the caller needs
+     * @return the loop's inbound scratch buffer
+     */
+    public ByteBuffer inboundScratch(int size) {
+        ByteBuffer buffer = inboundScratch;
+        if (buffer == null || buffer.capacity() < size) {
+            inboundScratch = buffer = ByteBuffer.allocate(size);
+        }
+        return buffer.clear();
+    }
+
+    /**
+     * As {@link #inboundScratch(int)}, for outbound bytes (TLS encrypts records into it before writing them on):
+     * a second buffer, so that a stage may encrypt while the bytes it decrypted are lent to the handlers after it.
+     *
+     * @param size the fewest bytes the caller needs
+     * @return the loop's outbound scratch buffer
+     */
+    public ByteBuffer outboundScratch(int size) {
+        ByteBuffer buffer = outboundScratch;
+        if (buffer == null || buffer.capacity() < size) {
+            outboundScratch = buffer = ByteBuffer.allocate(size);
         }
         return buffer.clear();
     }

@@ -74,6 +74,8 @@ public final class Connection {
     private boolean failureLogged;
     /** True while this connection handles a read batch: its writes are flushed when the batch ends. */
     private boolean inReadBatch;
+    /** True when something was written into the pipeline during the current read batch. */
+    private boolean wroteInBatch;
     /** Queued bytes reserved from the budget (0 while the queue is small). */
     private long counted;
     /** Bytes written from other threads and not yet taken by the loop (a VarHandle: no object per connection). */
@@ -295,12 +297,15 @@ public final class Connection {
         }
     }
 
-    /** Sends our FIN once queued bytes are written; reading goes on (half-close). Thread-safe. */
+    /**
+     * Half-closes through the whole pipeline (from its application end): once queued bytes are written the
+     * peer gets our FIN (after whatever end a stage such as TLS sends first); reading goes on. Thread-safe.
+     */
     public void shutdownOutput() {
         if (loop.inLoop()) {
-            requestShutdownOutput();
+            pipeline.shutdownOutput();
         } else {
-            runOnLoop(this::requestShutdownOutput);
+            runOnLoop(pipeline::shutdownOutput);
         }
     }
 
@@ -393,6 +398,7 @@ public final class Connection {
             loop.execute(() -> {
                 FOREIGN_PENDING.getAndAdd(this, -weight);
                 budget.release(weight);
+                wrote();
                 pipeline.invokeWrite(from.prev, owned);
                 if (flush) {
                     pipeline.invokeFlush(from.prev);
@@ -411,6 +417,20 @@ public final class Connection {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
             log.debug("{}: {} after the loop stopped; ignored", this, task);
+        }
+    }
+
+    /**
+     * Something is being written into the pipeline: the pipeline is flushed when the read batch ends, or, outside
+     * a read batch, at the end of the loop's turn. The flush goes through the pipeline, so a stage that holds
+     * bytes back until a flush (TLS, compression) sees it.
+     */
+    void wrote() {
+        if (inReadBatch) {
+            wroteInBatch = true;
+        } else if (!flushScheduled && state != State.CLOSED) {
+            flushScheduled = true;
+            loop.atBatchEnd(flushTask);
         }
     }
 
@@ -487,8 +507,8 @@ public final class Connection {
         }
         if (cause instanceof IOException) {
             finishClose(false);
-        } else {
-            closeTransportGracefully();
+        } else if (state == State.OPEN) {
+            pipeline.close();
         }
     }
 
@@ -504,7 +524,9 @@ public final class Connection {
 
     private void batchFlush() {
         flushScheduled = false;
-        flushNow();
+        if (state != State.CLOSED) {
+            pipeline.flush();
+        }
     }
 
     /** A copy the caller cannot change after a write from another thread returns. */
@@ -601,7 +623,8 @@ public final class Connection {
         }
     }
 
-    private void requestShutdownOutput() {
+    void requestShutdownOutput() {
+        assert loop.inLoop();
         if (state != State.OPEN || outputShutdownRequested) {
             return;
         }
@@ -711,8 +734,10 @@ public final class Connection {
         } finally {
             inReadBatch = false;
         }
-        if (!outbound.isEmpty() && !writeBlocked && state != State.CLOSED) {
-            writeQueued();
+        boolean wrote = wroteInBatch;
+        wroteInBatch = false;
+        if (state != State.CLOSED && (wrote || !outbound.isEmpty() && !writeBlocked)) {
+            pipeline.flush();
         }
     }
 

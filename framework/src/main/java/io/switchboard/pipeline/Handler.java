@@ -133,13 +133,27 @@ public interface Handler {
     }
 
     /**
-     * Outbound: queued bytes should be written to the socket now.
+     * Outbound: queued bytes should be written to the socket now. The connection also flushes through the
+     * pipeline by itself when a read batch in which anything was written ends, and at the end of the loop's turn
+     * after writes made outside a read batch, so a stage that holds bytes back (to frame or compress them
+     * together) sees every flush.
      *
      * @param ctx this handler's context
      * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
      */
     default void flush(HandlerContext ctx) throws Exception {
         ctx.flush();
+    }
+
+    /**
+     * Outbound: our side is done writing (a half-close): once queued bytes are written the peer gets our FIN,
+     * and reading goes on. A stage that frames the stream (TLS, say) sends its own end first.
+     *
+     * @param ctx this handler's context
+     * @throws Exception any error; it goes to this handler's {@link #exceptionCaught}
+     */
+    default void shutdownOutput(HandlerContext ctx) throws Exception {
+        ctx.shutdownOutput();
     }
 
     /**

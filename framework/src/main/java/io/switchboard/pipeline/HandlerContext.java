@@ -6,7 +6,7 @@ import io.switchboard.loop.EventLoop;
  * A handler's place in its pipeline: it passes inbound events to the next handler and outbound
  * operations to the previous one.
  *
- * <p>{@link #write}, {@link #writeAndFlush}, {@link #flush} and {@link #close} are thread-safe: called from
+ * <p>{@link #write}, {@link #writeAndFlush}, {@link #flush}, {@link #shutdownOutput} and {@link #close} are thread-safe: called from
  * another thread they are queued to the loop in call order (a write's bytes are copied first, as for
  * {@link Connection#write}). Everything else is loop thread only.
  */
@@ -121,6 +121,7 @@ public final class HandlerContext {
      */
     public void write(Object message) {
         if (loop().inLoop()) {
+            pipeline.connection().wrote();
             pipeline.invokeWrite(prev, message);
         } else {
             pipeline.connection().writeFromAnyThread(this, message, false);
@@ -134,6 +135,7 @@ public final class HandlerContext {
      */
     public void writeAndFlush(Object message) {
         if (loop().inLoop()) {
+            pipeline.connection().wrote();
             pipeline.invokeWrite(prev, message);
             pipeline.invokeFlush(prev);
         } else {
@@ -147,6 +149,18 @@ public final class HandlerContext {
             pipeline.invokeFlush(prev);
         } else {
             pipeline.connection().runOnLoop(() -> pipeline.invokeFlush(prev));
+        }
+    }
+
+    /**
+     * Asks the handlers before this one to half-close: the peer gets our FIN once queued bytes are written, and
+     * reading goes on. Thread-safe.
+     */
+    public void shutdownOutput() {
+        if (loop().inLoop()) {
+            pipeline.invokeShutdownOutput(prev);
+        } else {
+            pipeline.connection().runOnLoop(() -> pipeline.invokeShutdownOutput(prev));
         }
     }
 

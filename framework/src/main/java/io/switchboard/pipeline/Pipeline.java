@@ -8,7 +8,8 @@ import java.nio.ByteBuffer;
  *
  * <pre>
  *   socket ──read──▶ [head] ─▶ decoder ─▶ … ─▶ application ─▶ [tail]   inbound: fireRead, connected, …
- *   socket ◀─write── [head] ◀─ encoder ◀─ … ◀─ application              outbound: write, flush, close
+ *   socket ◀─write── [head] ◀─ encoder ◀─ … ◀─ application              outbound: write, flush,
+ *                                                                        shutdownOutput, close
  * </pre>
  *
  * An error thrown by a handler goes to that handler's {@link Handler#exceptionCaught}; one that reaches
@@ -212,11 +213,16 @@ public final class Pipeline {
     }
 
     void write(Object message) {
+        connection.wrote();
         invokeWrite(tail.prev, message);
     }
 
     void flush() {
         invokeFlush(tail.prev);
+    }
+
+    void shutdownOutput() {
+        invokeShutdownOutput(tail.prev);
     }
 
     void close() {
@@ -309,6 +315,14 @@ public final class Pipeline {
         }
     }
 
+    void invokeShutdownOutput(HandlerContext ctx) {
+        try {
+            ctx.handler.shutdownOutput(ctx);
+        } catch (Throwable t) {
+            invokeExceptionCaught(ctx, t);
+        }
+    }
+
     void invokeClose(HandlerContext ctx) {
         try {
             ctx.handler.close(ctx);
@@ -338,6 +352,11 @@ public final class Pipeline {
         @Override
         public void flush(HandlerContext ctx) {
             ctx.pipeline.connection.flushNow();
+        }
+
+        @Override
+        public void shutdownOutput(HandlerContext ctx) {
+            ctx.pipeline.connection.requestShutdownOutput();
         }
 
         @Override

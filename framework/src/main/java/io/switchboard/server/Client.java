@@ -8,6 +8,8 @@ import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
+import io.switchboard.tls.TlsClientContext;
+import io.switchboard.tls.TlsHandler;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -43,6 +45,7 @@ public final class Client implements AutoCloseable {
     private final ConnectionConfig connection;
     private final MemoryBudget budget;
     private final Consumer<Pipeline> initializer;
+    private final TlsClientContext tls;
     private volatile boolean closed;
 
     private Client(Builder b) {
@@ -53,6 +56,7 @@ public final class Client implements AutoCloseable {
         this.connection = b.connection;
         this.budget = b.budget != null ? b.budget : MemoryBudget.defaults();
         this.initializer = b.initializer;
+        this.tls = b.tls;
     }
 
     /** {@return a builder: one loop of its own, 10 s connect timeout, default socket options} */
@@ -171,7 +175,10 @@ public final class Client implements AutoCloseable {
                 return;
             }
             Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, budget,
-                    initializer);
+                    tls == null ? initializer : p -> {
+                        p.add(TlsHandler.client(tls, address.getHostString(), address.getPort()));
+                        initializer.accept(p);
+                    });
             if (c.isOpen()) {
                 result.complete(c);
             } else {
@@ -220,8 +227,24 @@ public final class Client implements AutoCloseable {
         private ConnectionConfig connection = ConnectionConfig.DEFAULTS;
         private Consumer<Pipeline> initializer;
         private MemoryBudget budget;
+        private TlsClientContext tls;
 
         private Builder() {
+        }
+
+        /**
+         * Speaks TLS: every connection gets a {@link TlsHandler} first in its pipeline, for the host and port
+         * connected to (sent in SNI and, unless the context's configuration turned it off, checked against the
+         * server's certificate: connect with the host name the certificate names). The {@linkplain #pipeline
+         * pipeline} built after it reads and writes plaintext; a {@link io.switchboard.lifecycle.Reconnector}
+         * reconnects through it the same way. Default: none (plaintext).
+         *
+         * @param context the client's TLS context, or null for plaintext
+         * @return this builder
+         */
+        public Builder tls(TlsClientContext context) {
+            this.tls = context;
+            return this;
         }
 
         /**

@@ -6,6 +6,8 @@ import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
+import io.switchboard.tls.TlsHandler;
+import io.switchboard.tls.TlsServerContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -284,6 +286,16 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    private static Consumer<Pipeline> withTls(TlsServerContext tls, Consumer<Pipeline> initializer) {
+        if (tls == null) {
+            return initializer;
+        }
+        return p -> {
+            p.add(TlsHandler.server(tls));
+            initializer.accept(p);
+        };
+    }
+
     /** Builds and starts a {@link Server}. Not thread-safe. */
     public static final class Builder {
         private String host = "127.0.0.1";
@@ -298,8 +310,22 @@ public final class Server implements AutoCloseable {
         private Consumer<Pipeline> initializer;
         private LoopGroup loops;
         private MemoryBudget budget;
+        private TlsServerContext tls;
 
         private Builder() {
+        }
+
+        /**
+         * Serves TLS: every accepted connection gets a {@link TlsHandler} first in its pipeline (nearest the
+         * socket), with an engine from {@code context}'s current certificates, and the {@linkplain #pipeline
+         * pipeline} built after it reads and writes plaintext. Default: none (plaintext).
+         *
+         * @param context the server's TLS context, or null for plaintext
+         * @return this builder
+         */
+        public Builder tls(TlsServerContext context) {
+            this.tls = context;
+            return this;
         }
 
         /**
@@ -462,7 +488,7 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
             }
             try {
-                return new Server(config(), initializer, budget != null ? budget : MemoryBudget.defaults(), loops);
+                return new Server(config(), withTls(tls, initializer), budget != null ? budget : MemoryBudget.defaults(), loops);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }
