@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * The load generator runs on one thread, so the work per response is kept small:
  * <ul>
  *   <li>The clock is read once per read callback. That instant is the arrival time of every response in
- *       those bytes and the send time of the requests the callback sends (written at the end of the
- *       callback, leaving in the connection's one write of the read batch): latency includes the parsing
- *       between the two, so it is never flattered.</li>
+ *       those bytes and, in the closed loop, the send time of the requests the callback sends (written at
+ *       the end of the callback, they leave in the connection's one write of the read batch): latency then
+ *       includes the parsing between the two, so it is never flattered.</li>
  *   <li>The requests a callback (or a constant-rate tick) sends go out as one buffer, cut from
  *       {@code requests}, the request repeated.</li>
  *   <li>Responses of one callback that were sent together have the same latency and are recorded as one
