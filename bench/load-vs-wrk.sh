@@ -5,7 +5,8 @@
 # /proc/stat, the server's /proc/PID/stat and the tool's CPU time from `perf stat`, when perf is installed),
 # then the median ratio; docs/benchmarks.md "The load generator against wrk". Take a quiet machine.
 #   bench/load-vs-wrk.sh [PAIRS (3)] [PIPELINE (16)] [SECONDS (10)]
-# Set SKIP_BUILD=1 to use the jars already built, LOAD_JVM="..." for the load generator's JVM flags.
+# Set SKIP_BUILD=1 to use the jars already built, LOAD_JVM="..." for the load generator's JVM flags, and
+# LOAD_JAR=FILE to run the load generator of another bench jar (an older build, say).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pairs=${1:-3}
@@ -23,7 +24,8 @@ cleanup() {
     rm -rf "$scratch"
 }
 trap cleanup EXIT
-cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/
+cp "${LOAD_JAR:-bench/target/switchboard-bench.jar}" "$scratch"/switchboard-bench.jar
+cp examples/target/switchboard-examples.jar "$scratch"/
 
 taskset -c 0 java -Xms256m -Xmx256m -XX:+UseSerialGC -jar "$scratch"/switchboard-examples.jar http --workers 1 \
     --idle-timeout 3600 --request-timeout 3600 --host 127.0.0.1 --port 0 >"$scratch"/server.log 2>&1 &
