@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bench jar's `load` against wrk on the same server, one after the other: Switchboard's http example with
 # one worker pinned to CPU 0, each load tool pinned to CPU 1, GET /plaintext over 64 keep-alive connections.
-# Prints one line per pair with the ratio and, per run, how much of a core other processes used meanwhile (from
+# Prints one line per pair with the ratio and, per run, how much of a core the server, the tool (its whole
+# lifetime: for load that includes the JVM's start and its warm-up) and other processes used meanwhile (from
 # /proc/stat, the server's /proc/PID/stat and the tool's CPU time from `perf stat`, when perf is installed),
 # then the median ratio; docs/benchmarks.md "The load generator against wrk". Take a quiet machine.
 #   bench/load-vs-wrk.sh [PAIRS (3)] [PIPELINE (16)] [SECONDS (10)]
@@ -46,8 +47,8 @@ server_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$server/stat
 hz=$(getconf CLK_TCK)
 
 # Runs a load tool pinned to CPU 1 under `perf stat` (its CPU time) when perf is there; prints its output, then
-# "others P" on stderr: how much of a core other processes used meanwhile (the busy time of both cores less the
-# server's and the tool's).
+# "others P %, server S %, tool T %" on stderr: shares of a core used meanwhile by other processes (the busy time
+# of both cores less the server's and the tool's), the server and the tool.
 measured() {
     local busy0 srv0 start tool_ms
     busy0=$(cores_busy); srv0=$(server_ticks); start=$(date +%s%N)
@@ -59,8 +60,9 @@ measured() {
         tool_ms=
     fi
     [ -n "$tool_ms" ] && awk -v b="$(( $(cores_busy) - busy0 ))" -v s="$(( $(server_ticks) - srv0 ))" -v t="$tool_ms" \
-        -v hz="$hz" -v ns="$(( $(date +%s%N) - start ))" \
-        'BEGIN { printf "others %.0f %% of a core\n", 100 * ((b - s) / hz - t / 1000) / (ns / 1e9) }' >&2
+        -v hz="$hz" -v ns="$(( $(date +%s%N) - start ))" 'BEGIN { w = ns / 1e9;
+            printf "others %.0f %%, server %.0f %%, tool %.0f %%\n", 100 * ((b - s) / hz - t / 1000) / w, 100 * s / hz / w,
+                100 * t / 1000 / w }' >&2
 }
 wrk_rate() {
     measured wrk -t1 -c64 -d"${1}s" -s bench/wrk/bench.lua "$url" "${script_args[@]}" 2>"$scratch"/noise \
@@ -70,7 +72,7 @@ wrk_rate() {
 load_rate() {
     measured java $load_jvm -jar "$scratch"/switchboard-bench.jar load -c 64 --pipeline "$pipeline" \
         --warmup "$2" -d "$1" "$url" >"$scratch"/load.out 2>"$scratch"/noise
-    grep -E 'busy|warning' "$scratch"/load.out | sed 's/^/    load: /' >&2 || true
+    grep -E 'busy|warning' "$scratch"/load.out | sed 's/^/        load: /' >&2 || true
     sed -n 's/^result: requests=\([0-9]*\) seconds=\([0-9.]*\).*/\1 \2/p' "$scratch"/load.out | awk '{ printf "%.0f", $1 / $2 }'
 }
 noise() { sed -n 's/^others //p' "$scratch"/noise; }
@@ -86,6 +88,7 @@ for i in $(seq "$pairs"); do
     fi
     r=$(awk -v l="$l" -v w="$w" 'BEGIN { printf "%.3f", l / w }')
     ratios+=("$r")
-    printf 'pair %d  wrk %9d req/s (others %s)  load %9d req/s (others %s)  load/wrk %s\n' "$i" "$w" "${wn:-?}" "$l" "${ln:-?}" "$r"
+    printf 'pair %d  wrk %9d req/s  load %9d req/s  load/wrk %s\n' "$i" "$w" "$l" "$r"
+    printf '        wrk: %s\n        load: %s\n' "${wn:-?}" "${ln:-?}"
 done
 printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "median load/wrk %s\n", a[int((NR + 1) / 2)] }'

@@ -60,7 +60,8 @@ record HttpLoadResult(long requests, double seconds, long errors, long non2xx, l
                 latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(99.9),
                 latencies.getTotalCount() == 0 ? 0.0 : latencies.getMaxValue() / 1e3);
         if (loopBusy >= 0) {
-            out.printf(Locale.ROOT, "load generator thread busy %.0f %% of the window%n", Math.min(100, loopBusy * 100));
+            out.printf(Locale.ROOT, "load generator thread busy %.0f %% of the window (%.2f µs of CPU per request)%n",
+                    Math.min(100, loopBusy * 100), requests == 0 ? 0.0 : loopBusy * seconds * 1e6 / requests);
         }
         String warning = LoopBusy.warning(loopBusy);
         if (warning != null) {

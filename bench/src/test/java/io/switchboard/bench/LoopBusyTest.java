@@ -38,11 +38,12 @@ class LoopBusyTest {
     @Test
     void theSummaryHasTheWarningLineOnlyWhenTheThreadWasTheBottleneck() {
         String busy = summary(0.97);
-        assertTrue(busy.contains("load generator thread busy 97 % of the window\n"), busy);
+        assertTrue(busy.contains("load generator thread busy 97 % of the window (0.97 µs of CPU per request)\n"),
+                "1,000,000 requests in 1 s, the thread busy 0.97 s: " + busy);
         assertTrue(busy.contains(WARNING + " 97 %"), busy);
 
         String idle = summary(0.40);
-        assertTrue(idle.contains("load generator thread busy 40 % of the window\n"), idle);
+        assertTrue(idle.contains("load generator thread busy 40 % of the window (0.40 µs of CPU per request)\n"), idle);
         assertFalse(idle.contains("warning"), idle);
 
         String unknown = summary(-1);
@@ -58,7 +59,7 @@ class LoopBusyTest {
 
     private static String summary(double loopBusy) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        HttpLoadResult result = new HttpLoadResult(1000, 1.0, 0, 0, 0, 0, new Histogram(3), null, loopBusy);
+        HttpLoadResult result = new HttpLoadResult(1_000_000, 1.0, 0, 0, 0, 0, new Histogram(3), null, loopBusy);
         result.printTo(new PrintStream(bytes, true, StandardCharsets.UTF_8), "");
         return bytes.toString(StandardCharsets.UTF_8);
     }
