@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.loop.SelectorLoop;
 import io.switchboard.server.Client;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * The HTTP load generator, built on Switchboard's {@link Client} with one client loop: HTTP/1.1 keep-alive
  * connections, each running an {@link HttpLoadHandler} (closed loop, or constant rate with latency from the
  * due time). Prints a progress line each second, {@code # measure start} / {@code # measure end} at the edges
- * of the measured window, a {@code result:} line, then throughput, errors and latency percentiles.
+ * of the measured window, a {@code result:} line, then throughput, errors, latency percentiles and how busy
+ * its own loop thread was, with a warning when that thread, not the server, may have set the pace.
  * Not thread-safe: one run per instance.
  */
 final class HttpLoad {
@@ -63,11 +65,13 @@ final class HttpLoad {
                 config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
         out.flush();
         byte[] request = encodeRequest(config);
+        byte[] requests = HttpLoadHandler.repeat(request, config.pipeline());
         long interval = config.constantRate() ? Math.max(1, Math.round(config.connections() * 1e9 / config.rate())) : 0;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         int[] index = {0};
         Client client = Client.builder()
-                .pipeline(p -> p.add(new HttpLoadHandler(request, config.pipeline(),
+                .workers(1) // one writer for the stats: see HttpLoadStats
+                .pipeline(p -> p.add(new HttpLoadHandler(requests, request.length, config.pipeline(),
                         start + index[0]++ * interval / config.connections(), interval, stats,
                         () -> stopping, allClosed::countDown)))
                 .build();
@@ -75,9 +79,9 @@ final class HttpLoad {
             if (!connectAll(client) || !firstAnswer()) {
                 HttpLoadStats.Snapshot s = stats.snapshot();
                 return new HttpLoadResult(0, 0, Math.max(1, s.errors()), s.non2xx(), s.parseErrors(),
-                        Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError());
+                        Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError(), -1);
             }
-            return drive();
+            return drive(new LoopBusy(client.loops().loops().stream().map(SelectorLoop::thread).toList()));
         } finally {
             stopping = true;
             client.close();
@@ -105,13 +109,15 @@ final class HttpLoad {
         return failure == null;
     }
 
-    private HttpLoadResult drive() throws InterruptedException {
+    private HttpLoadResult drive(LoopBusy loopBusy) throws InterruptedException {
         HttpLoadStats.Snapshot begin = stats.snapshot();
         long warmupEnd = begin.nanos() + config.warmup().toNanos();
         long end = warmupEnd + config.duration().toNanos();
         HttpLoadStats.Snapshot windowStart = null;
+        long[] cpuAtStart = null;
         if (config.warmup().isZero()) {
             windowStart = begin;
+            cpuAtStart = loopBusy.cpuNanos();
             stats.latenciesSinceLastCall();
             mark(EchoLoad.MEASURE_START);
         }
@@ -124,17 +130,20 @@ final class HttpLoad {
             long now = System.nanoTime();
             if (windowStart == null && (now >= warmupEnd || lost)) {
                 windowStart = stats.snapshot();
+                cpuAtStart = loopBusy.cpuNanos();
                 stats.latenciesSinceLastCall();
                 mark(EchoLoad.MEASURE_START);
             }
             if (windowStart != null && (now >= end || lost)) {
                 HttpLoadStats.Snapshot windowEnd = stats.snapshot();
+                long[] cpuAtEnd = loopBusy.cpuNanos();
                 Histogram latencies = stats.latenciesSinceLastCall();
                 mark(EchoLoad.MEASURE_END);
                 if (lost) {
                     out.println("load: every connection was lost");
                 }
-                return report(windowStart, windowEnd, latencies);
+                return report(windowStart, windowEnd, latencies,
+                        LoopBusy.share(cpuAtStart, cpuAtEnd, windowEnd.nanos() - windowStart.nanos()));
             }
             if (now >= nextTick) {
                 HttpLoadStats.Snapshot current = stats.snapshot();
@@ -154,21 +163,12 @@ final class HttpLoad {
         out.flush();
     }
 
-    private HttpLoadResult report(HttpLoadStats.Snapshot start, HttpLoadStats.Snapshot end, Histogram latencies) {
+    private HttpLoadResult report(HttpLoadStats.Snapshot start, HttpLoadStats.Snapshot end, Histogram latencies,
+                                  double loopBusy) {
         HttpLoadResult result = new HttpLoadResult(end.responses() - start.responses(), (end.nanos() - start.nanos()) / 1e9,
-                end.errors(), end.non2xx(), end.parseErrors(), end.connectionErrors(), latencies, stats.firstError());
-        out.println(result.resultLine());
-        out.printf(Locale.ROOT, "%,d requests in %.2f s%n", result.requests(), result.seconds());
-        out.printf(Locale.ROOT, "%,.0f req/s%n", result.requestsPerSecond());
-        out.printf(Locale.ROOT, "errors %d (non-2xx %d, parse %d, connection %d)%n", result.errors(), result.non2xx(),
-                result.parseErrors(), result.connectionErrors());
-        out.printf(Locale.ROOT, "latency µs%s: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n",
-                config.constantRate() ? " (from the intended send time)" : "",
-                result.latencyMicros(50), result.latencyMicros(90), result.latencyMicros(99), result.latencyMicros(99.9),
-                latencies.getTotalCount() == 0 ? 0.0 : latencies.getMaxValue() / 1e3);
-        if (result.firstError() != null) {
-            out.println("first error: " + result.firstError());
-        }
+                end.errors(), end.non2xx(), end.parseErrors(), end.connectionErrors(), latencies, stats.firstError(),
+                loopBusy);
+        result.printTo(out, config.constantRate() ? " (from the intended send time)" : "");
         out.flush();
         log.debug("load run finished: {}", result);
         return result;

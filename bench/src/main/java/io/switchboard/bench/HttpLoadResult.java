@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import java.io.PrintStream;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -15,9 +16,11 @@ import org.HdrHistogram.Histogram;
  * @param connectionErrors resets, closes by the server and failed connects
  * @param latencies        nanoseconds from (intended) send to response, in the window
  * @param firstError       the first error's description, or null
+ * @param loopBusy         the share of the window the client loop thread was on a CPU ({@link LoopBusy}), or -1
+ *                         when not measured
  */
 record HttpLoadResult(long requests, double seconds, long errors, long non2xx, long parseErrors,
-                      long connectionErrors, Histogram latencies, String firstError) {
+                      long connectionErrors, Histogram latencies, String firstError, double loopBusy) {
 
     /** Responses per second. */
     double requestsPerSecond() {
@@ -38,5 +41,34 @@ record HttpLoadResult(long requests, double seconds, long errors, long non2xx, l
     String resultLine() {
         return String.format(Locale.ROOT, "result: requests=%d seconds=%.6f errors=%d p50_us=%.1f p99_us=%.1f p999_us=%.1f",
                 requests, seconds, errors, latencyMicros(50), latencyMicros(99), latencyMicros(99.9));
+    }
+
+    /**
+     * Prints the result line and the summary: requests, rate, errors, latency percentiles, how busy the load
+     * generator's thread was, and the warning when that thread may have been the bottleneck.
+     *
+     * @param out          where to print
+     * @param latencyFrom  what latency is measured from, for the latency line (empty for the actual send)
+     */
+    void printTo(PrintStream out, String latencyFrom) {
+        out.println(resultLine());
+        out.printf(Locale.ROOT, "%,d requests in %.2f s%n", requests, seconds);
+        out.printf(Locale.ROOT, "%,.0f req/s%n", requestsPerSecond());
+        out.printf(Locale.ROOT, "errors %d (non-2xx %d, parse %d, connection %d)%n", errors, non2xx, parseErrors,
+                connectionErrors);
+        out.printf(Locale.ROOT, "latency µs%s: p50 %.1f  p90 %.1f  p99 %.1f  p99.9 %.1f  max %.1f%n", latencyFrom,
+                latencyMicros(50), latencyMicros(90), latencyMicros(99), latencyMicros(99.9),
+                latencies.getTotalCount() == 0 ? 0.0 : latencies.getMaxValue() / 1e3);
+        if (loopBusy >= 0) {
+            out.printf(Locale.ROOT, "load generator thread busy %.0f %% of the window (%.2f µs of CPU per request)%n",
+                    Math.min(100, loopBusy * 100), requests == 0 ? 0.0 : loopBusy * seconds * 1e6 / requests);
+        }
+        String warning = LoopBusy.warning(loopBusy);
+        if (warning != null) {
+            out.println(warning);
+        }
+        if (firstError != null) {
+            out.println("first error: " + firstError);
+        }
     }
 }
