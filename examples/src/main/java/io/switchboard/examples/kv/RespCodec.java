@@ -26,14 +26,14 @@ public final class RespCodec extends Decoder {
     /** A bulk string reply of at least this many bytes is written without being copied into one array first. */
     private static final int LARGE_BULK = 4096;
 
-    private final int maxBulk;
-    private final int maxArgs;
-    private final long maxCommand;
     /** {@link #lengthLine} returns this when the line's CRLF has not arrived yet. */
     private static final long INCOMPLETE = Long.MIN_VALUE;
     /** Most characters of a length, its sign included: a long has 19 digits. */
     private static final int MAX_DIGITS = 19;
 
+    private final int maxBulk;
+    private final int maxArgs;
+    private final long maxCommand;
     private List<byte[]> args;
     /** Where the line {@link #lengthLine} read last ends: the index just past its CRLF. */
     private int lineEnd;
@@ -190,23 +190,18 @@ public final class RespCodec extends Decoder {
     }
 
     /**
-     * A bulk string reply: header, value and CRLF, copied into one array for a small value (one write, one copy
-     * of each part), or written as they are for a large one, so that the connection copies the value into its
-     * queue once and the reply costs no second array of its size.
+     * A bulk string reply: header, value and CRLF copied into one array, written at once. A large value is
+     * written as it is between its header and CRLF, so that the connection copies it into its queue once and the
+     * reply needs no second array of its size.
      */
     private static void bulk(HandlerContext ctx, byte[] value) {
-        int digits = digits(value.length);
         if (value.length >= LARGE_BULK) {
-            byte[] header = new byte[1 + digits + 2];
-            header[0] = '$';
-            putDigits(header, 1 + digits, value.length);
-            header[1 + digits] = '\r';
-            header[2 + digits] = '\n';
-            ctx.write(header);
+            ctx.write(("$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             ctx.write(value);
             ctx.write(CRLF);
             return;
         }
+        int digits = digits(value.length);
         byte[] reply = new byte[1 + digits + 2 + value.length + 2];
         reply[0] = '$';
         putDigits(reply, 1 + digits, value.length);
