@@ -79,40 +79,35 @@ record LoadOutcome(long ops, double seconds, long errors, double p50Micros, doub
     }
 
     /**
-     * Parses {@code redis-benchmark -q}: each test line ("SET: 123.4 requests per second, p50=0.9 msec") ran
-     * {@code requestsPerTest} requests, so {@code ops} is that times the tests seen; the time is measured by
-     * the caller. The p50 is the largest of the tests'. Null when no test line was printed.
+     * Parses the line of test {@code test} ({@code SET}, {@code GET}) of {@code redis-benchmark -q}
+     * ("SET: 123.4 requests per second, p50=0.9 msec"), which ran {@code requests} requests; the time is measured
+     * by the caller. Null when that test printed no line.
      */
-    static LoadOutcome parseRedisBenchmark(String output, long requestsPerTest) {
-        int tests = 0;
-        double p50 = 0;
-        for (String line : output.split("[\r\n]")) {
-            Matcher m = REDIS.matcher(line);
-            if (m.find()) {
-                tests++;
-                if (m.group(3) != null) {
-                    p50 = Math.max(p50, Double.parseDouble(m.group(3)) * 1000);
-                }
-            }
-        }
-        if (tests == 0) {
+    static LoadOutcome parseRedisBenchmark(String output, String test, long requests) {
+        Matcher m = redisLine(output, test);
+        if (m == null) {
             return null;
         }
-        return new LoadOutcome(tests * requestsPerTest, Double.NaN, 0, p50 > 0 ? p50 : Double.NaN, Double.NaN, Double.NaN);
+        double p50 = m.group(3) == null ? Double.NaN : Double.parseDouble(m.group(3)) * 1000;
+        return new LoadOutcome(requests, Double.NaN, 0, p50, Double.NaN, Double.NaN);
     }
 
-    /** The summed rate of the {@code redis-benchmark -q} test lines (requests per second), 0 when none. */
-    static double redisRate(String output) {
-        double sum = 0;
-        int n = 0;
+    /** The rate of test {@code test} in {@code redis-benchmark -q}'s output (requests per second), 0 when absent. */
+    static double redisRate(String output, String test) {
+        Matcher m = redisLine(output, test);
+        return m == null ? 0 : Double.parseDouble(m.group(2));
+    }
+
+    /** The match of the last line of test {@code test}, or null. */
+    private static Matcher redisLine(String output, String test) {
+        Matcher found = null;
         for (String line : output.split("[\r\n]")) {
             Matcher m = REDIS.matcher(line);
-            if (m.find()) {
-                sum += Double.parseDouble(m.group(2));
-                n++;
+            if (m.find() && m.group(1).equals(test)) {
+                found = m;
             }
         }
-        return n == 0 ? 0 : sum / n;
+        return found;
     }
 
     private static Map<String, String> fields(String line) {

@@ -102,10 +102,14 @@ final class SuiteCommands {
                 "http://127.0.0.1:" + port + "/plaintext"));
     }
 
-    /** redis-benchmark of SET and GET, 16 pipelined, {@code requests} of each, timed on the load CPU. */
-    List<String> redisBenchmark(int port, long requests) {
+    /**
+     * redis-benchmark of {@code tests} (as for {@code -t}: {@code set,get}, {@code set}), 16 pipelined, 50 clients,
+     * {@code requests} of each test, timed on the load CPU. Without {@code -r} every SET and GET goes to the one key
+     * {@code key:__rand_int__}.
+     */
+    List<String> redisBenchmark(int port, String tests, long requests) {
         return timedOnLoadCpu(List.of("redis-benchmark", "-h", "127.0.0.1",
-                "-p", Integer.toString(port), "-t", "set,get", "-P", "16", "-q", "-n", Long.toString(requests)));
+                "-p", Integer.toString(port), "-t", tests, "-P", "16", "-q", "-n", Long.toString(requests)));
     }
 
     /** echo-load with {@code connections} connections of {@code size}-byte messages, pinned to the load CPU. */

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code report} command: reads the suite's CSV ({@link SuiteRun#HEADER}) and rewrites the part of
  * docs/benchmarks.md between {@link #BEGIN} and {@link #END} (appended when absent): the machine, the
- * command, one table per scenario with ratios to Netty and to the floor, the targets, where the load
- * generator and not the server is the ceiling, and PNG charts drawn by gnuplot into the image folder.
+ * command, one table per scenario with ratios to Netty and to the floor (kv: one table per command, with ratios
+ * to redis-server), the targets, where the load generator and not the server is the ceiling, and PNG charts
+ * drawn by gnuplot into the image folder.
  * Not thread-safe.
  */
 final class SuiteReport {
@@ -124,10 +125,16 @@ final class SuiteReport {
             } catch (IllegalArgumentException e) {
                 log.debug("scenario {} is not in this build", scenario);
             }
+            List<String> commands = runs.stream().map(SuiteReport::command).filter(c -> !c.isEmpty()).distinct().toList();
             if (isIdle(scenario)) {
                 idleTable(s, scenario, runs);
-            } else {
+            } else if (commands.isEmpty()) {
                 table(s, runs);
+            } else {
+                for (String command : commands) {
+                    s.append("**").append(command).append("**\n\n");
+                    table(s, runs.stream().filter(r -> command(r).equals(command)).toList());
+                }
             }
         }
         s.append("### Targets\n\n").append(targets(rows)).append('\n');
@@ -159,6 +166,11 @@ final class SuiteReport {
                     loadBound(r) ? "**LOAD-BOUND**" : ""));
         }
         s.append('\n');
+        Map<String, String> redis = find(runs, SuiteScenario.REDIS);
+        if (sb != null && netty == null && redis != null) {
+            s.append(String.format(Locale.ROOT, "Switchboard / redis-server: throughput %s, server CPU per op %s.%n%n",
+                    ratio(sb, redis, "ops_per_s"), ratio(sb, redis, "server_cpu_us_per_op")));
+        }
         if (sb != null && netty != null) {
             s.append(String.format(Locale.ROOT, "Switchboard / Netty: throughput %s, server CPU per op %s.",
                     ratio(sb, netty, "ops_per_s"), ratio(sb, netty, "server_cpu_us_per_op")));
@@ -248,7 +260,7 @@ final class SuiteReport {
 
     /** The targets, each with the measured ratio and whether it is met. */
     static String targets(List<Map<String, String>> rows) {
-        StringBuilder s = new StringBuilder("| target | measured (Switchboard / Netty) | met? | margin |\n|---|---:|---|---:|\n");
+        StringBuilder s = new StringBuilder("| target | measured (Switchboard / the other) | met? | margin |\n|---|---:|---|---:|\n");
         target(s, rows, "http-plain", "server_cpu_us_per_op", 0.95, "server CPU per request, http-plain");
         target(s, rows, "http-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, http-pipe16");
         target(s, rows, "echo-128", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-128");
@@ -256,42 +268,72 @@ final class SuiteReport {
         target(s, rows, "idle-10k", "heap_per_conn_b", 0.6, "heap per idle connection");
         target(s, rows, "idle-10k-nopretouch", "rss_per_conn_b", 0.6,
                 "RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC,");
+        for (String command : List.of("SET", "GET")) {
+            List<Map<String, String>> kv = rows.stream()
+                    .filter(r -> r.get("scenario").equals("kv") && command(r).equals(command)).toList();
+            if (kv.isEmpty()) {
+                continue;
+            }
+            Map<String, String> sb = find(kv, SuiteScenario.SWITCHBOARD);
+            Map<String, String> redis = find(kv, SuiteScenario.REDIS);
+            target(s, sb, redis, "redis-server", "server_cpu_us_per_op", 1.0, "server CPU per request, kv " + command);
+            throughputTarget(s, sb, redis, "requests per second, kv " + command);
+        }
         return s.toString();
     }
 
     private static void target(StringBuilder s, List<Map<String, String>> rows, String scenario, String column,
                                double limit, String label) {
         List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
-        Map<String, String> sb = find(runs, SuiteScenario.SWITCHBOARD);
-        Map<String, String> netty = find(runs, SuiteScenario.NETTY);
-        double r = sb == null || netty == null || !(num(netty, column) > 0) ? Double.NaN : num(sb, column) / num(netty, column);
-        String met = Double.isNaN(r) ? (netty != null && num(netty, column) <= 0 ? "not measurable: Netty's figure ≤ 0" : "not measured")
+        target(s, find(runs, SuiteScenario.SWITCHBOARD), find(runs, SuiteScenario.NETTY), "Netty", column, limit, label);
+    }
+
+    /** A row: Switchboard's {@code column} at most {@code limit} times {@code other}'s (named {@code otherName}). */
+    private static void target(StringBuilder s, Map<String, String> sb, Map<String, String> other, String otherName,
+                               String column, double limit, String label) {
+        double r = sb == null || other == null || !(num(other, column) > 0) ? Double.NaN : num(sb, column) / num(other, column);
+        String met = Double.isNaN(r) ? (other != null && num(other, column) <= 0
+                ? "not measurable: " + otherName + "'s figure ≤ 0" : "not measured")
                 : r <= limit ? "**met**" : "**NOT met**";
         String margin = Double.isNaN(r) ? "" : String.format(Locale.ROOT, "%+.1f %% of the limit", (limit - r) / limit * 100);
         // per-connection figures also show both medians: a ratio of two small growths says little on its own
         String figures = Double.isNaN(r) || !column.endsWith("_per_conn_b") ? ""
-                : " (" + fmt(sb, column, "%,.0f") + " vs " + fmt(netty, column, "%,.0f") + " B)";
-        s.append(String.format(Locale.ROOT, "| %s ≤ %.2f× Netty | %s%s | %s | %s |%n", label, limit,
+                : " (" + fmt(sb, column, "%,.0f") + " vs " + fmt(other, column, "%,.0f") + " B)";
+        s.append(String.format(Locale.ROOT, "| %s ≤ %.2f× %s | %s%s | %s | %s |%n", label, limit, otherName,
                 Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.3f", r), figures, met, margin));
+    }
+
+    /**
+     * A row: Switchboard's requests per second at least redis-server's, judged only when neither run was
+     * {@linkplain #loadBound load-bound} (then both throughputs are the load generator's ceiling, not the servers').
+     */
+    private static void throughputTarget(StringBuilder s, Map<String, String> sb, Map<String, String> redis, String label) {
+        double r = sb == null || redis == null || !(num(redis, "ops_per_s") > 0) ? Double.NaN
+                : num(sb, "ops_per_s") / num(redis, "ops_per_s");
+        boolean bound = sb != null && loadBound(sb) || redis != null && loadBound(redis);
+        String met = Double.isNaN(r) ? "not measured" : bound ? "not judged: LOAD-BOUND" : r >= 1 ? "**met**" : "**NOT met**";
+        String margin = Double.isNaN(r) || bound ? "" : String.format(Locale.ROOT, "%+.1f %% of the limit", (r - 1) * 100);
+        s.append(String.format(Locale.ROOT, "| %s ≥ 1.00× redis-server, unless the load generator is the limit | %s | %s | %s |%n",
+                label, Double.isNaN(r) ? "–" : String.format(Locale.ROOT, "%.3f", r), met, margin));
     }
 
     /** Draws the charts with gnuplot; returns the PNG file names drawn (none without gnuplot). */
     private List<String> charts(List<Map<String, String>> rows) throws IOException, InterruptedException {
-        List<String> scenarios = scenarios(rows).stream().filter(k -> !isIdle(k)).toList();
+        List<String> scenarios = rows.stream().filter(r -> !isIdle(r.get("scenario"))).map(SuiteReport::label).distinct().toList();
         List<String> servers = List.of(SuiteScenario.SWITCHBOARD, SuiteScenario.NETTY, SuiteScenario.FLOOR, SuiteScenario.REDIS);
         StringBuilder throughput = new StringBuilder("scenario " + String.join(" ", servers) + "\n");
         StringBuilder cpu = new StringBuilder(throughput);
         StringBuilder latency = new StringBuilder("run p50 p99 p999\n");
         for (String scenario : scenarios) {
-            List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
-            throughput.append(scenario);
-            cpu.append(scenario);
+            List<Map<String, String>> runs = rows.stream().filter(r -> label(r).equals(scenario)).toList();
+            throughput.append(scenario.replace(' ', '-'));
+            cpu.append(scenario.replace(' ', '-'));
             for (String server : servers) {
                 Map<String, String> r = find(runs, server);
                 throughput.append(' ').append(r == null || r.get("ops_per_s").isEmpty() ? "NaN" : num(r, "ops_per_s") / 1000);
                 cpu.append(' ').append(r == null || r.get("server_cpu_us_per_op").isEmpty() ? "NaN" : r.get("server_cpu_us_per_op"));
                 if (r != null && !r.get("p50_us").isEmpty() && !r.get("p99_us").isEmpty()) {
-                    latency.append(scenario).append('/').append(server).append(' ').append(r.get("p50_us")).append(' ')
+                    latency.append(scenario.replace(' ', '-')).append('/').append(server).append(' ').append(r.get("p50_us")).append(' ')
                             .append(r.get("p99_us")).append(' ').append(r.get("p999_us").isEmpty() ? "NaN" : r.get("p999_us")).append('\n');
                 }
             }
@@ -352,6 +394,16 @@ final class SuiteReport {
                 + "| kernel | Linux " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim() + " |\n"
                 + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
                 + "| load tools | wrk, ApacheBench (ab), redis-benchmark, and the bench jar's echo-load and idle-clients |\n";
+    }
+
+    /** The command a row measured ({@link SuiteRun#command()}), empty for the others and in older CSV files. */
+    private static String command(Map<String, String> r) {
+        return r.getOrDefault("command", "");
+    }
+
+    /** The scenario, with the command when the row measured one: {@code kv SET}. */
+    private static String label(Map<String, String> r) {
+        return command(r).isEmpty() ? r.get("scenario") : r.get("scenario") + " " + command(r);
     }
 
     private static List<String> scenarios(List<Map<String, String>> rows) {

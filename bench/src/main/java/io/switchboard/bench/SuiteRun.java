@@ -5,6 +5,8 @@ package io.switchboard.bench;
  * not measured are NaN (or -1 for memory).
  *
  * @param scenario        the scenario's key
+ * @param command         the command measured, for a scenario that measures each of its commands in a window of its
+ *                        own (kv: {@code SET} or {@code GET}); empty for the others
  * @param server          switchboard, netty, floor or redis
  * @param tool            the load generator
  * @param ops             requests, messages or (idle-10k) connections counted in the window
@@ -34,7 +36,7 @@ package io.switchboard.bench;
  *                                {@link #NOT_MEASURED}
  * @param note            anything the reader must know (empty when nothing)
  */
-record SuiteRun(String scenario, String server, String tool, long ops, double seconds, long errors,
+record SuiteRun(String scenario, String command, String server, String tool, long ops, double seconds, long errors,
                 long serverCpuNanos, long serverCoreNanos, long loadCoreNanos, long loadCpuNanos,
                 double p50Micros, double p99Micros, double p999Micros,
                 long rssKib, long heapKib, long baseRssKib, long baseHeapKib, long baseDirectKib, long directKib,
@@ -44,10 +46,15 @@ record SuiteRun(String scenario, String server, String tool, long ops, double se
     static final long NOT_MEASURED = Long.MIN_VALUE;
 
     /** CSV header, matching {@link #csvRow()}. */
-    static final String HEADER = "scenario,server,tool,ops,seconds,ops_per_s,errors,server_cpu_us_per_op,"
+    static final String HEADER = "scenario,command,server,tool,ops,seconds,ops_per_s,errors,server_cpu_us_per_op,"
             + "server_core_us_per_op,server_cpu_use,server_core_use,load_core_use,load_cpu_use,others_use,p50_us,p99_us,p999_us,"
             + "rss_kib,heap_kib,base_rss_kib,base_heap_kib,rss_per_conn_b,heap_per_conn_b,base_direct_kib,direct_kib,"
             + "heap_pages_growth_kib,heap_pages_per_conn_b,again_rss_growth_kib,again_rss_per_conn_b,again_heap_pages_growth_kib,note";
+
+    /** {@return the scenario's key, with the command when the run measured one: {@code kv SET}} */
+    String label() {
+        return command.isEmpty() ? scenario : scenario + " " + command;
+    }
 
     /** Operations per second. */
     double opsPerSecond() {
@@ -118,7 +125,7 @@ record SuiteRun(String scenario, String server, String tool, long ops, double se
 
     /** This run with {@code more} appended to its note. */
     SuiteRun withNote(String more) {
-        return new SuiteRun(scenario, server, tool, ops, seconds, errors, serverCpuNanos, serverCoreNanos, loadCoreNanos,
+        return new SuiteRun(scenario, command, server, tool, ops, seconds, errors, serverCpuNanos, serverCoreNanos, loadCoreNanos,
                 loadCpuNanos, p50Micros, p99Micros, p999Micros, rssKib, heapKib, baseRssKib, baseHeapKib, baseDirectKib,
                 directKib, heapPagesGrowthKib, againRssGrowthKib, againHeapPagesGrowthKib,
                 note.isEmpty() ? more : note + "; " + more);
@@ -126,7 +133,7 @@ record SuiteRun(String scenario, String server, String tool, long ops, double se
 
     /** The CSV row. */
     String csvRow() {
-        return String.join(",", scenario, server, tool, Long.toString(ops), num(seconds, 3), num(opsPerSecond(), 1),
+        return String.join(",", scenario, command, server, tool, Long.toString(ops), num(seconds, 3), num(opsPerSecond(), 1),
                 Long.toString(errors), num(cpuMicrosPerOp(), 4), num(coreMicrosPerOp(), 4), num(serverCpuUse(), 4),
                 num(serverCoreUse(), 4), num(loadCoreUse(), 4), num(loadCpuUse(), 4), num(othersUse(), 4), num(p50Micros, 1), num(p99Micros, 1),
                 num(p999Micros, 1), Long.toString(rssKib), Long.toString(heapKib), Long.toString(baseRssKib),

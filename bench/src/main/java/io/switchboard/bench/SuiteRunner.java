@@ -95,41 +95,45 @@ final class SuiteRunner {
         return clean ? 0 : 1;
     }
 
-    /** Runs one server in one scenario, prints and records the run; returns false when it failed or had errors. */
+    /** Runs one server in one scenario, prints and records its runs; returns false when it failed or had errors. */
     private boolean runAndRecord(SuiteScenario scenario, String label, String server, List<SuiteRun> runs)
             throws IOException, InterruptedException {
         out.printf(Locale.ROOT, "%n== %s%s: %s server (cpu %d), load on cpu %d%n", scenario.key(), label, server,
                 config.serverCpu(), config.loadCpu());
         out.flush();
-        SuiteRun run;
+        List<SuiteRun> measured;
         try {
-            run = runQuietly(scenario, server);
+            measured = runQuietly(scenario, server);
         } catch (IOException e) {
             log.debug("{} {} failed", scenario.key(), server, e);
             out.println("  FAILED: " + e.getMessage());
             return false;
         }
-        runs.add(run);
-        print(run);
+        runs.addAll(measured);
+        measured.forEach(this::print);
         writeCsv(runs);
-        return run.errors() == 0;
+        return measured.stream().allMatch(r -> r.errors() == 0);
     }
 
-    /** Runs once, and again (up to the configured retries) while other processes disturbed the cores. */
-    private SuiteRun runQuietly(SuiteScenario scenario, String server) throws IOException, InterruptedException {
+    /**
+     * Runs once, and again (up to the configured retries) while other processes disturbed the cores during any of
+     * the run's windows.
+     */
+    private List<SuiteRun> runQuietly(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
-            SuiteRun run = runOne(scenario, server);
-            if (!(run.othersUse() > config.noiseLimit()) || scenario.idle()) {
-                return run;
+            List<SuiteRun> runs = runOne(scenario, server);
+            double others = runs.stream().mapToDouble(SuiteRun::othersUse).filter(o -> !Double.isNaN(o)).max().orElse(0);
+            if (!(others > config.noiseLimit()) || scenario.idle()) {
+                return runs;
             }
             if (attempt == config.retries()) {
                 out.printf(Locale.ROOT, "  noisy run kept: other processes used %.0f%% of a core during the window%n",
-                        run.othersUse() * 100);
-                return run.withNote(String.format(Locale.ROOT, "NOISY: other processes used %.0f%% of a core",
-                        run.othersUse() * 100));
+                        others * 100);
+                String note = String.format(Locale.ROOT, "NOISY: other processes used %.0f%% of a core", others * 100);
+                return runs.stream().map(r -> r.othersUse() > config.noiseLimit() ? r.withNote(note) : r).toList();
             }
             out.printf(Locale.ROOT, "  other processes used %.0f%% of a core during the window; repeating the run%n",
-                    run.othersUse() * 100);
+                    others * 100);
         }
     }
 
@@ -143,34 +147,35 @@ final class SuiteRunner {
     private void print(SuiteRun r) {
         out.printf(Locale.ROOT, "  %s %s: %,.0f %s/s, errors %d, server CPU %.2f µs/%s (%.0f%% of its core), load core %.0f%%,"
                         + " others %.0f%%, p50/p99/p99.9 %.0f/%.0f/%.0f µs, RSS %,d KiB, heap %,d KiB%s%n",
-                r.scenario(), r.server(), r.opsPerSecond(), SuiteScenario.byKey(r.scenario()).unit(), r.errors(),
+                r.label(), r.server(), r.opsPerSecond(), SuiteScenario.byKey(r.scenario()).unit(), r.errors(),
                 r.cpuMicrosPerOp(), SuiteScenario.byKey(r.scenario()).unit(), r.serverCpuUse() * 100, r.loadCoreUse() * 100,
                 r.othersUse() * 100, r.p50Micros(), r.p99Micros(), r.p999Micros(), r.rssKib(), r.heapKib(),
                 r.note().isEmpty() ? "" : " (" + r.note() + ")");
         out.flush();
     }
 
-    private SuiteRun runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
+    /** One run of {@code server} in {@code scenario}: one measured window, or one per command (kv). */
+    private List<SuiteRun> runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
         try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
-            SuiteRun run = switch (scenario.kind()) {
-                case WRK_PLAIN -> wrk(scenario, server, process, List.of());
-                case WRK_PIPELINE -> wrk(scenario, server, process, List.of("pipeline", "16"));
-                case WRK_POST -> wrk(scenario, server, process, List.of("post", "4096"));
-                case ECHO_128 -> echo(scenario, server, process, 128, 64);
-                case ECHO_16K -> echo(scenario, server, process, 16 * 1024, 16);
-                case IDLE, IDLE_NO_PRETOUCH -> idle(scenario, server, process);
-                case CHURN -> churn(scenario, server, process);
+            List<SuiteRun> runs = switch (scenario.kind()) {
+                case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
+                case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
+                case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
+                case ECHO_128 -> List.of(echo(scenario, server, process, 128, 64));
+                case ECHO_16K -> List.of(echo(scenario, server, process, 16 * 1024, 16));
+                case IDLE, IDLE_NO_PRETOUCH -> List.of(idle(scenario, server, process));
+                case CHURN -> List.of(churn(scenario, server, process));
                 case KV -> kv(scenario, server, process);
             };
             if (!process.isAlive()) {
                 throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
             }
             process.stop();
-            return run;
+            return runs;
         }
     }
 
@@ -187,7 +192,7 @@ final class SuiteRunner {
         w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, server, "wrk", process, o, w, "");
+        return finish(scenario, "", server, "wrk", process, o, w, "");
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
@@ -212,7 +217,7 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, server, "echo-load", process, o, w[0], "");
+        return finish(scenario, "", server, "echo-load", process, o, w[0], "");
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
@@ -226,27 +231,43 @@ final class SuiteRunner {
         if (o == null) {
             throw new IOException("ab printed no report: " + output);
         }
-        return finish(scenario, server, "ab", process, o, w, "latency: ab's whole milliseconds");
+        return finish(scenario, "", server, "ab", process, o, w, "latency: ab's whole milliseconds");
     }
 
-    private SuiteRun kv(SuiteScenario scenario, String server, ServerProcess process)
+    /**
+     * redis-benchmark, one measured window per command of the scenario (SET, then GET), each sized from a warm-up
+     * run of both to last about {@link SuiteConfig#duration()}. Without {@code -r} every request goes to the key
+     * {@code key:__rand_int__}: the SET window writes it, and before the GET window the runner checks that it
+     * exists, so that every GET is a hit on both servers.
+     */
+    private List<SuiteRun> kv(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
-        String warm = runTool(commands.redisBenchmark(process.port(), 200_000), scenario.key() + "-" + server + "-warmup", l -> { });
-        double rate = LoadOutcome.redisRate(warm);
-        if (rate <= 0) {
-            throw new IOException("redis-benchmark printed no rate: " + warm);
+        String name = scenario.key() + "-" + server;
+        List<String> tests = scenario.commands();
+        String warm = runTool(commands.redisBenchmark(process.port(), String.join(",", tests).toLowerCase(Locale.ROOT),
+                200_000), name + "-warmup", l -> { });
+        List<SuiteRun> runs = new ArrayList<>();
+        for (String test : tests) {
+            double rate = LoadOutcome.redisRate(warm, test);
+            if (rate <= 0) {
+                throw new IOException("redis-benchmark printed no " + test + " rate: " + warm);
+            }
+            if (test.equals("GET") && !RespProbe.exists(process.port(), RespProbe.BENCHMARK_KEY)) {
+                throw new IOException(RespProbe.BENCHMARK_KEY + " is missing after the SETs: the GETs would all miss");
+            }
+            long requests = Math.max(100_000, Math.round(rate * config.duration().toNanos() / 1e9));
+            Window w = new Window(process.pid());
+            String output = runTool(commands.redisBenchmark(process.port(), test.toLowerCase(Locale.ROOT), requests),
+                    name + "-" + test.toLowerCase(Locale.ROOT), l -> { });
+            w.end();
+            w.loadCpu = SuiteCommands.childCpuNanos(output);
+            LoadOutcome o = LoadOutcome.parseRedisBenchmark(output, test, requests);
+            if (o == null) {
+                throw new IOException("redis-benchmark printed no " + test + " result: " + output);
+            }
+            runs.add(finish(scenario, test, server, "redis-benchmark", process, o, w, ""));
         }
-        long perTest = Math.max(100_000, Math.round(rate * config.duration().toNanos() / 1e9 / 2));
-        Window w = new Window(process.pid());
-        String output = runTool(commands.redisBenchmark(process.port(), perTest), scenario.key() + "-" + server + "-bench", l -> { });
-        w.end();
-        w.loadCpu = SuiteCommands.childCpuNanos(output);
-        LoadOutcome o = LoadOutcome.parseRedisBenchmark(output, perTest);
-        if (o == null) {
-            throw new IOException("redis-benchmark printed no result: " + output);
-        }
-        return finish(scenario, server, "redis-benchmark", process, o, w,
-                "p50: the slower of SET and GET");
+        return runs;
     }
 
     /**
@@ -312,7 +333,7 @@ final class SuiteRunner {
             againHeapPages = ServerMemory.heapResidentKib(pid);
         }
         long errors = wave.errors() + again.errors() + (servedMillis < 0 ? 1 : 0);
-        return new SuiteRun(scenario.key(), server, "idle-clients", wave.answered(), w.wallNanos / 1e9, errors,
+        return new SuiteRun(scenario.key(), "", server, "idle-clients", wave.answered(), w.wallNanos / 1e9, errors,
                 w.cpu.schedstatNanos(), w.serverCore, w.loadCore, -1, Double.NaN, Double.NaN, Double.NaN,
                 rss, heap, baseRss, baseHeap, baseDirect, direct, heapPages - baseHeapPages, againRss - againBaseRss,
                 againHeapPages - againBaseHeapPages, note);
@@ -427,12 +448,12 @@ final class SuiteRunner {
         }
     }
 
-    private SuiteRun finish(SuiteScenario scenario, String server, String tool, ServerProcess process, LoadOutcome o,
-                            Window w, String note) throws IOException, InterruptedException {
+    private SuiteRun finish(SuiteScenario scenario, String command, String server, String tool, ServerProcess process,
+                            LoadOutcome o, Window w, String note) throws IOException, InterruptedException {
         long rss = ServerMemory.rssKib(process.pid());
         long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
         double seconds = w.wallNanos / 1e9;
-        return new SuiteRun(scenario.key(), server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
+        return new SuiteRun(scenario.key(), command, server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
                 w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, -1, -1,
                 -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, note);
     }

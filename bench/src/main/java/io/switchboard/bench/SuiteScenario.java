@@ -46,7 +46,8 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
             new SuiteScenario("churn", Kind.CHURN, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "a new HTTP/1.0 connection per request: ab -c 16, no keep-alive"),
             new SuiteScenario("kv", Kind.KV, List.of(SWITCHBOARD, REDIS),
-                    "Redis protocol: redis-benchmark -t set,get -P 16 -q (50 clients)"));
+                    "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
+                            + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -59,6 +60,14 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
                     + ALL.stream().map(SuiteScenario::key).collect(Collectors.joining(",")));
         }
         return s;
+    }
+
+    /**
+     * {@return the commands measured each in a window of its own, in order, or an empty list when the scenario
+     * measures one kind of request} kv: SET, then GET, so that the GETs find the key the SETs wrote.
+     */
+    List<String> commands() {
+        return kind == Kind.KV ? List.of("SET", "GET") : List.of();
     }
 
     /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle. */

@@ -20,13 +20,13 @@ class SuiteReportTest {
     void rewritesItsSectionWithRatiosAndTargets() throws Exception {
         Path csv = dir.resolve("compare.csv");
         Files.writeString(csv, SuiteRun.HEADER + "\n"
-                + new SuiteRun("http-plain", "switchboard", "wrk", 1000, 1, 0, 900_000, 950_000, 1_000_000_000, 980_000_000,
+                + new SuiteRun("http-plain", "", "switchboard", "wrk", 1000, 1, 0, 900_000, 950_000, 1_000_000_000, 980_000_000,
                         100, 200, 300, 1000, 2000, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, "").csvRow() + "\n"
-                + new SuiteRun("http-plain", "netty", "wrk", 1000, 1, 0, 1_000_000, 1_000_000, 900_000_000, 880_000_000,
+                + new SuiteRun("http-plain", "", "netty", "wrk", 1000, 1, 0, 1_000_000, 1_000_000, 900_000_000, 880_000_000,
                         100, 200, 300, 1000, 2000, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, "").csvRow() + "\n"
-                + new SuiteRun("idle-10k", "switchboard", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
+                + new SuiteRun("idle-10k", "", "switchboard", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
                         Double.NaN, Double.NaN, Double.NaN, 2000, 1100, 1000, 1000, 100, 100, 50, 20, 10, "").csvRow() + "\n"
-                + new SuiteRun("idle-10k", "netty", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
+                + new SuiteRun("idle-10k", "", "netty", "idle-clients", 100, 1, 0, 0, 0, 0, -1,
                         Double.NaN, Double.NaN, Double.NaN, 2000, 1200, 1000, 1000, 800, 800, 60, 40, 30, "").csvRow() + "\n");
         Path doc = dir.resolve("benchmarks.md");
         Files.writeString(doc, "# Benchmarks\n\nkept\n\n" + SuiteReport.BEGIN + "\nold\n" + SuiteReport.END + "\n\nalso kept\n");
@@ -87,9 +87,49 @@ class SuiteReportTest {
         assertTrue(text.contains("| – | not measurable: Netty's figure ≤ 0 |"), "a negative ratio must not pass: " + text);
     }
 
+    @Test
+    void kvIsReportedPerCommandAgainstRedisServer() throws Exception {
+        // Each run lasts 1 s. SET: switchboard 1.2 M requests in 0.72 s of CPU (0.60 µs each), redis 1.0 M in 0.75 s
+        // (0.75 µs): 0.800, met; neither load generator above 90 % of its core, so the throughput is judged: 1.200, met.
+        // GET: 1.0 M requests each, switchboard 0.66 µs, redis 0.60 µs: 1.100, NOT met; the load generator used 95 %
+        // of its core: LOAD-BOUND, the throughput not judged.
+        Path in = dir.resolve("kv.csv");
+        Files.writeString(in, SuiteRun.HEADER + "\n"
+                + kvRun("SET", "switchboard", 1_200_000, 720_000_000, 0.80).csvRow() + "\n"
+                + kvRun("SET", "redis", 1_000_000, 750_000_000, 0.80).csvRow() + "\n"
+                + kvRun("GET", "switchboard", 1_000_000, 660_000_000, 0.95).csvRow() + "\n"
+                + kvRun("GET", "redis", 1_000_000, 600_000_000, 0.95).csvRow() + "\n");
+        Path doc = dir.resolve("kv.md");
+
+        int status = new SuiteReport(in, doc, dir.resolve("img"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(0, status);
+        String text = Files.readString(doc);
+        int set = text.indexOf("**SET**");
+        int get = text.indexOf("**GET**");
+        assertTrue(set > 0 && get > set, "one table per command, SET first: " + text);
+        assertTrue(text.indexOf("Switchboard / redis-server: throughput 1.200, server CPU per op 0.800.", set) < get, text);
+        assertTrue(text.indexOf("Switchboard / redis-server: throughput 1.000, server CPU per op 1.100.", get) > get, text);
+        assertTrue(text.contains("| server CPU per request, kv SET ≤ 1.00× redis-server | 0.800 | **met** |"), text);
+        assertTrue(text.contains("| requests per second, kv SET ≥ 1.00× redis-server, unless the load generator is the limit "
+                + "| 1.200 | **met** |"), text);
+        assertTrue(text.contains("| server CPU per request, kv GET ≤ 1.00× redis-server | 1.100 | **NOT met** |"), text);
+        assertTrue(text.contains("| requests per second, kv GET ≥ 1.00× redis-server, unless the load generator is the limit "
+                + "| 1.000 | not judged: LOAD-BOUND |"), text);
+    }
+
+    /** A kv run of {@code command}: {@code ops} requests in one second, the load generator using {@code loadUse} of its core. */
+    private static SuiteRun kvRun(String command, String server, long ops, long cpuNanos, double loadUse) {
+        long load = Math.round(loadUse * 1e9);
+        return new SuiteRun("kv", command, server, "redis-benchmark", ops, 1, 0, cpuNanos, cpuNanos, load, load,
+                300, Double.NaN, Double.NaN, 10_000, -1, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED,
+                SuiteRun.NOT_MEASURED, "");
+    }
+
     /** An idle run over 10 connections whose resident set went from {@code baseRss} to {@code rss} KiB. */
     private static SuiteRun idleRun(String scenario, String server, long rss, long baseRss) {
-        return new SuiteRun(scenario, server, "idle-clients", 10, 1, 0, 0, 0, 0, -1, Double.NaN, Double.NaN, Double.NaN,
+        return new SuiteRun(scenario, "", server, "idle-clients", 10, 1, 0, 0, 0, 0, -1, Double.NaN, Double.NaN, Double.NaN,
                 rss, -1, baseRss, -1, 100, 100, rss - baseRss, 1, 0, "");
     }
 }

@@ -445,6 +445,25 @@ public final class Connection {
             return;
         }
         outbound.add(bytes, buffers);
+        queuedMore();
+    }
+
+    /** As {@link #enqueue(ByteBuffer)}, for an array: no buffer is made to wrap it. */
+    void enqueue(byte[] bytes) {
+        assert loop.inLoop();
+        if (state != State.OPEN || outputShutdownRequested) {
+            log.debug("{}: write of {} bytes after close dropped", this, bytes.length);
+            return;
+        }
+        if (bytes.length == 0) {
+            return;
+        }
+        outbound.add(bytes, buffers);
+        queuedMore();
+    }
+
+    /** After bytes joined the outbound queue: its limits, its watermark, and the flush at the batch's end. */
+    private void queuedMore() {
         long queued = outbound.queued();
         if (queued > config.maxQueued()) {
             log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",

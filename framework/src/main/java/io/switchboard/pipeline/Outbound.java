@@ -31,17 +31,9 @@ final class Outbound {
 
     /** Copies the remaining bytes of {@code src}; its position moves to its limit. */
     void add(ByteBuffer src, BufferPool pool) {
-        int length = src.remaining();
-        queued += length;
-        if (chunks == null) {
-            chunks = new ArrayDeque<>(2);
-        }
-        ByteBuffer last = chunks.peekLast();
+        queued += src.remaining();
         while (src.hasRemaining()) {
-            if (last == null || last.limit() == last.capacity()) {
-                last = pool.acquire(src.remaining()).flip();
-                chunks.addLast(last);
-            }
+            ByteBuffer last = tail(src.remaining(), pool);
             int readIndex = last.position();
             last.position(last.limit()).limit(last.capacity());
             int n = Math.min(last.remaining(), src.remaining());
@@ -55,6 +47,34 @@ final class Outbound {
             }
             last.limit(last.position()).position(readIndex);
         }
+    }
+
+    /** Copies {@code src}, as {@link #add(ByteBuffer, BufferPool)} does, without a buffer to wrap it in. */
+    void add(byte[] src, BufferPool pool) {
+        queued += src.length;
+        int offset = 0;
+        while (offset < src.length) {
+            ByteBuffer last = tail(src.length - offset, pool);
+            int readIndex = last.position();
+            last.position(last.limit()).limit(last.capacity());
+            int n = Math.min(last.remaining(), src.length - offset);
+            last.put(src, offset, n);
+            offset += n;
+            last.limit(last.position()).position(readIndex);
+        }
+    }
+
+    /** The last buffer when it has room left, else a new one from the pool for {@code needed} more bytes. */
+    private ByteBuffer tail(int needed, BufferPool pool) {
+        if (chunks == null) {
+            chunks = new ArrayDeque<>(2);
+        }
+        ByteBuffer last = chunks.peekLast();
+        if (last == null || last.limit() == last.capacity()) {
+            last = pool.acquire(needed).flip();
+            chunks.addLast(last);
+        }
+        return last;
     }
 
     /**

@@ -342,7 +342,7 @@ public final class Pipeline {
             if (message instanceof ByteBuffer) {
                 connection.enqueue((ByteBuffer) message);
             } else if (message instanceof byte[]) {
-                connection.enqueue(ByteBuffer.wrap((byte[]) message));
+                connection.enqueue((byte[]) message);
             } else {
                 throw new IllegalArgumentException("cannot write " + (message == null ? "null"
                         : message.getClass().getName()) + " to the socket: add an encoder for it to the pipeline");

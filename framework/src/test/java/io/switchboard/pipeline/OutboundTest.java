@@ -75,6 +75,32 @@ class OutboundTest {
         assertArrayEquals(bytes, peer.sent.toByteArray());
     }
 
+    @Test
+    void arraysQueueAsBuffersDo() throws Exception {
+        BufferPool pool = new BufferPool(4096, CHUNK, 4, true);
+        Outbound out = new Outbound();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        // an array over two chunks and a half, a buffer, a small array that fits in the last chunk's room, an empty one
+        for (int size : new int[] {CHUNK * 5 / 2, 300, 7, 0}) {
+            byte[] bytes = new byte[size];
+            for (int i = 0; i < size; i++) {
+                bytes[i] = (byte) (i * 31 + size);
+            }
+            expected.writeBytes(bytes);
+            if (size == 300) {
+                out.add(ByteBuffer.wrap(bytes), pool);
+            } else {
+                out.add(bytes, pool);
+            }
+        }
+        assertEquals(CHUNK * 5 / 2 + 307, out.queued(), "bytes queued");
+        Peer peer = new Peer(Integer.MAX_VALUE);
+        assertTrue(out.writeTo(peer, pool));
+        assertArrayEquals(expected.toByteArray(), peer.sent.toByteArray(), "every byte, in order");
+        assertEquals(3, pool.allocated(), "2,867 bytes in 1 KiB chunks, the arrays packed as the buffer is");
+        assertEquals(3, pool.pooled(), "every chunk back in the pool");
+    }
+
     /** A peer whose socket takes at most {@code window} bytes in all. */
     private static final class Peer implements Transport {
         final ByteArrayOutputStream sent = new ByteArrayOutputStream();

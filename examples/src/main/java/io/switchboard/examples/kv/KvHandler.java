@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KvHandler implements Handler {
     private static final Resp.Error SYNTAX_ERROR = new Resp.Error("ERR syntax error");
     private static final Resp.Error NOT_AN_INTEGER = new Resp.Error("ERR value is not an integer or out of range");
+    private static final Resp.Simple PONG = new Resp.Simple("PONG");
 
     private final KvStore store;
     private final MemoryBudget budget;
@@ -59,9 +60,9 @@ public final class KvHandler implements Handler {
         if (command.isEmpty()) {
             return;
         }
-        String name = text(command.get(0)).toLowerCase(Locale.ROOT);
-        ctx.write(execute(name, command));
-        if (name.equals("quit")) {
+        Command name = Command.find(command.get(0));
+        ctx.write(name == null ? unknownCommand(command) : execute(name, command));
+        if (name == Command.QUIT) {
             ctx.close();
         }
     }
@@ -77,28 +78,28 @@ public final class KvHandler implements Handler {
         }
     }
 
-    Object execute(String name, List<byte[]> args) {
+    Object execute(Command name, List<byte[]> args) {
         int n = args.size();
         switch (name) {
-            case "ping":
-                return n == 1 ? new Resp.Simple("PONG") : n == 2 ? args.get(1) : arity(name);
-            case "echo":
+            case PING:
+                return n == 1 ? PONG : n == 2 ? args.get(1) : arity(name);
+            case ECHO:
                 return n == 2 ? args.get(1) : arity(name);
-            case "get":
+            case GET:
                 return n == 2 ? orNull(store.get(key(args, 1))) : arity(name);
-            case "set":
+            case SET:
                 return set(args);
-            case "del":
-            case "exists":
+            case DEL:
+            case EXISTS:
                 if (n < 2) {
                     return arity(name);
                 }
                 long count = 0;
                 for (int i = 1; i < n; i++) {
-                    count += (name.equals("del") ? store.delete(key(args, i)) : store.exists(key(args, i))) ? 1 : 0;
+                    count += (name == Command.DEL ? store.delete(key(args, i)) : store.exists(key(args, i))) ? 1 : 0;
                 }
                 return count;
-            case "incr":
+            case INCR:
                 if (n != 2) {
                     return arity(name);
                 }
@@ -109,7 +110,7 @@ public final class KvHandler implements Handler {
                 } catch (ArithmeticException e) {
                     return new Resp.Error("ERR increment or decrement would overflow");
                 }
-            case "mget":
+            case MGET:
                 if (n < 2) {
                     return arity(name);
                 }
@@ -118,7 +119,7 @@ public final class KvHandler implements Handler {
                     values.add(orNull(store.get(key(args, i))));
                 }
                 return values;
-            case "mset":
+            case MSET:
                 if (n < 3 || n % 2 == 0) {
                     return arity(name);
                 }
@@ -126,7 +127,7 @@ public final class KvHandler implements Handler {
                     store.set(key(args, i), args.get(i + 1), 0);
                 }
                 return Resp.OK;
-            case "expire":
+            case EXPIRE:
                 if (n != 3) {
                     return arity(name);
                 }
@@ -142,25 +143,25 @@ public final class KvHandler implements Handler {
                     return store.delete(key(args, 1)) ? 1L : 0L;
                 }
                 return store.expire(key(args, 1), seconds * 1000) ? 1L : 0L;
-            case "ttl":
+            case TTL:
                 return n == 2 ? store.ttlSeconds(key(args, 1)) : arity(name);
-            case "dbsize":
+            case DBSIZE:
                 return n == 1 ? store.size() : arity(name);
-            case "flushall":
+            case FLUSHALL:
                 store.clear();
                 return Resp.OK;
-            case "quit":
+            case QUIT:
                 return Resp.OK;
-            case "info":
+            case INFO:
                 return info();
-            case "command":
+            case COMMAND:
                 // redis-cli asks for command docs at start; an empty list means "none", which it accepts.
                 return List.of();
-            case "config":
+            case CONFIG:
                 // redis-benchmark reads a few settings at start: answer CONFIG GET p with p and an empty value.
                 return n == 3 && text(args.get(1)).equalsIgnoreCase("get") ? List.of(args.get(2), new byte[0]) : List.of();
             default:
-                return unknownCommand(args);
+                throw new AssertionError(name);
         }
     }
 
@@ -188,7 +189,11 @@ public final class KvHandler implements Handler {
     private Object set(List<byte[]> args) {
         int n = args.size();
         if (n < 3) {
-            return arity("set");
+            return arity(Command.SET);
+        }
+        if (n == 3) {
+            store.set(key(args, 1), args.get(2), 0); // a plain SET: no options to read, nothing to look up first
+            return Resp.OK;
         }
         boolean nx = false;
         boolean xx = false;
@@ -293,8 +298,8 @@ public final class KvHandler implements Handler {
         return value == null ? Resp.NULL : value;
     }
 
-    private static Resp.Error arity(String name) {
-        return new Resp.Error("ERR wrong number of arguments for '" + name + "' command");
+    private static Resp.Error arity(Command name) {
+        return new Resp.Error("ERR wrong number of arguments for '" + name.lowerName() + "' command");
     }
 
     private static String key(List<byte[]> args, int i) {

@@ -14,6 +14,11 @@ public final class KvStore {
         boolean expired(long now) {
             return expiresAtMillis != 0 && now >= expiresAtMillis;
         }
+
+        /** Reads the clock only for a key that has an expiry: most keys have none, and a clock read costs. */
+        boolean expired(LongSupplier clock) {
+            return expiresAtMillis != 0 && clock.getAsLong() >= expiresAtMillis;
+        }
     }
 
     private final ConcurrentHashMap<String, Entry> map = new ConcurrentHashMap<>();
@@ -30,7 +35,7 @@ public final class KvStore {
         return e == null ? null : e.value();
     }
 
-    /** Sets {@code key}, expiring after {@code ttlMillis} (0 for never). */
+    /** Sets {@code key}, expiring after {@code ttlMillis} (0 for never): a plain SET, which needs no look first. */
     public void set(String key, byte[] value, long ttlMillis) {
         map.put(key, new Entry(value, ttlMillis == 0 ? 0 : clockMillis.getAsLong() + ttlMillis));
     }
@@ -86,7 +91,7 @@ public final class KvStore {
     /** Removes {@code key}; returns true if it existed. */
     public boolean delete(String key) {
         Entry e = map.remove(key);
-        return e != null && !e.expired(clockMillis.getAsLong());
+        return e != null && !e.expired(clockMillis);
     }
 
     /** True when {@code key} exists. */
@@ -144,7 +149,7 @@ public final class KvStore {
 
     private Entry live(String key) {
         Entry e = map.get(key);
-        if (e != null && e.expired(clockMillis.getAsLong())) {
+        if (e != null && e.expired(clockMillis)) {
             map.remove(key, e);
             return null;
         }

@@ -20,13 +20,23 @@ import java.util.List;
  */
 public final class RespCodec extends Decoder {
     private static final byte[] CRLF = {'\r', '\n'};
+    /** The replies sent most, encoded once. */
+    private static final byte[] OK = {'+', 'O', 'K', '\r', '\n'};
+    private static final byte[] NULL = {'$', '-', '1', '\r', '\n'};
     /** A bulk string reply of at least this many bytes is written without being copied into one array first. */
     private static final int LARGE_BULK = 4096;
+
+    /** {@link #lengthLine} returns this when the line's CRLF has not arrived yet. */
+    private static final long INCOMPLETE = Long.MIN_VALUE;
+    /** Most characters of a length, its sign included: a long has 19 digits. */
+    private static final int MAX_DIGITS = 19;
 
     private final int maxBulk;
     private final int maxArgs;
     private final long maxCommand;
     private List<byte[]> args;
+    /** Where the line {@link #lengthLine} read last ends: the index just past its CRLF. */
+    private int lineEnd;
     private int expected;
     private long argBytes;
 
@@ -48,18 +58,17 @@ public final class RespCodec extends Decoder {
             if (in.get(in.position()) != '*') {
                 return inline(in);
             }
-            int end = lineEnd(in);
-            if (end < 0) {
+            long count = lengthLine(in);
+            if (count == INCOMPLETE) {
                 return null;
             }
-            long count = number(in, in.position() + 1, end);
             if (count > maxArgs) {
                 throw new FrameTooLongException("array of " + count + " elements over the limit of " + maxArgs);
             }
             if (count < 1) {
                 throw new ProtocolException("invalid multibulk length");
             }
-            in.position(end + 2);
+            in.position(lineEnd);
             expected = (int) count;
             args = new ArrayList<>(Math.min(expected, 64));
             argBytes = 0;
@@ -71,11 +80,10 @@ public final class RespCodec extends Decoder {
             if (in.get(in.position()) != '$') {
                 throw new ProtocolException("expected '$', got '" + (char) in.get(in.position()) + "'");
             }
-            int end = lineEnd(in);
-            if (end < 0) {
+            long length = lengthLine(in);
+            if (length == INCOMPLETE) {
                 return null;
             }
-            long length = number(in, in.position() + 1, end);
             if (length > maxBulk) {
                 throw new FrameTooLongException("bulk string of " + length + " bytes over the limit of " + maxBulk);
             }
@@ -85,7 +93,7 @@ public final class RespCodec extends Decoder {
             if (argBytes + length > maxCommand) {
                 throw new FrameTooLongException("command of more than " + maxCommand + " bytes");
             }
-            int start = end + 2;
+            int start = lineEnd;
             if (in.limit() - start < length + 2) {
                 return null;
             }
@@ -132,50 +140,97 @@ public final class RespCodec extends Decoder {
         return words;
     }
 
-    private static int lineEnd(ByteBuffer in) {
-        for (int i = in.position(); i + 1 < in.limit(); i++) {
-            if (in.get(i) == '\r') {
-                if (in.get(i + 1) != '\n') {
-                    throw new ProtocolException("CR not followed by LF");
-                }
-                return i;
-            }
-            if (i - in.position() > 32) {
-                throw new ProtocolException("length line too long");
-            }
-        }
-        return -1;
-    }
-
-    private static long number(ByteBuffer in, int from, int to) {
-        if (from == to || to - from > 19) {
-            throw new ProtocolException("invalid length");
-        }
-        boolean negative = in.get(from) == '-';
+    /**
+     * Reads the length line at the position ({@code *3\r\n} or {@code $5\r\n}) in one pass: returns the number,
+     * with {@link #lineEnd} just past the line's CRLF, or {@link #INCOMPLETE} when the CRLF has not arrived yet.
+     * The position does not move.
+     */
+    private long lengthLine(ByteBuffer in) {
+        int from = in.position() + 1;
+        int limit = in.limit();
+        boolean negative = from < limit && in.get(from) == '-';
+        int i = negative ? from + 1 : from;
         long n = 0;
-        for (int i = negative ? from + 1 : from; i < to; i++) {
+        for (; i < limit; i++) {
             byte b = in.get(i);
-            if (b < '0' || b > '9') {
+            if (b == '\r') {
+                break;
+            }
+            if (b < '0' || b > '9' || i - from >= MAX_DIGITS) {
                 throw new ProtocolException("invalid length");
             }
             n = n * 10 + (b - '0');
         }
+        if (i + 1 >= limit) {
+            return INCOMPLETE;
+        }
+        if (in.get(i + 1) != '\n') {
+            throw new ProtocolException("CR not followed by LF");
+        }
+        if (i == from + (negative ? 1 : 0)) {
+            throw new ProtocolException("invalid length");
+        }
+        lineEnd = i + 2;
         return negative ? -n : n;
     }
 
     @Override
     public void write(HandlerContext ctx, Object reply) {
-        if (reply instanceof byte[] value && value.length >= LARGE_BULK) {
-            // Header, value and CRLF written as they are: the connection copies the value into its queue once,
-            // instead of through a growing stream and its final copy (three times the value at its peak).
+        if (reply == Resp.OK) {
+            ctx.write(OK);
+        } else if (reply instanceof byte[] value) {
+            bulk(ctx, value);
+        } else if (reply == Resp.NULL) {
+            ctx.write(NULL);
+        } else {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(32);
+            encode(reply, out);
+            ctx.write(out.toByteArray());
+        }
+    }
+
+    /**
+     * A bulk string reply: header, value and CRLF copied into one array, written at once. A large value is
+     * written as it is between its header and CRLF, so that the connection copies it into its queue once and the
+     * reply needs no second array of its size.
+     */
+    private static void bulk(HandlerContext ctx, byte[] value) {
+        if (value.length >= LARGE_BULK) {
             ctx.write(("$" + value.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
             ctx.write(value);
             ctx.write(CRLF);
             return;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(32);
-        encode(reply, out);
-        ctx.write(out.toByteArray());
+        int digits = digits(value.length);
+        byte[] reply = new byte[1 + digits + 2 + value.length + 2];
+        reply[0] = '$';
+        putDigits(reply, 1 + digits, value.length);
+        int at = 1 + digits;
+        reply[at++] = '\r';
+        reply[at++] = '\n';
+        System.arraycopy(value, 0, reply, at, value.length);
+        at += value.length;
+        reply[at++] = '\r';
+        reply[at] = '\n';
+        ctx.write(reply);
+    }
+
+    /** {@return how many decimal digits {@code n} (not negative) has} */
+    private static int digits(int n) {
+        int digits = 1;
+        while (n >= 10) {
+            n /= 10;
+            digits++;
+        }
+        return digits;
+    }
+
+    /** Writes the digits of {@code n} (not negative) into {@code to}, the last one just before {@code end}. */
+    private static void putDigits(byte[] to, int end, int n) {
+        do {
+            to[--end] = (byte) ('0' + n % 10);
+            n /= 10;
+        } while (n > 0);
     }
 
     private static void encode(Object reply, ByteArrayOutputStream out) {

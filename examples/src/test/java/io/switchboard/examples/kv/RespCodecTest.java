@@ -72,6 +72,29 @@ class RespCodecTest {
     }
 
     @Test
+    void bulkRepliesCarryTheirLengthWhateverItsDigits() {
+        // 0 to 5 digits, on both sides of the size (4096) from which the value is written apart from its header
+        for (int length : new int[] {0, 9, 10, 99, 100, 4095, 4096, 10_000}) {
+            EmbeddedConnection c = codec();
+            c.connection().write("v".repeat(length).getBytes(StandardCharsets.US_ASCII));
+            c.runPending();
+            assertEquals("$" + length + "\r\n" + "v".repeat(length) + "\r\n", c.takeWrittenString(), "length " + length);
+        }
+    }
+
+    @Test
+    void malformedLengthLinesAreProtocolErrors() {
+        for (String input : new String[] {"*\r\n", "*-\r\n", "*1x\r\n", "*1\r\n$\r\n", "*1\r\n$3\rx",
+                "*12345678901234567890\r\n", "*1\r\n$1234567890123456789012"}) {
+            EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8, 200))
+                    .add(new KvHandler(new KvStore(() -> 0))));
+            c.feed(input);
+            assertTrue(c.takeWrittenString().startsWith("-ERR Protocol error"), input);
+            assertTrue(c.isClosed(), input);
+        }
+    }
+
+    @Test
     void malformedInputIsAnsweredWithAProtocolErrorAndClosed() {
         EmbeddedConnection c = new EmbeddedConnection(p -> p.add(new RespCodec(64, 8, 200))
                 .add(new KvHandler(new KvStore(() -> 0))));
