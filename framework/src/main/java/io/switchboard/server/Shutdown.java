@@ -54,8 +54,17 @@ final class Shutdown {
     boolean run(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long lastCall = deadline + Server.CLOSE_MARGIN.toNanos();
-        submit(boss, acceptor::close);
-        List<LoopDrain> drains = askLoops();
+        CompletableFuture<Void> listenerClosed = new CompletableFuture<>();
+        if (!submit(boss, () -> {
+            acceptor.close();
+            // A channel closed while registered keeps its socket until the selector drops the key, at the boss's
+            // next select: only after it are connects refused. Tasks queued now run after that select.
+            boss.execute(() -> listenerClosed.complete(null));
+        })) {
+            acceptor.close(); // the boss has stopped: closing the channel from here releases the port at once
+            listenerClosed.complete(null);
+        }
+        List<LoopDrain> drains = List.of();
         List<SelectorLoop> toStop = new ArrayList<>(workers.size() + 1);
         toStop.add(boss);
         if (stopWorkers) {
@@ -63,6 +72,10 @@ final class Shutdown {
         }
         List<SelectorLoop> stalled = new ArrayList<>();
         try {
+            // The listener closes before any connection is asked to: a client that reconnects the moment its
+            // connection closes is refused, instead of landing in the backlog of a listener about to close.
+            awaitListener(listenerClosed, deadline);
+            drains = askLoops();
             boolean allClosed = awaitAll(drains, deadline);
             if (!allClosed) {
                 resetRemaining(drains);
@@ -144,6 +157,15 @@ final class Shutdown {
             return true;
         } catch (RejectedExecutionException e) {
             return false;
+        }
+    }
+
+    /** Waits until the boss has closed the listener, or the clock passes {@code until} (a stalled boss). */
+    private static void awaitListener(CompletableFuture<Void> closed, long until) throws InterruptedException {
+        try {
+            closed.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            // A boss that a task blocks: it is named as stalled when the loops stop; the connections go on.
         }
     }
 

@@ -333,4 +333,34 @@ class GracefulCloseTest {
         finally_.add(() -> logger.detachAppender(appender));
         return appender;
     }
+
+    /**
+     * The listener closes before any connection is asked to close: a connect made while a connection handles
+     * the {@link GracefulClose} event is refused. Were the two steps to race, a client that reconnects the moment
+     * its connection closes could land in the backlog of a listener about to close (and be reset later).
+     */
+    @Test
+    void theListenerIsClosedBeforeAnyConnectionIsAskedToClose() throws Exception {
+        CompletableFuture<Boolean> refusedDuringDrain = new CompletableFuture<>();
+        AtomicReference<Server> server = new AtomicReference<>();
+        server.set(Server.builder().workers(1).pipeline(p -> p.add(new Handler() {
+            @Override
+            public void userEvent(HandlerContext ctx, Object event) {
+                if (event == GracefulClose.INSTANCE) {
+                    try (Socket s = new Socket()) { // blocking on the loop, on purpose: a refused loopback connect is immediate
+                        s.connect(server.get().localAddress(), 2000);
+                        refusedDuringDrain.complete(false);
+                    } catch (java.io.IOException e) {
+                        refusedDuringDrain.complete(e instanceof java.net.ConnectException);
+                    }
+                }
+                ctx.fireUserEvent(event);
+            }
+        })).start());
+        connect(server.get(), 64 * 1024);
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.get().connectionCount() == 1);
+
+        assertTrue(server.get().closeGracefully(Duration.ofSeconds(5)));
+        assertTrue(refusedDuringDrain.get(5, TimeUnit.SECONDS), "a connect during the drain was refused, not accepted");
+    }
 }
