@@ -1,8 +1,10 @@
 package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
+import io.switchboard.pipeline.Handler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,10 @@ final class Exchange implements HttpResponder {
     boolean streamEnded;
     boolean closeAfter;
     boolean continuePending;
+    /** The request offers an upgrade; set on the loop before the handler sees the request. */
+    boolean upgradable;
+    /** The handler of the protocol this exchange switches to, with {@link #response} the 101; null for none. */
+    Handler upgradeTo;
     /** Set on the loop when the connection closed or gave up on this request; read from any thread. */
     volatile boolean dead;
 
@@ -58,12 +64,32 @@ final class Exchange implements HttpResponder {
         if (response == null) {
             throw new NullPointerException("response");
         }
+        if (response.status() < 200) {
+            throw new IllegalArgumentException("status " + response.status() + " is informational: the server sends "
+                    + "100 Continue itself, and 101 goes through upgrade()");
+        }
         claim();
         if (loop.inLoop()) {
             connection.answered(this, response);
         } else {
             onLoop(() -> connection.answered(this, response));
         }
+    }
+
+    @Override
+    public void upgrade(HttpResponse response, Handler protocol) {
+        if (response.status() != 101) {
+            throw new IllegalArgumentException("an upgrade answers 101 Switching Protocols, not " + response.status());
+        }
+        if (response.body().length != 0) {
+            throw new IllegalArgumentException("a 101 response has no body");
+        }
+        Objects.requireNonNull(protocol, "protocol");
+        if (!upgradable) {
+            throw new IllegalStateException("request " + request + " offers no upgrade (HTTP/1.1, Upgrade, Connection: upgrade)");
+        }
+        claim();
+        onLoop(() -> connection.upgraded(this, response, protocol));
     }
 
     @Override

@@ -22,7 +22,11 @@ import org.slf4j.LoggerFactory;
  * <p>On {@link GracefulClose} it stops reading new requests (one partly received may finish), answers every
  * request already read, the last with {@code Connection: close}, then closes. A close that would cut a streamed
  * body short, whoever asks for it, resets the connection instead: a clean close after a partial body looks
- * complete to an HTTP/1.0 client. Loop thread only (answers from other threads come through
+ * complete to an HTTP/1.0 client.
+ *
+ * <p>A request that offers an upgrade holds the bytes after it until it is answered; a 101 (through
+ * {@link HttpResponder#upgrade}) written in order replaces this stage with the new protocol's handler and
+ * hands it those bytes. Loop thread only (answers from other threads come through
  * {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
@@ -35,6 +39,11 @@ final class HttpConnection implements Handler {
         READING,
         /** As many requests in flight as allowed: reading resumes when answers leave. */
         PAUSED,
+        /**
+         * A request that offers an upgrade was read: what follows it may be in another protocol, so nothing
+         * more is parsed until its answer says which (a 101 switches, anything else goes on with HTTP).
+         */
+        HELD,
         /** No more requests: after {@code Connection: close}, a refused request, or the peer's FIN. */
         DONE
     }
@@ -48,6 +57,8 @@ final class HttpConnection implements Handler {
     private ReadState state = ReadState.READING;
     private boolean parsing;
     private boolean closed;
+    /** The connection was handed to another protocol: this stage is out of the pipeline. */
+    private boolean switched;
     /** A graceful close was asked for: no request is read after the one partly received, if any. */
     private boolean closing;
     private Exchange reading;
@@ -79,6 +90,10 @@ final class HttpConnection implements Handler {
 
     @Override
     public void removed(HandlerContext ctx) {
+        if (timer != null) {
+            timer.cancel();
+            timer = null;
+        }
         bodies.release();
     }
 
@@ -94,14 +109,10 @@ final class HttpConnection implements Handler {
         if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
             headStartedAt = ctx.loop().nanoTime();
         }
-        ByteBuffer in = cumulation.with((ByteBuffer) message);
-        parse(in);
-        if (state == ReadState.DONE) {
-            cumulation.take();
-        } else {
-            cumulation.done(in);
+        parseAndKeep(cumulation.with((ByteBuffer) message));
+        if (!switched) {
+            armTimer();
         }
-        armTimer();
     }
 
     @Override
@@ -188,6 +199,20 @@ final class HttpConnection implements Handler {
 
     // Reading
 
+    /** Parses {@code in} (the cumulation or the borrowed read), keeps what is left, and switches protocols if due. */
+    private void parseAndKeep(ByteBuffer in) {
+        parse(in);
+        if (state == ReadState.DONE) {
+            cumulation.take();
+        } else {
+            cumulation.done(in);
+        }
+        Exchange x = inFlight.oldest();
+        if (x != null && x.upgradeTo != null) {
+            drain();
+        }
+    }
+
     private void parse(ByteBuffer in) {
         parsing = true;
         try {
@@ -265,6 +290,10 @@ final class HttpConnection implements Handler {
         parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
+        } else if (offersUpgrade(x.request)) {
+            x.upgradable = true;
+            state = ReadState.HELD;
+            ctx.connection().suspendRead();
         }
         dispatch(x);
     }
@@ -301,6 +330,12 @@ final class HttpConnection implements Handler {
             inFlight.newest().closeAfter = true;
             drain();
         }
+    }
+
+    /** HTTP/1.1 with an {@code Upgrade} field named in {@code Connection} (RFC 9110 section 7.8). */
+    private static boolean offersUpgrade(HttpRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1 && request.headers().get("Upgrade") != null
+                && request.headers().containsToken("Connection", "upgrade");
     }
 
     private void stopReading() {
@@ -362,6 +397,16 @@ final class HttpConnection implements Handler {
             return;
         }
         x.response = response;
+        drain();
+    }
+
+    void upgraded(Exchange x, HttpResponse response, Handler protocol) {
+        assert ctx.loop().inLoop();
+        if (x.dead) {
+            return;
+        }
+        x.response = response;
+        x.upgradeTo = protocol;
         drain();
     }
 
@@ -429,7 +474,17 @@ final class HttpConnection implements Handler {
     // Writing, in request order
 
     private void drain() {
-        while (!closed && !inFlight.isEmpty() && writeHead(inFlight.oldest())) {
+        while (!closed && !inFlight.isEmpty()) {
+            Exchange oldest = inFlight.oldest();
+            if (oldest.upgradeTo != null) {
+                switchProtocol(oldest);
+                if (switched || oldest.upgradeTo != null) {
+                    return; // handed over, or waiting for the parse under way to keep the bytes after the request
+                }
+            }
+            if (!writeHead(oldest)) {
+                break;
+            }
             Exchange x = inFlight.removeOldest();
             if (x.request != null && x.request.body().length > 0) {
                 bodies.answered(x.request.body().length);
@@ -441,7 +496,8 @@ final class HttpConnection implements Handler {
                 return;
             }
         }
-        if (state == ReadState.PAUSED && !full()) {
+        if (state == ReadState.PAUSED && !full() || state == ReadState.HELD && inFlight.isEmpty()) {
+            // HELD: the request that offered an upgrade got a plain answer; HTTP goes on.
             resume();
         }
         if (!parsing) {
@@ -480,14 +536,34 @@ final class HttpConnection implements Handler {
         if (!parsing) {
             ByteBuffer kept = cumulation.kept();
             if (kept != null) {
-                parse(kept);
-                if (state == ReadState.DONE) {
-                    cumulation.take();
-                } else {
-                    cumulation.done(kept);
-                }
+                parseAndKeep(kept);
             }
         }
+    }
+
+    /**
+     * Writes the 101 of {@code x}, the oldest exchange, and hands the connection to its new protocol with the
+     * bytes read after the request. Waits while a parse is running (the bytes after the request are not all
+     * kept yet; {@link #parseAndKeep} comes back here). Refuses with 503 when the connection is closing.
+     */
+    private void switchProtocol(Exchange x) {
+        if (parsing) {
+            return;
+        }
+        if (closing || state != ReadState.HELD) {
+            log.debug("{}: upgrade refused: the connection is closing", ctx.connection());
+            x.upgradeTo = null;
+            x.closeAfter = true;
+            x.response = service.errorResponse(503, "the connection is closing");
+            return;
+        }
+        inFlight.removeOldest();
+        write(x, ResponseEncoder.ownHead(x.response), NO_BODY);
+        switched = true;
+        state = ReadState.DONE;
+        ByteBuffer unread = cumulation.take();
+        ctx.connection().resumeRead();
+        ctx.pipeline().replace(this, x.upgradeTo, unread);
     }
 
     // Timeouts

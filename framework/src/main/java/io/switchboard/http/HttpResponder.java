@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
+import io.switchboard.pipeline.Handler;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,9 +14,32 @@ public interface HttpResponder {
      * Sends {@code response}.
      *
      * @param response the response
-     * @throws IllegalStateException when the request was already answered
+     * @throws IllegalArgumentException when its status is informational (1xx): the server sends
+     *                                  {@code 100 Continue} itself, and {@code 101} goes through {@link #upgrade}
+     * @throws IllegalStateException    when the request was already answered
      */
     void send(HttpResponse response);
+
+    /**
+     * Switches the connection to another protocol (RFC 9110 section 7.8): when every earlier answer has left,
+     * sends {@code response}, a {@code 101 Switching Protocols} with the {@code Upgrade} field and whatever
+     * else the new protocol's handshake needs, then puts {@code protocol} in the HTTP stage's place in the
+     * pipeline and hands it the bytes the client sent after this request. From then on the connection speaks
+     * the new protocol; no further HTTP request is read from it.
+     *
+     * <p>Only a request that offers an upgrade can be upgraded: HTTP/1.1, an {@code Upgrade} field, and the
+     * {@code upgrade} token in {@code Connection}. Nothing sent after such a request is read as HTTP until it
+     * is answered: answered with {@link #send} instead (a refusal, or a plain answer that ignores the offer),
+     * the connection goes on with HTTP. When the connection is closing by then (a graceful close, or the
+     * client's FIN) the upgrade is refused with 503 and the connection closes.
+     *
+     * @param response the 101 response, without a body
+     * @param protocol the handler of the new protocol, new for this connection; it sets itself up in
+     *                 {@link Handler#added}, on the loop
+     * @throws IllegalArgumentException when the status is not 101 or the response has a body
+     * @throws IllegalStateException    when the request offered no upgrade or was already answered
+     */
+    void upgrade(HttpResponse response, Handler protocol);
 
     /**
      * Sends the response {@code stage} completes with, or a 500 if it fails.

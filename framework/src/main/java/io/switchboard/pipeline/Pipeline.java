@@ -113,6 +113,32 @@ public final class Pipeline {
     }
 
     /**
+     * Hands the connection over from one protocol to another: replaces {@code existing} with {@code handler},
+     * then passes {@code unread} to {@code handler} as a {@code read} followed by {@code readComplete}. This is
+     * the seam of a protocol switch (an HTTP upgrade to WebSocket or {@code h2c}): {@code unread} is what the
+     * peer sent after its last message in the old protocol, already read from the socket by {@code existing}
+     * and not used. {@code handler} sets itself up in {@link Handler#added} (it may add handlers after itself
+     * there), before the bytes arrive. Loop thread only.
+     *
+     * @param existing the handler of the old protocol, in this pipeline
+     * @param handler  the handler of the new protocol
+     * @param unread   bytes for the new protocol, borrowed for the call like any read; null or empty for none
+     * @return this pipeline
+     * @throws IllegalArgumentException when {@code existing} is not in this pipeline
+     */
+    public Pipeline replace(Handler existing, Handler handler, ByteBuffer unread) {
+        replace(existing, handler);
+        HandlerContext ctx = context(handler);
+        if (ctx != null && unread != null && unread.hasRemaining()) {
+            invokeRead(ctx, unread);
+            if (!ctx.removed) {
+                invokeReadComplete(ctx);
+            }
+        }
+        return this;
+    }
+
+    /**
      * The first handler of the given type, counting from the socket end.
      *
      * @param <T>  the type
