@@ -7,7 +7,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The timers of one loop: a heap ordered by deadline, then by submission. Cancelled timers stay in the
- * heap until they come due (lazy removal). Loop thread only, except {@link Timer#cancel()}.
+ * heap until they come due (lazy removal), but let go of their task at once: a connection closed long before
+ * its timeout is not kept alive by the timer it cancelled. Loop thread only, except {@link Timer#cancel()}.
  */
 public final class TimerQueue {
     private final PriorityQueue<Timer> heap = new PriorityQueue<>();
@@ -70,7 +71,8 @@ public final class TimerQueue {
 
     /** One scheduled task. */
     public static final class Timer implements Scheduled, Comparable<Timer> {
-        private final Runnable task;
+        /** Null once cancelled, so that what the task holds can be collected before the deadline comes. */
+        private Runnable task;
         private final long deadline;
         private long seq;
         private static final VarHandle DONE;
@@ -98,6 +100,7 @@ public final class TimerQueue {
         public boolean cancel() {
             if (DONE.compareAndSet(this, false, true)) {
                 cancelled = true;
+                task = null; // never run now: fire() can no longer win
                 return true;
             }
             return false;
