@@ -45,6 +45,7 @@ final class StreamedBody implements ResponseStream {
     private volatile boolean ended;
     /** Set once the connection closed or the stream was cut; read without the lock by isOpen. */
     private volatile boolean closed;
+    private volatile Runnable closeListener;
 
     StreamedBody(Exchange exchange, HttpConnection connection, long bound, long sendTimeoutNanos) {
         this.exchange = exchange;
@@ -216,6 +217,23 @@ final class StreamedBody implements ResponseStream {
             progress.signalAll();
         } finally {
             lock.unlock();
+        }
+        Runnable listener = closeListener;
+        if (listener != null) {
+            closeListener = null;
+            listener.run();
+        }
+    }
+
+    /**
+     * Runs {@code listener} when the connection closes or gives up on this answer (once; not when the stream
+     * simply ends). Thread-safe; runs on the loop.
+     */
+    void onClose(Runnable listener) {
+        closeListener = listener;
+        if (closed) {
+            closeListener = null;
+            listener.run();
         }
     }
 
