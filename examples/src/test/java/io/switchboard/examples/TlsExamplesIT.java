@@ -208,7 +208,8 @@ class TlsExamplesIT {
 
     /**
      * chat-client --tls against a plaintext chat server: the server's welcome line is no TLS record, and the client
-     * ends with status 1 and says so, although its standard input stays open (no hang, no reconnect loop).
+     * ends with status 1 and says so, although its standard input stays open (no hang, no reconnect loop: without
+     * the check it reconnects every 0.1 to 30 s for ever).
      */
     @Test
     void chatClientWithTlsAgainstAPlaintextServerFailsClearly() throws Exception {
@@ -217,7 +218,6 @@ class TlsExamplesIT {
                 TlsFiles.arg("ca.pem"));
         assertEquals(1, client.awaitExit(Duration.ofSeconds(20)));
         assertTrue(failedBecause(client, port, "plaintext connection?"), String.join("\n", client.stderr));
-        assertEquals(1, client.stderr.stream().filter(l -> l.contains("connected to")).count(), "no reconnect");
     }
 
     /** redis-cli --tls --cacert against the kv example: PING, SET, GET, one command at a time and several in one session. */
