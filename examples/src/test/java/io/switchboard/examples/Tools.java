@@ -38,10 +38,24 @@ final class Tools {
 
     /** Runs {@code command} to completion (at most {@code timeoutSeconds}) and returns its output. */
     static Result run(long timeoutSeconds, List<String> command) throws IOException, InterruptedException {
+        return run(timeoutSeconds, null, command);
+    }
+
+    /**
+     * Runs {@code command} to completion (at most {@code timeoutSeconds}) and returns its output. Its standard input
+     * is {@code stdin} (ISO-8859-1) followed by the end of the input, or, when null, a pipe left open.
+     */
+    static Result run(long timeoutSeconds, String stdin, List<String> command) throws IOException, InterruptedException {
+        Path in = Files.createTempFile("tool", ".in");
         Path out = Files.createTempFile("tool", ".out");
         Path err = Files.createTempFile("tool", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (stdin != null) {
+                Files.writeString(in, stdin, StandardCharsets.ISO_8859_1);
+                builder.redirectInput(in.toFile());
+            }
+            Process p = builder.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 fail(command + " did not finish within " + timeoutSeconds + " s");
@@ -49,6 +63,7 @@ final class Tools {
             return new Result(p.exitValue(), Files.readString(out, StandardCharsets.ISO_8859_1),
                     Files.readString(err, StandardCharsets.ISO_8859_1));
         } finally {
+            Files.deleteIfExists(in);
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
         }
