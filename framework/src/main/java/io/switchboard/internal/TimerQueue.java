@@ -7,7 +7,9 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The timers of one loop: a heap ordered by deadline, then by submission. Cancelled timers stay in the
- * heap until they come due (lazy removal). Loop thread only, except {@link Timer#cancel()}.
+ * heap until they come due (lazy removal), without their task: cancelling drops it, so that what the task
+ * refers to (a closed connection, its TLS engine) is not kept until the deadline. Loop thread only, except
+ * {@link Timer#cancel()}.
  */
 public final class TimerQueue {
     private final PriorityQueue<Timer> heap = new PriorityQueue<>();
@@ -70,7 +72,8 @@ public final class TimerQueue {
 
     /** One scheduled task. */
     public static final class Timer implements Scheduled, Comparable<Timer> {
-        private final Runnable task;
+        /** Dropped by {@link #cancel()}; read only after {@link #fire()} won, so never once dropped. */
+        private Runnable task;
         private final long deadline;
         private long seq;
         private static final VarHandle DONE;
@@ -98,6 +101,7 @@ public final class TimerQueue {
         public boolean cancel() {
             if (DONE.compareAndSet(this, false, true)) {
                 cancelled = true;
+                task = null;
                 return true;
             }
             return false;
