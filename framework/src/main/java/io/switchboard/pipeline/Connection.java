@@ -191,9 +191,10 @@ public final class Connection {
      * Counts bytes that a stage holds on their way out and cannot queue yet (a TLS stage's plaintext written before
      * its handshake completes) as if they were queued: they count toward the watermarks, so {@link #isWritable()}
      * turns false above the high one, toward {@link ConnectionConfig#maxQueued()}, past which the connection is
-     * reset, and against the memory budget, exactly as queued bytes do. The stage gives them back (a negative
-     * {@code delta}) as it queues or drops them; once the connection is closed, they no longer count. Loop thread
-     * only.
+     * reset, and against the memory budget, exactly as queued bytes do. Unlike queued bytes they do not stop the
+     * connection reading while its socket queue is below the low watermark: the stage needs the peer's bytes (the
+     * rest of the handshake) to let them go. The stage gives them back (a negative {@code delta}) as it queues or
+     * drops them; once the connection is closed, they no longer count. Loop thread only.
      *
      * @param delta bytes the stage took (positive) or gave back (negative)
      */

@@ -13,13 +13,16 @@ import javax.net.ssl.SSLProtocolException;
  * twice what arrived (at least {@value #MIN_CAPACITY} bytes) and grows as more arrives, up to the record's own
  * length (never more than {@link TlsRecords#MAX_RECORD}, 18,437 bytes). A peer that sends a header announcing the
  * largest record and then nothing holds {@value #MIN_CAPACITY} bytes, not 18 KiB. Allocating the announced length at
- * once would save the second buffer of a record cut early, but bulk data read 64 KiB at a time costs about 20 KiB of
- * heap per cut record this way against 16.5 KiB ({@code PartialRecordCost} in the tests), a price worth paying for
- * memory that only the bytes a peer really sent can claim. Every byte of the buffer counts
- * against the process's {@link MemoryBudget} while it is kept, and is given back when the record is taken whole or
- * the partial record is cleared (the connection closed, failed or its input ended); when the budget cannot take
- * more, nothing more is kept and the caller sheds the connection. Nothing is allocated or counted between records,
- * so a read that holds only whole records costs neither memory nor an atomic operation here.
+ * once would save the second buffer of a record cut early: bulk data read 64 KiB at a time allocates about 20 KiB of
+ * heap per cut record this way against 16.5 KiB (and 25 KiB if the first buffer held only what arrived;
+ * {@code PartialRecordCost} in the tests), a price worth paying for memory that only bytes a peer really sent can
+ * claim.
+ *
+ * <p>Every byte of the buffer counts against the process's {@link MemoryBudget} while it is kept, and is given back
+ * when the record is taken whole or the partial record is cleared (the connection closed, failed or its input
+ * ended); when the budget cannot take more, nothing more is kept and the caller sheds the connection. Nothing is
+ * allocated or counted between records, so a read that holds only whole records costs neither memory nor an atomic
+ * operation here.
  *
  * <p>Loop thread only; one per connection.
  */

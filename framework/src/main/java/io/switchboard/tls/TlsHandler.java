@@ -48,10 +48,13 @@ import org.slf4j.LoggerFactory;
  * when the budget is spent) and counted in the budget's {@code shedCount()}. A header announcing a record longer
  * than the largest legal one (18,432 bytes of ciphertext) closes the connection at once, before any of it is kept.
  * Once the handshake completed, the peer may send at most 32 records in a row that carry no application data
- * (KeyUpdates, empty records, warning alerts, session tickets), and earns one more per 16 KiB of application data;
- * past that the connection fails with an {@link SSLProtocolException}. The JDK's engine accepts any number
- * of them, and a KeyUpdate that asks for an answer costs it a key derivation each way, some thirty times a one-byte
- * record; OpenSSL and BoringSSL bound them alike (32 empty records, 32 KeyUpdates).
+ * (KeyUpdates, warning alerts, session tickets, and on TLS 1.2 empty records; the JDK refuses those on TLS 1.3), and
+ * earns one more per 16 KiB of application data; past that the connection fails with an
+ * {@link SSLProtocolException}. The JDK's engine accepts any number of them, and a KeyUpdate that asks for an answer
+ * costs it a key derivation each way, 40 to 70 times a one-byte record; OpenSSL and BoringSSL bound them alike (32
+ * empty records, 32 KeyUpdates). What the stage cannot bound: the engine handles every KeyUpdate packed into one
+ * record (RFC 8446 allows one per record), some 3,000 in 15 KB; the stage closes once the engine has asked for 64
+ * answers in a row, so such a record costs its sender the connection.
  *
  * <p><b>Outbound.</b> Written plaintext is copied into chunks of the loop's pool and held until the next flush
  * (the connection's own, at the end of the read batch or of the loop's turn, or an explicit one), which encrypts
@@ -86,9 +89,11 @@ import org.slf4j.LoggerFactory;
  * close_notify: nothing that arrives after ours could still be used, and waiting would let a peer hold the
  * connection open. {@code shutdownOutput} sends close_notify, then the FIN, and goes on reading (a TLS 1.3
  * half-close; a TLS 1.2 peer is bound to answer with its own close_notify and stop). The peer's close_notify
- * reaches the handlers after this one as {@code inputClosed}; on TLS 1.2 the engine answers it at once. A FIN without close_notify after the handshake is a possible truncation: the handlers get
- * {@link TlsTruncated} and then {@code inputClosed}. Plaintext written before the handshake completed is dropped
- * by a close.
+ * reaches the handlers after this one as {@code inputClosed}; on TLS 1.2 the engine answers it at once. A FIN
+ * without close_notify after the handshake is a possible truncation: the handlers get {@link TlsTruncated} and then
+ * {@code inputClosed}. Plaintext written before the handshake completed is dropped by a close. However the
+ * connection ends, the stage gives back what it held (the start of a record, held plaintext and their counts) and
+ * cancels its handshake timer.
  *
  * <p><b>Errors.</b> An engine failure (a bad record, a failed certificate check) sends the alert the engine
  * produced, goes to the handlers after this one as the engine's {@link SSLException} (an {@code IOException}: the
@@ -108,7 +113,7 @@ public final class TlsHandler implements Handler {
      * The most records carrying no application data (KeyUpdates, empty records, warning alerts, session tickets) the
      * peer may send in a row once the handshake completed, as OpenSSL and BoringSSL bound them; one more is allowed
      * per 16 KiB of application data received. The JDK's engine accepts any number of them, and a KeyUpdate costs it
-     * (and the answer it asks for) about thirty times a one-byte record.
+     * (with the answer it asks for) 40 to 70 times a one-byte record.
      */
     static final int MAX_RECORDS_WITHOUT_DATA = 32;
 

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a hostile peer can send to the TLS stage, crafted with the JDK's own client engine (driven by hand, past the
- * client stage) or as raw bytes: floods of records that carry no data, tiny records, ChangeCipherSpec and alert spam,
- * a ClientHello and then silence, and bytes after close_notify.
+ * client stage), with a hand-made TLS 1.3 client ({@link RawTls13Client}) for what the JDK never sends, or as raw
+ * bytes: floods of records that carry no data, tiny and empty records, KeyUpdates packed into one record,
+ * ChangeCipherSpec and alert spam, a ClientHello and then silence, and bytes after close_notify.
  */
 class TlsAttackTest {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -55,7 +56,7 @@ class TlsAttackTest {
 
     /**
      * 2,000 KeyUpdates asking for an answer, in one burst from a client that reads nothing: the JDK's engine would
-     * derive two keys and write an answer for each (a KeyUpdate costs it some thirty one-byte records). The stage
+     * derive two keys and write an answer for each (a KeyUpdate costs it as much as 40 to 70 one-byte records). The stage
      * answers the first 32 and closes at the 33rd, counted, so the peer cannot make it work or write without bound.
      */
     @Test
@@ -198,5 +199,68 @@ class TlsAttackTest {
         assertFalse(pair.server.events().stream().anyMatch(e -> e.toString().startsWith("exception:")), pair.server.events().toString());
         assertEquals(0, budget.used());
         assertEquals(0, pair.serverTls.partialRecordBytes());
+    }
+
+    /** {@return a server stage on an embedded connection, and a hand-made TLS 1.3 client that completed a handshake with it} */
+    private RawTls13Client rawHandshake(EmbeddedConnection[] server) throws Exception {
+        server[0] = new EmbeddedConnection(p -> p.add(TlsHandler.server(this.server)));
+        RawTls13Client raw = RawTls13Client.handshake(server[0]);
+        assertTrue(server[0].pipeline().get(TlsHandler.class).isHandshakeComplete());
+        return raw;
+    }
+
+    /**
+     * Warning alerts after the handshake (user_canceled, encrypted, as a hand-made client sends them) are ignored by
+     * the JDK however many come; the stage closes at the 33rd.
+     */
+    @Test
+    void aFloodOfWarningAlertsIsCutAfter32Records() throws Exception {
+        EmbeddedConnection[] c = new EmbeddedConnection[1];
+        RawTls13Client raw = rawHandshake(c);
+        ByteArrayOutputStream alerts = new ByteArrayOutputStream();
+        for (int i = 0; i < 32; i++) {
+            alerts.writeBytes(raw.record(21, new byte[] {1, 90}));
+        }
+        c[0].feed(alerts.toByteArray());
+        assertTrue(c[0].isOpen(), "32 are allowed");
+        c[0].feed(raw.record(21, new byte[] {1, 90}));
+        assertTrue(c[0].isClosed(), "the 33rd closes");
+        assertEquals(1, server.counters().recordFloodsRefused.sum());
+    }
+
+    /**
+     * TLS 1.3 allows empty application data records, but the JDK refuses one at once ("no content type"), so they
+     * cannot be flooded: the first closes the connection.
+     */
+    @Test
+    void theJdkRefusesAnEmptyRecord() throws Exception {
+        EmbeddedConnection[] c = new EmbeddedConnection[1];
+        RawTls13Client raw = rawHandshake(c);
+        c[0].feed(raw.record(23, "data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertEquals("data", TlsHandlerTest.text(c[0].readMessages()));
+        c[0].feed(raw.record(23, new byte[0]));
+        assertTrue(c[0].isClosed());
+        assertTrue(c[0].events().contains("exception:SSLException"), c[0].events().toString());
+    }
+
+    /**
+     * A known limit of the JDK's engine: it handles every KeyUpdate packed into one record (RFC 8446 section 5.1 allows
+     * one, at the record's end) and queues an answer for each. The stage cannot see inside the record before the
+     * engine decrypts it; it stops taking the answers after 64 in a row and closes, so one such record per connection
+     * is all a peer gets (200 KeyUpdates here; a 15 KB record holds 3,000, which cost the loop 100 to 500 ms).
+     */
+    @Test
+    void keyUpdatesPackedIntoOneRecordCloseAfter64Answers() throws Exception {
+        EmbeddedConnection[] c = new EmbeddedConnection[1];
+        RawTls13Client raw = rawHandshake(c);
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
+        for (int i = 0; i < 200; i++) {
+            packed.writeBytes(RawTls13Client.keyUpdate());
+        }
+        c[0].feed(raw.record(22, packed.toByteArray()));
+        assertTrue(c[0].isClosed());
+        int answers = records(c[0].takeWritten());
+        // 64 answers, and the 4 more that the failure path takes from the engine while it looks for an alert.
+        assertTrue(answers <= 64 + 4, "answered " + answers + " of 200 KeyUpdates");
     }
 }
