@@ -109,13 +109,6 @@ public final class TlsHandler implements Handler {
      * asking without progress fails the connection instead of spinning the loop (jetty#4217).
      */
     private static final int MAX_STEPS = 64;
-    /**
-     * The most records carrying no application data (KeyUpdates, empty records, warning alerts, session tickets) the
-     * peer may send in a row once the handshake completed, as OpenSSL and BoringSSL bound them; one more is allowed
-     * per 16 KiB of application data received. The JDK's engine accepts any number of them, and a KeyUpdate costs it
-     * (with the answer it asks for) 40 to 70 times a one-byte record.
-     */
-    static final int MAX_RECORDS_WITHOUT_DATA = 32;
 
     /** Where the connection stands. */
     private enum Phase {
@@ -134,6 +127,8 @@ public final class TlsHandler implements Handler {
     private final Duration handshakeTimeout;
     private final TlsCounters counters;
     private final HeldPlaintext held = new HeldPlaintext();
+    /** What the peer may still send without application data, once the handshake completed. */
+    private final RecordsWithoutData withoutData = new RecordsWithoutData();
 
     private HandlerContext ctx;
     private BufferPool pool;
@@ -162,13 +157,6 @@ public final class TlsHandler implements Handler {
      * was written before the handshake completed and is not encrypted yet.
      */
     private long counted;
-    /**
-     * Records without application data the peer may still send (see {@link #MAX_RECORDS_WITHOUT_DATA}); one more is
-     * earned for each {@link TlsRecords#MAX_PLAINTEXT} bytes of application data received, up to the maximum.
-     */
-    private int recordsWithoutData = MAX_RECORDS_WITHOUT_DATA;
-    /** Application data received toward the next earned record without data. */
-    private int dataTowardRecord;
 
     private TlsHandler(BiFunction<String, Integer, SSLEngine> engines, boolean clientMode, String clientHost,
                        int clientPort, Duration handshakeTimeout, TlsCounters counters) {
@@ -448,7 +436,7 @@ public final class TlsHandler implements Handler {
                     refuseRenegotiation();
                     return;
                 }
-                if (!countRecord(result.bytesProduced())) {
+                if (!withoutData.count(result.bytesProduced())) {
                     refuseFlood();
                     return;
                 }
@@ -457,28 +445,10 @@ public final class TlsHandler implements Handler {
         }
     }
 
-    /**
-     * Bounds the records without application data: each takes one of {@link #recordsWithoutData}, and each
-     * {@link TlsRecords#MAX_PLAINTEXT} bytes of application data give one back.
-     *
-     * @return false when the peer sent one too many
-     */
-    private boolean countRecord(int plaintext) {
-        if (plaintext > 0) {
-            dataTowardRecord += plaintext;
-            if (dataTowardRecord >= TlsRecords.MAX_PLAINTEXT) {
-                dataTowardRecord -= TlsRecords.MAX_PLAINTEXT;
-                recordsWithoutData = Math.min(MAX_RECORDS_WITHOUT_DATA, recordsWithoutData + 1);
-            }
-            return true;
-        }
-        return --recordsWithoutData >= 0;
-    }
-
     /** Closes on a peer that floods records without application data, without the answer the engine may have ready. */
     private void refuseFlood() {
         counters.recordFloodsRefused.increment();
-        fail(new SSLProtocolException("the peer sent more than " + MAX_RECORDS_WITHOUT_DATA + " records without"
+        fail(new SSLProtocolException("the peer sent more than " + RecordsWithoutData.MAX + " records without"
                 + " application data (KeyUpdates, empty records, alerts) in a row"), false);
     }
 

@@ -68,7 +68,7 @@ class TlsAttackTest {
         assertTrue(pair.server.events().contains("exception:SSLProtocolException"), pair.server.events().toString());
         assertEquals(1, server.counters().recordFloodsRefused.sum(), "counted");
         int answers = records(pair.server.takeWritten());
-        assertTrue(answers <= TlsHandler.MAX_RECORDS_WITHOUT_DATA, "answered " + answers + " of 2,000, at most 32");
+        assertTrue(answers <= RecordsWithoutData.MAX, "answered " + answers + " of 2,000, at most 32");
     }
 
     /**
