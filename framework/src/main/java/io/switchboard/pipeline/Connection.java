@@ -78,6 +78,8 @@ public final class Connection {
     private boolean wroteInBatch;
     /** Queued bytes reserved from the budget (0 while the queue is small). */
     private long counted;
+    /** Bytes a stage holds on their way out and cannot queue yet ({@link #holdOutbound}). */
+    private long held;
     /** Bytes written from other threads and not yet taken by the loop (a VarHandle: no object per connection). */
     @SuppressWarnings("unused")
     private volatile long foreignPending;
@@ -176,10 +178,42 @@ public final class Connection {
         return inputClosed;
     }
 
-    /** {@return the bytes queued and not yet written to the socket} Loop thread only. */
+    /**
+     * {@return the bytes queued and not yet written to the socket, with those a stage holds before it can queue
+     * them ({@link #holdOutbound})} Loop thread only.
+     */
     public long queuedBytes() {
         assert loop.inLoop();
-        return outbound.queued();
+        return outbound.queued() + held;
+    }
+
+    /**
+     * Counts bytes that a stage holds on their way out and cannot queue yet (a TLS stage's plaintext written before
+     * its handshake completes) as if they were queued: they count toward the watermarks, so {@link #isWritable()}
+     * turns false above the high one, toward {@link ConnectionConfig#maxQueued()}, past which the connection is
+     * reset, and against the memory budget, exactly as queued bytes do. Unlike queued bytes they do not stop the
+     * connection reading while its socket queue is below the low watermark: the stage needs the peer's bytes (the
+     * rest of the handshake) to let them go. The stage gives them back (a negative {@code delta}) as it queues or
+     * drops them; once the connection is closed, they no longer count. Loop thread only.
+     *
+     * @param delta bytes the stage took (positive) or gave back (negative)
+     */
+    public void holdOutbound(long delta) {
+        assert loop.inLoop();
+        if (state == State.CLOSED || delta == 0) {
+            return;
+        }
+        held += delta;
+        if (delta > 0) {
+            withinLimits();
+        } else {
+            account();
+            if (!writable && outbound.queued() + held <= config.lowWatermark()) {
+                setWritable(true);
+            } else if (!writable && held == 0) {
+                updateInterest(); // no longer held: the socket's queue alone decides whether to read
+            }
+        }
     }
 
     /**
@@ -464,25 +498,38 @@ public final class Connection {
 
     /** After bytes joined the outbound queue: its limits, its watermark, and the flush at the batch's end. */
     private void queuedMore() {
-        long queued = outbound.queued();
-        if (queued > config.maxQueued()) {
-            log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",
-                    this, queued, config.maxQueued());
-            failureLogged = true;
-            finishClose(true);
+        if (!withinLimits()) {
             return;
-        }
-        if (!account() && queued > config.highWatermark()) {
-            shed(queued);
-            return;
-        }
-        if (writable && queued > config.highWatermark()) {
-            setWritable(false);
         }
         if (!flushScheduled && !writeBlocked && !inReadBatch) {
             flushScheduled = true;
             loop.atBatchEnd(flushTask);
         }
+    }
+
+    /**
+     * After bytes joined the queue or a stage's held bytes: resets the connection past its limit or, with the budget
+     * spent, past its watermark; otherwise turns it unwritable above the watermark.
+     *
+     * @return false when the connection was reset
+     */
+    private boolean withinLimits() {
+        long queued = outbound.queued() + held;
+        if (queued > config.maxQueued()) {
+            log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",
+                    this, queued, config.maxQueued());
+            failureLogged = true;
+            finishClose(true);
+            return false;
+        }
+        if (!account() && queued > config.highWatermark()) {
+            shed(queued);
+            return false;
+        }
+        if (writable && queued > config.highWatermark()) {
+            setWritable(false);
+        }
+        return true;
     }
 
     void flushNow() {
@@ -586,7 +633,7 @@ public final class Connection {
      * @return false when the budget is now spent
      */
     private boolean account() {
-        long queued = outbound.queued();
+        long queued = outbound.queued() + held;
         long target = queued > MemoryBudget.UNCOUNTED ? queued : 0;
         long delta = target - counted;
         if (delta == 0) {
@@ -629,7 +676,7 @@ public final class Connection {
             writeBlocked = !drained;
             updateInterest();
         }
-        if (!writable && outbound.queued() <= config.lowWatermark()) {
+        if (!writable && outbound.queued() + held <= config.lowWatermark()) {
             setWritable(true);
         }
         // Read the queue again: the writable event may have written more, and closed.
@@ -674,7 +721,10 @@ public final class Connection {
         if (state == State.CLOSED) {
             return;
         }
-        boolean read = state == State.OPEN && !inputClosed && !readSuspended && writable;
+        // Bytes a stage holds (a TLS stage's, until its handshake completes) make the connection unwritable but do
+        // not stop reading while the socket's own queue is small: the stage needs the peer's bytes to let them go.
+        boolean drained = writable || held > 0 && outbound.queued() <= config.lowWatermark();
+        boolean read = state == State.OPEN && !inputClosed && !readSuspended && drained;
         transport.interest(read, writeBlocked);
     }
 
@@ -735,6 +785,7 @@ public final class Connection {
             transport.close();
         }
         outbound.clear(buffers);
+        held = 0;
         account();
         pipeline.fireClosed();
         CompletableFuture<Void> future = closeFuture;

@@ -37,9 +37,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Inbound.</b> Ciphertext arrives borrowed; whole records are decrypted where they lie, several into the
  * loop's plaintext buffer (one per loop, {@link BufferPool#inboundScratch}), which then goes on as one borrowed
- * read. Only the start of a record cut by the read is kept, in a buffer of that record's size; a header announcing
- * a record longer than the largest legal one (18,432 bytes of ciphertext) closes the connection at once, before any
- * of it is kept.
+ * read. Only the start of a record cut by the read is kept, in a heap buffer that grows with the bytes that arrived
+ * (at most twice as many, at least 256 bytes, never more than the record's own length, at most 18,437 bytes) and is
+ * dropped as soon as the record is whole; a read that holds only whole records allocates nothing and touches no
+ * atomic counter.
+ *
+ * <p><b>Bounds on what a peer sends.</b> The start of a record kept between reads counts against the connection's
+ * {@link MemoryBudget}: a peer that sends a header announcing the largest record and then nothing holds 256 bytes,
+ * and when the budget cannot take what a read adds, the connection is reset (as a connection over its watermark is
+ * when the budget is spent) and counted in the budget's {@code shedCount()}. A header announcing a record longer
+ * than the largest legal one (18,432 bytes of ciphertext) closes the connection at once, before any of it is kept.
+ * Once the handshake completed, the peer may send at most 32 records in a row that carry no application data
+ * (KeyUpdates, warning alerts, session tickets, and on TLS 1.2 empty records; the JDK refuses those on TLS 1.3), and
+ * earns one more per 16 KiB of application data; past that the connection fails with an
+ * {@link SSLProtocolException}. The JDK's engine accepts any number of them, and a KeyUpdate that asks for an answer
+ * costs it a key derivation each way, 40 to 70 times a one-byte record; OpenSSL and BoringSSL bound them alike (32
+ * empty records, 32 KeyUpdates). What the stage cannot bound: the engine handles every KeyUpdate packed into one
+ * record (RFC 8446 allows one per record), some 3,000 in 15 KB; the stage closes once the engine has asked for 64
+ * answers in a row, so such a record costs its sender the connection.
  *
  * <p><b>Outbound.</b> Written plaintext is copied into chunks of the loop's pool and held until the next flush
  * (the connection's own, at the end of the read batch or of the loop's turn, or an explicit one), which encrypts
@@ -53,13 +68,16 @@ import org.slf4j.LoggerFactory;
  * <p><b>Handshake.</b> A client starts it on {@code connected}; a server waits for the ClientHello. The engine's
  * delegated tasks (certificate checks, key exchange) run inline on the loop: a full TLS 1.3 handshake costs the
  * server's loop a median 1.2 ms with a P-256 certificate and 1.7 ms with RSA 2048 on JDK 17 (docs/tls.md), too
- * little for handing the tasks to another thread and back to pay. Writes made before the handshake completes are held (up to
- * {@link ConnectionConfig#maxQueued()}, counted against the memory budget past {@link MemoryBudget#UNCOUNTED}) and
- * sent after it. When it completes, {@link TlsHandshakeCompleted} (protocol, cipher suite, ALPN protocol, SNI name)
- * goes to the handlers after this one, before any decrypted byte. A handshake not complete within the context's
- * {@code handshakeTimeout} (default 10 s, on the loop's clock) closes the connection and is counted
- * ({@code handshakeTimeouts()} on the context); one that fails is closed with the engine's alert and counted
- * ({@code handshakeFailures()}).
+ * little for handing the tasks to another thread and back to pay. Writes made before the handshake completes are held
+ * and sent, encrypted, after it. The connection counts them as queued bytes
+ * ({@link io.switchboard.pipeline.Connection#holdOutbound}), so they are bounded as without TLS: above its high
+ * watermark {@code isWritable()} turns false (the connection goes on reading, as the handshake needs the peer's
+ * bytes), past {@link ConnectionConfig#maxQueued()} it is reset, and past {@link MemoryBudget#UNCOUNTED} they count
+ * against the memory budget. When it completes, {@link TlsHandshakeCompleted} (protocol, cipher suite, ALPN
+ * protocol, SNI name) goes to the handlers after this one, before any decrypted byte. A handshake not complete within
+ * the context's {@code handshakeTimeout} (default 10 s, on the loop's clock) closes the connection, dropping what was
+ * held, and is counted ({@code handshakeTimeouts()} on the context); one that fails is closed with the engine's alert
+ * and counted ({@code handshakeFailures()}).
  *
  * <p><b>Renegotiation.</b> On TLS 1.2, a handshake the peer starts after the first one completed (a client's new
  * ClientHello, or a server's HelloRequest) is refused: the connection is closed and the refusal counted
@@ -71,9 +89,11 @@ import org.slf4j.LoggerFactory;
  * close_notify: nothing that arrives after ours could still be used, and waiting would let a peer hold the
  * connection open. {@code shutdownOutput} sends close_notify, then the FIN, and goes on reading (a TLS 1.3
  * half-close; a TLS 1.2 peer is bound to answer with its own close_notify and stop). The peer's close_notify
- * reaches the handlers after this one as {@code inputClosed}; on TLS 1.2 the engine answers it at once. A FIN without close_notify after the handshake is a possible truncation: the handlers get
- * {@link TlsTruncated} and then {@code inputClosed}. Plaintext written before the handshake completed is dropped
- * by a close.
+ * reaches the handlers after this one as {@code inputClosed}; on TLS 1.2 the engine answers it at once. A FIN
+ * without close_notify after the handshake is a possible truncation: the handlers get {@link TlsTruncated} and then
+ * {@code inputClosed}. Plaintext written before the handshake completed is dropped by a close. However the
+ * connection ends, the stage gives back what it held (the start of a record, held plaintext and their counts) and
+ * cancels its handshake timer.
  *
  * <p><b>Errors.</b> An engine failure (a bad record, a failed certificate check) sends the alert the engine
  * produced, goes to the handlers after this one as the engine's {@link SSLException} (an {@code IOException}: the
@@ -106,11 +126,13 @@ public final class TlsHandler implements Handler {
     private final int clientPort;
     private final Duration handshakeTimeout;
     private final TlsCounters counters;
-    private final PartialRecord partial = new PartialRecord();
     private final HeldPlaintext held = new HeldPlaintext();
+    /** What the peer may still send without application data, once the handshake completed. */
+    private final RecordsWithoutData withoutData = new RecordsWithoutData();
 
     private HandlerContext ctx;
     private BufferPool pool;
+    private PartialRecord partial;
     private SSLEngine engine;
     private int packetSize;
     private int plaintextSize;
@@ -130,8 +152,11 @@ public final class TlsHandler implements Handler {
     /** The loop's plaintext buffer while a read is being decrypted into it. */
     private ByteBuffer plain;
     private Scheduled handshakeTimer;
-    /** Held plaintext counted against the connection's memory budget (only while the handshake runs). */
-    private long reserved;
+    /**
+     * Held plaintext the connection counts as queued ({@link io.switchboard.pipeline.Connection#holdOutbound}): what
+     * was written before the handshake completed and is not encrypted yet.
+     */
+    private long counted;
 
     private TlsHandler(BiFunction<String, Integer, SSLEngine> engines, boolean clientMode, String clientHost,
                        int clientPort, Duration handshakeTimeout, TlsCounters counters) {
@@ -191,7 +216,12 @@ public final class TlsHandler implements Handler {
 
     /** {@return the memory held for a record that has not fully arrived} For tests. */
     int partialRecordBytes() {
-        return partial.capacity();
+        return partial == null ? 0 : partial.capacity();
+    }
+
+    /** {@return true while the handshake timer is scheduled and neither ran nor was cancelled} For tests. */
+    boolean handshakeTimerPending() {
+        return handshakeTimer != null && !handshakeTimer.isCancelled();
     }
 
     // Events.
@@ -200,6 +230,7 @@ public final class TlsHandler implements Handler {
     public void added(HandlerContext ctx) {
         this.ctx = ctx;
         this.pool = BufferPool.of(ctx.loop());
+        this.partial = new PartialRecord(ctx.connection().budget());
         if (clientMode) {
             engine = engines.apply(clientHost, clientPort);
         } else {
@@ -241,17 +272,21 @@ public final class TlsHandler implements Handler {
         }
         plain = pool.inboundScratch(plaintextSize);
         try {
-            ByteBuffer record = partial.isEmpty() ? null : partial.complete(in);
-            if (record != null) {
-                unwrapRecords(record);
-                if (record.hasRemaining() && !stopped() && !inputDone) {
-                    throw new SSLProtocolException("the TLS engine did not take a whole record of " + record.limit() + " bytes");
+            if (!partial.isEmpty()) {
+                if (!partial.add(in)) {
+                    shed();
+                } else if (partial.isWhole()) {
+                    ByteBuffer record = partial.take();
+                    unwrapRecords(record);
+                    if (record.hasRemaining() && !stopped() && !inputDone) {
+                        throw new SSLProtocolException("the TLS engine did not take a whole record of " + record.limit() + " bytes");
+                    }
                 }
             }
             if (partial.isEmpty() && !stopped() && !inputDone) {
                 unwrapRecords(in);
-                if (in.hasRemaining() && !stopped() && !inputDone) {
-                    partial.keep(in);
+                if (in.hasRemaining() && !stopped() && !inputDone && !partial.add(in)) {
+                    shed();
                 }
             }
             if (plain.position() > 0 && !stopped()) {
@@ -287,7 +322,7 @@ public final class TlsHandler implements Handler {
         closed = true;
         cancelHandshakeTimer();
         held.clear(pool);
-        releaseReserved();
+        counted = 0; // a closed connection counts nothing
         partial.clear();
         if (engine != null) {
             engine.closeOutbound(); // frees the engine's keys; nothing more is written
@@ -297,8 +332,8 @@ public final class TlsHandler implements Handler {
 
     @Override
     public void removed(HandlerContext ctx) {
-        held.clear(pool);
-        releaseReserved();
+        cancelHandshakeTimer();
+        dropHeld();
         partial.clear();
     }
 
@@ -359,13 +394,12 @@ public final class TlsHandler implements Handler {
 
     @Override
     public void close(HandlerContext ctx) {
+        endOutput();
         if (phase == Phase.HANDSHAKING && held.size() > 0) {
             log.debug("{}: closed before the TLS handshake completed; {} bytes written meanwhile are dropped",
                     ctx.connection(), held.size());
-            held.clear(pool);
-            releaseReserved();
+            dropHeld(); // after endOutput: writes made when the connection turns writable again are dropped
         }
-        endOutput();
         ctx.close();
     }
 
@@ -397,13 +431,25 @@ public final class TlsHandler implements Handler {
                 }
             }
             HandshakeStatus status = result.getHandshakeStatus();
-            if (phase == Phase.ESTABLISHED && tls12 && status != HandshakeStatus.NOT_HANDSHAKING
-                    && status != HandshakeStatus.FINISHED) {
-                refuseRenegotiation();
-                return;
+            if (phase == Phase.ESTABLISHED) {
+                if (tls12 && status != HandshakeStatus.NOT_HANDSHAKING && status != HandshakeStatus.FINISHED) {
+                    refuseRenegotiation();
+                    return;
+                }
+                if (!withoutData.count(result.bytesProduced())) {
+                    refuseFlood();
+                    return;
+                }
             }
             handshakeSteps(status);
         }
+    }
+
+    /** Closes on a peer that floods records without application data, without the answer the engine may have ready. */
+    private void refuseFlood() {
+        counters.recordFloodsRefused.increment();
+        fail(new SSLProtocolException("the peer sent more than " + RecordsWithoutData.MAX + " records without"
+                + " application data (KeyUpdates, empty records, alerts) in a row"), false);
     }
 
     /** Passes the decrypted bytes on as one borrowed read, and empties the loop's plaintext buffer for more. */
@@ -468,13 +514,19 @@ public final class TlsHandler implements Handler {
         ByteBuffer packet = pool.outboundScratch(packetSize);
         SSLEngineResult result = held.wrap(engine, packet, pool);
         send(packet, result);
+        if (counted > 0) {
+            // Written before the handshake completed: no longer held, now queued encrypted. Given back after the
+            // record is queued, as the writability event this may fire lets handlers write (and use the packet
+            // buffer) again; so the two counts overlap by one record at most.
+            uncount(result.bytesConsumed());
+        }
         return result;
     }
 
     private void afterDataWrap(SSLEngineResult result, int idle) throws SSLException {
         if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
             outputDone = true;
-            held.clear(pool);
+            dropHeld();
             return;
         }
         if (idle > MAX_STEPS) {
@@ -503,36 +555,46 @@ public final class TlsHandler implements Handler {
         }
     }
 
-    /** Before the handshake completes: held (beyond a record's worth), bounded by the connection's limits. */
+    /**
+     * Before the handshake completes: held whole, and counted by the connection as queued bytes, so that its
+     * watermarks, its {@code maxQueued} and the memory budget bound them as they bound bytes waiting for the socket.
+     */
     private void holdUntilHandshake(ByteBuffer src) {
-        ConnectionConfig config = ctx.connection().config();
-        long size = held.size() + src.remaining();
-        if (size > config.maxQueued()) {
-            log.warn("{}: {} bytes written before the TLS handshake completed, over the limit of {}; resetting",
-                    ctx.connection(), size, config.maxQueued());
-            src.position(src.limit());
-            ctx.connection().abort();
-            return;
-        }
-        held.add(src, src.remaining(), pool);
-        MemoryBudget budget = ctx.connection().budget();
-        long target = size > MemoryBudget.UNCOUNTED ? size : 0;
-        boolean within = budget.reserve(target - reserved);
-        reserved = target;
-        if (!within && size > config.highWatermark()) {
-            if (budget.countShed()) {
-                log.warn("{}: memory budget spent ({}); resetting a connection holding {} bytes written before its TLS"
-                        + " handshake completed (logged at most once a minute)", ctx.connection(), budget, size);
-            }
-            ctx.connection().abort();
+        int n = src.remaining();
+        held.add(src, n, pool);
+        counted += n;
+        ctx.connection().holdOutbound(n); // past maxQueued, or the budget spent past the watermark: reset (closed())
+    }
+
+    /** Gives back to the connection's count the held bytes that were encrypted into its queue or dropped. */
+    private void uncount(long bytes) {
+        long back = Math.min(counted, bytes);
+        if (back > 0) {
+            counted -= back;
+            ctx.connection().holdOutbound(-back);
         }
     }
 
-    private void releaseReserved() {
-        if (reserved > 0 && ctx != null) {
-            ctx.connection().budget().release(reserved);
+    /** Drops the held plaintext and its count. */
+    private void dropHeld() {
+        held.clear(pool);
+        uncount(counted);
+    }
+
+    /**
+     * The memory budget cannot take the start of a record cut by this read: the connection is reset, as the
+     * connection sheds its outbound queue at the budget, and counted in the budget's {@code shedCount()}.
+     */
+    private void shed() {
+        MemoryBudget budget = ctx.connection().budget();
+        if (budget.countShed()) {
+            log.warn("{}: memory budget spent ({}); resetting connections that cannot keep the start of a TLS record"
+                    + " cut by a read (logged at most once a minute)", ctx.connection(), budget);
+        } else {
+            log.debug("{}: memory budget spent; resetting, {} bytes of a TLS record kept", ctx.connection(), partial.capacity());
         }
-        reserved = 0;
+        partial.clear();
+        ctx.connection().abort();
     }
 
     /** Encrypts what is held and sends close_notify, once. */
@@ -614,7 +676,6 @@ public final class TlsHandler implements Handler {
                 alpn == null || alpn.isEmpty() ? null : alpn, serverName(session));
         log.debug("{}: TLS handshake completed: {}", ctx.connection(), event);
         wrapHeld();
-        releaseReserved();
         if (stopped()) {
             return;
         }
@@ -671,6 +732,14 @@ public final class TlsHandler implements Handler {
 
     /** Sends the alert the engine has ready, if any, tells the handlers after this one, and closes. */
     private void fail(SSLException cause) {
+        fail(cause, true);
+    }
+
+    /**
+     * As {@link #fail(SSLException)}; without {@code engineAlert}, for a refusal of the stage's own, nothing more the
+     * engine has ready (the answer to a KeyUpdate, say) is sent.
+     */
+    private void fail(SSLException cause, boolean engineAlert) {
         if (phase == Phase.FAILED || closed) {
             return;
         }
@@ -681,10 +750,9 @@ public final class TlsHandler implements Handler {
                 cause.toString());
         phase = Phase.FAILED;
         cancelHandshakeTimer();
-        held.clear(pool);
-        releaseReserved();
+        dropHeld();
         partial.clear();
-        for (int i = 0; i < 4 && !engine.isOutboundDone() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
+        for (int i = 0; engineAlert && i < 4 && !engine.isOutboundDone() && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP; i++) {
             try {
                 if (wrapOut(EMPTY).bytesProduced() == 0) {
                     break;

@@ -1,9 +1,12 @@
 package io.switchboard.loop;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.switchboard.internal.TimerQueue;
+import java.lang.ref.WeakReference;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class TimerQueueTest {
@@ -43,5 +46,35 @@ class TimerQueueTest {
         timers.add(() -> ran.append('1'), near);
         assertEquals(2, timers.runDue(near + 10, Runnable::run));
         assertEquals("12", ran.toString());
+    }
+
+    /**
+     * A cancelled timer stays in the heap until its deadline, but without its task: whatever the task refers to (a
+     * closed connection and its TLS engine, for a handshake timer of 10 s) can be collected at once.
+     */
+    @Test
+    void aCancelledTimerLetsGoOfItsTask() {
+        TimerQueue timers = new TimerQueue();
+        WeakReference<Runnable> task = scheduleAndCancel(timers);
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            System.gc();
+            return task.get() == null;
+        });
+        assertEquals(1, timers.size(), "the timer itself leaves the heap at its deadline");
+        assertEquals(0, timers.runDue(1_000, Runnable::run));
+        assertEquals(0, timers.size());
+    }
+
+    private static WeakReference<Runnable> scheduleAndCancel(TimerQueue timers) {
+        Runnable task = new Runnable() {
+            private final byte[] held = new byte[1 << 20];
+
+            @Override
+            public void run() {
+                held[0]++;
+            }
+        };
+        timers.add(task, 1_000).cancel();
+        return new WeakReference<>(task);
     }
 }

@@ -172,15 +172,19 @@ class TlsHandlerTest {
 
     /**
      * A record header announcing 18,433 bytes of ciphertext (one more than the largest legal) closes the connection
-     * as soon as the header arrives, holding nothing for it; a legal 18,432-byte announcement is kept in a buffer of
-     * exactly that record's size (18,437 with its header), not a growing one.
+     * as soon as the header arrives, holding nothing for it; a legal 18,432-byte announcement holds memory only for
+     * the bytes that come: 256 bytes for the header alone, then at most twice what arrived, never more than the
+     * record's 18,437 bytes.
      */
     @Test
     void anOversizedRecordIsRefusedWithoutGrowth() {
         TlsPair pair = new TlsPair(client, 1, server, p -> { }, p -> { }).pump();
         pair.server.feed(new byte[] {23, 3, 3, 0x48, 0x00});
+        assertEquals(256, pair.serverTls.partialRecordBytes(), "a header alone holds 256 bytes, not the 18,437 announced");
+        pair.server.feed(new byte[4_000]);
+        assertEquals(2 * 4_005, pair.serverTls.partialRecordBytes(), "twice the 4,005 bytes that arrived");
         pair.server.feed(new byte[10_000]);
-        assertEquals(18_437, pair.serverTls.partialRecordBytes(), "the largest legal record, kept at its own size");
+        assertEquals(18_437, pair.serverTls.partialRecordBytes(), "the largest legal record, never more");
         assertTrue(pair.server.isOpen());
 
         TlsPair other = new TlsPair(client, 2, server, p -> { }, p -> { }).pump();

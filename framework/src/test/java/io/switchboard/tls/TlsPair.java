@@ -1,7 +1,9 @@
 package io.switchboard.tls;
 
+import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import io.switchboard.testing.EmbeddedConnection;
 import java.util.function.Consumer;
@@ -65,9 +67,15 @@ final class TlsPair {
 
     TlsPair(TlsClientContext clientContext, int port, TlsServerContext serverContext, Consumer<Pipeline> clientHandlers,
             Consumer<Pipeline> serverHandlers) {
+        this(clientContext, port, serverContext, clientHandlers, serverHandlers, 64 * 1024, new MemoryBudget(Long.MAX_VALUE));
+    }
+
+    /** As the other constructor, with the server's read buffer size and memory budget. */
+    TlsPair(TlsClientContext clientContext, int port, TlsServerContext serverContext, Consumer<Pipeline> clientHandlers,
+            Consumer<Pipeline> serverHandlers, int serverReadBuffer, MemoryBudget serverBudget) {
         this.clientTls = TlsHandler.client(clientContext, "localhost", port);
         this.serverTls = TlsHandler.server(serverContext);
-        this.server = new EmbeddedConnection(p -> {
+        this.server = new EmbeddedConnection(ConnectionConfig.DEFAULTS, serverReadBuffer, serverBudget, p -> {
             p.add(serverTls);
             serverHandlers.accept(p);
         });
