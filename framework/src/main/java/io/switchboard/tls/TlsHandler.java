@@ -80,8 +80,11 @@ import org.slf4j.LoggerFactory;
  * and counted ({@code handshakeFailures()}).
  *
  * <p><b>Renegotiation.</b> On TLS 1.2, a handshake the peer starts after the first one completed (a client's new
- * ClientHello, or a server's HelloRequest) is refused: the connection is closed and the refusal counted
- * ({@code renegotiationsRefused()}). TLS 1.3 has no renegotiation; its post-handshake messages (NewSessionTicket,
+ * ClientHello, or a server's HelloRequest) is refused: the connection is closed, without processing the new hello
+ * and without close_notify, and the refusal counted ({@code renegotiationsRefused()}). The JDK's engine cannot be
+ * asked for the fatal alert a refusal deserves, and a close_notify would tell the peer that the connection ended
+ * normally (openssl s_client then exits 0, and testssl.sh 3.0 rates the server "VULNERABLE, DoS threat"); a close
+ * without it is an error to the peer. TLS 1.3 has no renegotiation; its post-handshake messages (NewSessionTicket,
  * KeyUpdate) are answered as usual.
  *
  * <p><b>Close.</b> {@code close} encrypts what is held, sends close_notify and closes the connection once its
@@ -702,7 +705,6 @@ public final class TlsHandler implements Handler {
 
     private void refuseRenegotiation() throws SSLException {
         counters.renegotiationsRefused.increment();
-        engine.closeOutbound();
         fail(new SSLHandshakeException("renegotiation refused: the peer started a new handshake on an established"
                 + " TLS 1.2 connection"));
     }

@@ -85,6 +85,27 @@ class TlsHandlerTest {
         assertEquals(0, server.handshakeFailures(), "the first handshake had succeeded");
     }
 
+    /**
+     * The refusal closes without close_notify: a close_notify would tell the client that the server ended the
+     * connection normally, so that openssl s_client exits 0 after its renegotiation, and testssl.sh 3.0 rates the
+     * server "VULNERABLE, DoS threat", HIGH, whenever its probe loses a race (testssl.sh#2590). A close without it is
+     * an error to the client (OpenSSL: "unexpected eof while reading"); the JDK offers no way to send a fatal alert
+     * here. The ClientHello is not processed either: no CPU is spent on it.
+     */
+    @Test
+    void aRefusedRenegotiationWritesNothingNotEvenCloseNotify() throws Exception {
+        TlsClientContext tls12 = TlsPair.trustingClient("TLSv1.2");
+        TlsPair pair = new TlsPair(tls12, 1, server, p -> { }, p -> p.add(new TlsPair.Echo())).pump();
+        pair.clientTls.engine().beginHandshake();
+        pair.client.connection().writeAndFlush(ascii("x"));
+        pair.client.runPending();
+        pair.server.feed(pair.client.takeWritten());
+        pair.server.runPending();
+        assertTrue(pair.server.isClosed(), "the server closed on the new ClientHello");
+        assertEquals(0, pair.server.takeWritten().length, "and wrote nothing before its FIN");
+        assertEquals(1, server.renegotiationsRefused());
+    }
+
     @Test
     void aTls13KeyUpdateIsNotARenegotiation() throws Exception {
         TlsPair pair = new TlsPair(client, 1, server, p -> { }, p -> p.add(new TlsPair.Echo())).pump();
