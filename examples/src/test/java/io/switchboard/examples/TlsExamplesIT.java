@@ -133,7 +133,7 @@ class TlsExamplesIT {
                 assertTrue(sent.stream().anyMatch(s -> Arrays.equals(s, back)), "a payload came back byte-exact");
                 assertEquals("TLSv1.3", r.handshake.protocol());
             }
-            assertEquals(0, tls.handshakeFailures());
+            assertEquals(0, tls.counters().handshakeFailures());
         }
     }
 

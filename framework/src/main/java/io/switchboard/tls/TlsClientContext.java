@@ -69,23 +69,8 @@ public final class TlsClientContext {
         return config;
     }
 
-    /** {@return how many TLS handshakes of this context's connections did not complete within the handshake timeout} */
-    public long handshakeTimeouts() {
-        return counters.handshakeTimeouts.sum();
-    }
-
-    /** {@return how many TLS handshakes of this context's connections failed (an alert, a certificate refused)} */
-    public long handshakeFailures() {
-        return counters.handshakeFailures.sum();
-    }
-
-    /** {@return how many renegotiations a peer started on an established TLS 1.2 connection were refused} */
-    public long renegotiationsRefused() {
-        return counters.renegotiationsRefused.sum();
-    }
-
-    /** {@return the counters the TLS stages of this context add to} */
-    TlsCounters counters() {
+    /** {@return what the TLS stages of this context's connections counted: timeouts, failures, refusals} */
+    public TlsCounters counters() {
         return counters;
     }
 

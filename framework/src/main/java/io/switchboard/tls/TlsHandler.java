@@ -76,7 +76,7 @@ import org.slf4j.LoggerFactory;
  * against the memory budget. When it completes, {@link TlsHandshakeCompleted} (protocol, cipher suite, ALPN
  * protocol, SNI name) goes to the handlers after this one, before any decrypted byte. A handshake not complete within
  * the context's {@code handshakeTimeout} (default 10 s, on the loop's clock) closes the connection, dropping what was
- * held, and is counted ({@code handshakeTimeouts()} on the context); one that fails is closed with the engine's alert
+ * held, and is counted ({@code counters().handshakeTimeouts()} on the context); one that fails is closed with the engine's alert
  * and counted ({@code handshakeFailures()}).
  *
  * <p><b>Renegotiation.</b> On TLS 1.2, a handshake the peer starts after the first one completed (a client's new

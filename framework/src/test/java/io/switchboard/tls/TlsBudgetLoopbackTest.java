@@ -117,7 +117,7 @@ class TlsBudgetLoopbackTest {
             for (TlsHandler stage : stages) {
                 assertFalse(stage.handshakeTimerPending(), "no handshake timer left");
             }
-            assertEquals(0, tls.handshakeTimeouts());
+            assertEquals(0, tls.counters().handshakeTimeouts());
         } finally {
             for (Socket s : peers) {
                 s.close();

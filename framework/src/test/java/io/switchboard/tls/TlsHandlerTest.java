@@ -26,10 +26,10 @@ class TlsHandlerTest {
         EmbeddedConnection silent = new EmbeddedConnection(p -> p.add(TlsHandler.server(server)));
         silent.advance(Duration.ofMillis(9_999));
         assertTrue(silent.isOpen(), "open until the default 10 s have passed");
-        assertEquals(0, server.handshakeTimeouts());
+        assertEquals(0, server.counters().handshakeTimeouts());
         silent.advance(Duration.ofMillis(1));
         assertTrue(silent.isClosed(), "closed at 10 s");
-        assertEquals(1, server.handshakeTimeouts(), "and counted");
+        assertEquals(1, server.counters().handshakeTimeouts(), "and counted");
 
         // A client whose server answers the ClientHello and then says nothing: the client's own timeout (2 s here).
         TlsClientContext impatient = TlsClientContext.create(TlsClientConfig.builder().trust(Fixtures.caTrust())
@@ -38,7 +38,7 @@ class TlsHandlerTest {
         assertTrue(waiting.takeWritten().length > 0, "the client sent its hello on connected");
         waiting.advance(Duration.ofSeconds(2));
         assertTrue(waiting.isClosed());
-        assertEquals(1, impatient.handshakeTimeouts());
+        assertEquals(1, impatient.counters().handshakeTimeouts());
     }
 
     @Test
@@ -47,7 +47,7 @@ class TlsHandlerTest {
         pair.server.advance(Duration.ofSeconds(11));
         pair.client.advance(Duration.ofSeconds(11));
         assertTrue(pair.server.isOpen() && pair.client.isOpen());
-        assertEquals(0, server.handshakeTimeouts());
+        assertEquals(0, server.counters().handshakeTimeouts());
     }
 
     @Test
@@ -81,8 +81,8 @@ class TlsHandlerTest {
         pair.pump();
         assertTrue(pair.server.isClosed(), "the server closed on the new ClientHello");
         assertTrue(pair.server.events().contains("exception:SSLHandshakeException"), pair.server.events().toString());
-        assertEquals(1, server.renegotiationsRefused());
-        assertEquals(0, server.handshakeFailures(), "the first handshake had succeeded");
+        assertEquals(1, server.counters().renegotiationsRefused());
+        assertEquals(0, server.counters().handshakeFailures(), "the first handshake had succeeded");
     }
 
     /**
@@ -103,7 +103,7 @@ class TlsHandlerTest {
         pair.server.runPending();
         assertTrue(pair.server.isClosed(), "the server closed on the new ClientHello");
         assertEquals(0, pair.server.takeWritten().length, "and wrote nothing before its FIN");
-        assertEquals(1, server.renegotiationsRefused());
+        assertEquals(1, server.counters().renegotiationsRefused());
     }
 
     @Test
@@ -114,7 +114,7 @@ class TlsHandlerTest {
         pair.pump();
         assertEquals("after the key update", text(pair.client.readMessages()));
         assertTrue(pair.server.isOpen());
-        assertEquals(0, server.renegotiationsRefused());
+        assertEquals(0, server.counters().renegotiationsRefused());
     }
 
     @Test
@@ -229,7 +229,7 @@ class TlsHandlerTest {
         c.feed("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n");
         assertTrue(c.isClosed());
         assertTrue(c.events().contains("exception:SSLException"), c.events().toString());
-        assertEquals(1, server.handshakeFailures());
+        assertEquals(1, server.counters().handshakeFailures());
     }
 
     @Test
@@ -241,8 +241,8 @@ class TlsHandlerTest {
         assertTrue(pair.client.events().contains("exception:SSLHandshakeException"), pair.client.events().toString());
         assertTrue(pair.server.events().stream().anyMatch(e -> e.toString().startsWith("exception:SSL")),
                 "the server read the client's alert: " + pair.server.events());
-        assertEquals(1, distrustful.handshakeFailures());
-        assertEquals(1, server.handshakeFailures());
+        assertEquals(1, distrustful.counters().handshakeFailures());
+        assertEquals(1, server.counters().handshakeFailures());
     }
 
     @Test

@@ -80,7 +80,7 @@ class TlsHandshakeWritesTest {
 
         c.advance(Duration.ofSeconds(10));
         assertTrue(c.isClosed(), "closed by the handshake timeout");
-        assertEquals(1, server.handshakeTimeouts());
+        assertEquals(1, server.counters().handshakeTimeouts());
         assertEquals(0, tls.heldBytes());
         assertEquals(0, budget.used(), "every byte given back");
         assertFalse(tls.handshakeTimerPending());

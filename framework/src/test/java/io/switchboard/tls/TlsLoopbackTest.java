@@ -113,7 +113,7 @@ class TlsLoopbackTest {
             assertFalse(r.all().contains("hello over TLS"), version + ": " + r.all());
             assertTrue(r.all().contains("alert protocol version"), "the server's alert: " + version + ": " + r.all());
         }
-        await().atMost(5, TimeUnit.SECONDS).until(() -> tls.handshakeFailures() == 2);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> tls.counters().handshakeFailures() == 2);
     }
 
     @Test
@@ -138,7 +138,7 @@ class TlsLoopbackTest {
                      new Backoff(Duration.ofMillis(10), Duration.ofMillis(50), 2.0, 0.0), (Connection c) -> c.write("hi"))) {
             await().atMost(10, TimeUnit.SECONDS).until(() -> answers.size() >= 3);
             assertEquals("you said hi", answers.get(0));
-            assertEquals(0, clientTls.handshakeFailures());
+            assertEquals(0, clientTls.counters().handshakeFailures());
         }
     }
 

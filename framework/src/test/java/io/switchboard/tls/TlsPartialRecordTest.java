@@ -133,7 +133,7 @@ class TlsPartialRecordTest {
         for (int i = 0; i < connections.size(); i++) {
             assertFalse(stages.get(i).handshakeTimerPending(), "no handshake timer left for connection " + i);
         }
-        assertEquals(21, server.handshakeTimeouts(), "the timeouts of ending 4 (every sixth of 130), and no others");
+        assertEquals(21, server.counters().handshakeTimeouts(), "the timeouts of ending 4 (every sixth of 130), and no others");
     }
 
     /**
