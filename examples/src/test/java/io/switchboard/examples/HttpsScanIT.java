@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (CRITICAL), one expiring within 30 days, valid for 10 years or more, or naming no CRL or OCSP URL (HIGH each)
  * would fail this test for reasons that have nothing to do with the server.
  */
-class TestsslIT {
+class HttpsScanIT {
     private static final Pattern OBJECT = Pattern.compile("\\{[^{}]*}");
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
