@@ -184,7 +184,16 @@ final class Wire {
         }
 
         byte[] compress(byte[] message) {
-            deflater.setInput(message);
+            byte[] all = compressPart(message);
+            if (!keepContext) {
+                deflater.reset();
+            }
+            return Arrays.copyOf(all, all.length - 4);
+        }
+
+        /** A part of a message that goes on: flushed, with its empty stored block (the tail) kept. */
+        byte[] compressPart(byte[] part) {
+            deflater.setInput(part);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] chunk = new byte[8192];
             int n;
@@ -194,10 +203,7 @@ final class Wire {
             } while (n == chunk.length);
             byte[] all = out.toByteArray();
             assertTrue(all.length >= 4 && all[all.length - 1] == (byte) 0xFF, "ends with the empty block");
-            if (!keepContext) {
-                deflater.reset();
-            }
-            return Arrays.copyOf(all, all.length - 4);
+            return all;
         }
     }
 
