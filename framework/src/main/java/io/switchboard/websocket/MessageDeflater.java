@@ -12,7 +12,8 @@ import java.util.zip.Deflater;
  * block ({@code 00 00 FF FF}) are left off, holding back the last four bytes of every chunk until the next one
  * shows whether they were the tail.
  *
- * <p>The {@link Deflater} (about 260 KiB of native memory, see docs/websocket.md) is made when the first message is
+ * <p>The {@link Deflater} (zlib's 256 KiB of native memory, about 80 KiB of it resident from the start and the rest as
+ * messages fill its window; see docs/websocket.md) is made when the first message is
  * compressed and, since a sender may always choose to forget its context, it is {@linkplain #release released}
  * whenever the connection has compressed nothing for a while: the next message starts a fresh context, which costs
  * a little ratio on that message only. Without context takeover it is reset after every message. Loop thread only;

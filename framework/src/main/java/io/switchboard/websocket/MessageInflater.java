@@ -10,7 +10,8 @@ import java.util.zip.Inflater;
  * given more room than one byte past the message limit, and the byte past it fails the message with
  * {@link CloseStatus#MESSAGE_TOO_BIG}. A bomb (a few KiB that would inflate to gigabytes) costs at most the limit.
  *
- * <p>The {@link Inflater} (about 40 KiB of native memory once it has inflated something, see docs/websocket.md)
+ * <p>The {@link Inflater} (about 40 KiB of native memory once it has inflated something: 7 KiB of state and a 32 KiB
+ * window; see docs/websocket.md)
  * is made when the first compressed message arrives. When the peer keeps no context between messages, it is reset
  * after each one and may be {@linkplain #release released} while the connection is idle; otherwise it must live as
  * long as the connection, since the peer's next message may refer to the bytes of earlier ones. Loop thread only;
