@@ -6,7 +6,7 @@ package io.switchboard.websocket;
  * <p>A close frame may carry 1000 to 1003, 1007 to 1011 (those RFC 6455 defines for the wire) and 3000 to 4999
  * (registered with IANA, or private to an application). Every other code is refused with {@link #PROTOCOL_ERROR}
  * when it arrives: 1004 is reserved, 1005, 1006 and 1015 name what a side saw locally and never travel, 1012 to
- * 1014 are registered with IANA but defined by no specification (the Autobahn test suite refuses them too), and
+ * 1014 are registered with IANA but defined by no specification (the Autobahn test suite's valid codes stop at 1011), and
  * 0 to 999, 1016 to 2999 and 5000 and up are not in use.
  */
 public final class CloseStatus {

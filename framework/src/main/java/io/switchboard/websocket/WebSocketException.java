@@ -10,6 +10,7 @@ import io.switchboard.pipeline.ProtocolException;
 public final class WebSocketException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** The close status sent to the peer. */
     private final int status;
 
     /**
