@@ -9,8 +9,9 @@ import java.util.Arrays;
  *
  * <p>A message that starts and ends while the connection handles one read (the common case) is assembled in the
  * loop's {@link Scratch} and costs no allocation. A message still open when the read ends is copied into an array
- * of its own ({@link #keep}), sized to what the current frame announced, which then grows as bytes arrive, never
- * past the message limit (plus one byte, by which the inflater finds out it went over). That array counts against
+ * of its own ({@link #keep}), twice the bytes that arrived (but not past what the current frame announced), which
+ * then doubles as bytes arrive, never to a length a peer only announced and never past the message limit (plus one
+ * byte, by which the inflater finds out it went over). That array counts against
  * the {@link MemoryBudget} past the first {@link #UNCOUNTED} bytes, reserved as it grows; when the budget is spent
  * the message is refused with {@link CloseStatus#INTERNAL_ERROR}. Loop thread only; one per connection.
  */
@@ -116,7 +117,7 @@ final class MessageBuffer {
     /**
      * The read ends with the message open: a lent array is copied into one of the message's own.
      *
-     * @param expected bytes the message is known to need beyond what it holds (the rest of the current frame)
+     * @param expected bytes the current frame announced beyond what arrived, a cap on the array's length; 0 if unknown
      * @throws WebSocketException with {@link CloseStatus#INTERNAL_ERROR} when the memory budget is spent
      */
     void keep(long expected) {
@@ -124,7 +125,9 @@ final class MessageBuffer {
             return;
         }
         byte[] from = array;
-        int length = (int) Math.min(Math.max(size + expected, Math.max(size, 256)), (long) limit + 1);
+        long grown = Math.max(2L * size, 256);
+        long announced = expected > 0 ? size + expected : Long.MAX_VALUE;
+        int length = (int) Math.max(size, Math.min(Math.min(grown, announced), (long) limit + 1));
         if (!account(length)) {
             finish();
             throw budgetSpent();

@@ -30,9 +30,12 @@ class BudgetTest {
         Recorder r = new Recorder();
         EmbeddedConnection c = server(r, budget, null);
         byte[] frame = Wire.masked(FIN | BINARY, new byte[50_000]);
-        c.feed(Arrays.copyOf(frame, 30_000));
-        assertEquals(50_000, budget.used(), "the array of the frame's announced 50,000 bytes is counted");
-        c.feed(Arrays.copyOfRange(frame, 30_000, frame.length));
+        c.feed(Arrays.copyOf(frame, 10_008)); // the 8-byte header and 10,000 bytes of payload
+        assertEquals(20_000, budget.used(), "an array of twice the 10,000 bytes that arrived is counted, not the "
+                + "50,000 the frame announced: memory follows the bytes, not the peer's word");
+        c.feed(Arrays.copyOfRange(frame, 10_008, 30_008));
+        assertEquals(40_000, budget.used(), "doubled as 20,000 more arrived");
+        c.feed(Arrays.copyOfRange(frame, 30_008, frame.length));
         assertEquals(List.of("open", "binary:50000"), r.events);
         assertEquals(0, budget.used(), "given back once delivered");
     }
@@ -72,14 +75,14 @@ class BudgetTest {
     void aMessageThatWouldSpendTheBudgetIsRefusedWithInternalError() {
         MemoryBudget budget = new MemoryBudget(100_000);
         EmbeddedConnection first = server(new Recorder(), budget, null);
-        first.feed(Arrays.copyOf(Wire.masked(FIN | BINARY, new byte[90_000]), 1000));
-        assertEquals(90_000, budget.used());
+        first.feed(Arrays.copyOf(Wire.masked(FIN | BINARY, new byte[60_000]), 40_008));
+        assertEquals(60_000, budget.used(), "40,000 bytes arrived: an array of twice that, capped at the frame's 60,000");
         Recorder r = new Recorder();
         EmbeddedConnection second = server(r, budget, null);
-        second.feed(Arrays.copyOf(Wire.masked(FIN | BINARY, new byte[50_000]), 1000));
-        assertEquals(1011, Wire.single(second.takeWritten()).closeStatus(), "90,000 + 50,000 is over 100,000");
+        second.feed(Arrays.copyOf(Wire.masked(FIN | BINARY, new byte[50_000]), 30_008));
+        assertEquals(1011, Wire.single(second.takeWritten()).closeStatus(), "60,000 + 50,000 is over 100,000");
         assertTrue(second.isClosed());
-        assertEquals(90_000, budget.used(), "only the first one's message is held");
+        assertEquals(60_000, budget.used(), "only the first one's message is held");
         first.connection().close();
         first.runPending();
         assertEquals(0, budget.used());
