@@ -87,9 +87,8 @@ public final class WebSocketStage implements Handler {
     private FrameReader reader;
     private Sender sender;
     private MessageBuffer message;
-    private MessageDeflater deflater;
-    private MessageInflater inflater;
-    private long releaseAfterIdleNanos;
+    /** Null when permessage-deflate was not agreed. */
+    private Compression compression;
 
     private volatile State state = State.OPEN;
     private boolean opened;
@@ -109,7 +108,6 @@ public final class WebSocketStage implements Handler {
     /** A writability change held while sending: 0 none, else 1 for false and 2 for true. */
     private int heldWritability;
     private Scheduled closeTimer;
-    private Scheduled idleTimer;
 
     private WebSocketStage(WebSocketHandler handler, WebSocketConfig config, PerMessageDeflate deflate, boolean client) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -157,18 +155,14 @@ public final class WebSocketStage implements Handler {
         Scratch scratch = Scratch.of(ctx.loop());
         Connection connection = ctx.connection();
         message = new MessageBuffer(scratch, connection.budget(), config.maxMessageSize());
-        int threshold = 0;
         if (deflate != null) {
             DeflateOptions options = config.deflate() != null ? config.deflate() : DeflateOptions.DEFAULTS;
-            boolean ourNoContext = client ? deflate.clientNoContextTakeover() : deflate.serverNoContextTakeover();
-            boolean peerNoContext = client ? deflate.serverNoContextTakeover() : deflate.clientNoContextTakeover();
-            deflater = new MessageDeflater(options.level(), !ourNoContext);
-            inflater = new MessageInflater(scratch, !peerNoContext);
-            threshold = options.threshold();
-            releaseAfterIdleNanos = options.releaseAfterIdle().toNanos();
+            compression = Compression.of(deflate, options, client, scratch, connection);
         }
-        reader = new FrameReader(!client, config.maxFramePayload(), config.maxMessageSize(), message, inflater, new Events());
-        sender = new Sender(scratch, client, deflater, threshold);
+        reader = new FrameReader(!client, config.maxFramePayload(), config.maxMessageSize(), message,
+                compression != null ? compression.inflater : null, new Events());
+        sender = new Sender(scratch, client, compression != null ? compression.deflater : null,
+                compression != null ? compression.threshold : 0);
         endpoint = new Endpoint(this, connection);
         ctx.loop().execute(this::open);
     }
@@ -361,7 +355,7 @@ public final class WebSocketStage implements Handler {
     /** Reads frames from {@code in} until it runs out, the WebSocket closes or the connection goes over its limit. */
     private void consume(ByteBuffer in) {
         Connection connection = ctx.connection();
-        long now = inflater != null ? ctx.loop().nanoTime() : 0;
+        long now = compression != null ? ctx.loop().nanoTime() : 0;
         reading = true;
         try {
             while (in.hasRemaining() && state != State.CLOSED && connection.isOpen()) {
@@ -429,8 +423,8 @@ public final class WebSocketStage implements Handler {
 
     private void sent() {
         if (--sending == 0) {
-            if (deflater != null) {
-                armIdleTimer();
+            if (compression != null) {
+                compression.used();
             }
             if (heldWritability != 0) {
                 boolean writable = heldWritability == 2;
@@ -441,7 +435,7 @@ public final class WebSocketStage implements Handler {
     }
 
     private long now() {
-        return deflater != null ? ctx.loop().nanoTime() : 0;
+        return compression != null ? ctx.loop().nanoTime() : 0;
     }
 
     /** Sends a close frame, whatever the state (the caller decided), if the connection still takes writes. */
@@ -550,44 +544,6 @@ public final class WebSocketStage implements Handler {
         }
     }
 
-    private void armIdleTimer() {
-        if (idleTimer != null || releaseAfterIdleNanos == 0 || state == State.CLOSED && !ctx.connection().isOpen()) {
-            return;
-        }
-        if (deflater.holdsMemory() || inflater.releasable() && inflater.holdsMemory()) {
-            idleTimer = ctx.loop().schedule(this::idleCheck, releaseAfterIdleNanos, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** Lets go of the deflater (and the inflater, when the peer keeps no context) once idle for long enough. */
-    private void idleCheck() {
-        idleTimer = null;
-        if (!ctx.connection().isOpen()) {
-            return;
-        }
-        long now = ctx.loop().nanoTime();
-        long next = Long.MAX_VALUE;
-        if (deflater.holdsMemory()) {
-            long idle = now - deflater.lastUsedNanos();
-            if (idle >= releaseAfterIdleNanos) {
-                deflater.release();
-            } else {
-                next = releaseAfterIdleNanos - idle;
-            }
-        }
-        if (inflater.releasable() && inflater.holdsMemory()) {
-            long idle = now - inflater.lastUsedNanos();
-            if (idle >= releaseAfterIdleNanos) {
-                inflater.release();
-            } else {
-                next = Math.min(next, releaseAfterIdleNanos - idle);
-            }
-        }
-        if (next != Long.MAX_VALUE) {
-            idleTimer = ctx.loop().schedule(this::idleCheck, next, TimeUnit.NANOSECONDS);
-        }
-    }
-
     private void cancelCloseTimer() {
         if (closeTimer != null) {
             closeTimer.cancel();
@@ -598,28 +554,23 @@ public final class WebSocketStage implements Handler {
     /** Lets go of everything the connection holds: kept bytes, the message being read, zlib's memory, timers. */
     private void release() {
         cancelCloseTimer();
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
-        }
         if (reader != null) {
             reader.discard();
         }
         cumulation.take();
-        if (deflater != null) {
-            deflater.release();
-            inflater.release();
+        if (compression != null) {
+            compression.release();
         }
     }
 
     /** {@return true while the deflater holds its native memory} For tests. */
     boolean deflaterHeld() {
-        return deflater != null && deflater.holdsMemory();
+        return compression != null && compression.deflaterHeld();
     }
 
     /** {@return true while the inflater holds its native memory} For tests. */
     boolean inflaterHeld() {
-        return inflater != null && inflater.holdsMemory();
+        return compression != null && compression.inflaterHeld();
     }
 
     /** {@return the bytes of the message being read that count against the budget} For tests. */
@@ -631,8 +582,8 @@ public final class WebSocketStage implements Handler {
     private final class Events implements FrameReader.Listener {
         @Override
         public void text(String text) {
-            if (inflater != null) {
-                armIdleTimer();
+            if (compression != null) {
+                compression.used();
             }
             try {
                 handler.onText(endpoint, text);
@@ -643,8 +594,8 @@ public final class WebSocketStage implements Handler {
 
         @Override
         public void binary(ByteBuffer data) {
-            if (inflater != null) {
-                armIdleTimer();
+            if (compression != null) {
+                compression.used();
             }
             try {
                 handler.onBinary(endpoint, data);
