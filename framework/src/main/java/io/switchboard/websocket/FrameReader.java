@@ -27,11 +27,11 @@ final class FrameReader {
         /** A whole binary message, borrowed until the call returns. */
         void binary(ByteBuffer data);
 
-        /** A ping; {@code payload[0, length)} is borrowed until the call returns. */
-        void ping(byte[] payload, int length);
+        /** A ping's payload, between position and limit; borrowed until the call returns. */
+        void ping(ByteBuffer payload);
 
-        /** A pong; {@code payload[0, length)} is borrowed until the call returns. */
-        void pong(byte[] payload, int length);
+        /** A pong's payload, between position and limit; borrowed until the call returns. */
+        void pong(ByteBuffer payload);
 
         /** A valid close frame: its status ({@link CloseStatus#NO_STATUS} for none) and reason. */
         void close(int status, String reason);
@@ -44,7 +44,9 @@ final class FrameReader {
     /** Null when permessage-deflate was not negotiated: RSV1 is then refused. */
     private final MessageInflater inflater;
     private final Listener listener;
+    /** A control frame's payload, and a view of it that is handed out again for every control frame. */
     private byte[] control;
+    private ByteBuffer controlView;
 
     /** True between a data frame's header and the end of its payload. */
     private boolean inPayload;
@@ -251,6 +253,7 @@ final class FrameReader {
     private void control(ByteBuffer in, int opcode, int length, boolean maskBit, int frameKey) {
         if (control == null) {
             control = new byte[Opcode.MAX_CONTROL_PAYLOAD];
+            controlView = ByteBuffer.wrap(control);
         }
         int at = in.position();
         if (maskBit) {
@@ -260,9 +263,9 @@ final class FrameReader {
         }
         in.position(at + length);
         if (opcode == Opcode.PING) {
-            listener.ping(control, length);
+            listener.ping(controlView.limit(length).position(0));
         } else if (opcode == Opcode.PONG) {
-            listener.pong(control, length);
+            listener.pong(controlView.limit(length).position(0));
         } else {
             close(length);
         }

@@ -605,25 +605,25 @@ public final class WebSocketStage implements Handler {
         }
 
         @Override
-        public void ping(byte[] payload, int length) {
+        public void ping(ByteBuffer payload) {
             if (state != State.OPEN) {
                 return;
             }
-            sendControl(Opcode.PONG, payload, length);
+            sendControl(Opcode.PONG, payload.array(), payload.remaining());
             try {
-                handler.onPing(endpoint, ByteBuffer.wrap(payload, 0, length));
+                handler.onPing(endpoint, payload);
             } catch (Throwable t) {
                 handlerFailed(t);
             }
         }
 
         @Override
-        public void pong(byte[] payload, int length) {
+        public void pong(ByteBuffer payload) {
             if (state != State.OPEN) {
                 return;
             }
             try {
-                handler.onPong(endpoint, ByteBuffer.wrap(payload, 0, length));
+                handler.onPong(endpoint, payload);
             } catch (Throwable t) {
                 handlerFailed(t);
             }
