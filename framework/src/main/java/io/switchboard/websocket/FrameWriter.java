@@ -72,6 +72,7 @@ final class FrameWriter {
         } else {
             writeHeader(ctx, first, length);
             ctx.write(payload);
+            payload.position(payload.limit());
         }
     }
 
