@@ -13,4 +13,5 @@ module io.switchboard {
     exports io.switchboard.server;
     exports io.switchboard.testing;
     exports io.switchboard.tls;
+    exports io.switchboard.websocket;
 }

@@ -3,6 +3,9 @@ package io.switchboard.internal;
 import io.switchboard.loop.EventLoop;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The buffers a loop owns: one read buffer shared by all its connections, a fixed pool of outbound
@@ -28,6 +31,8 @@ public final class BufferPool {
     private ByteBuffer readBuffer;
     private ByteBuffer inboundScratch;
     private ByteBuffer outboundScratch;
+    /** Scratch state of other stages, one object per kind; created when a stage first asks for its kind. */
+    private Map<Class<?>, Object> locals;
     private int directAllocated;
 
     /**
@@ -107,6 +112,28 @@ public final class BufferPool {
             outboundScratch = buffer = ByteBuffer.allocate(size);
         }
         return buffer.clear();
+    }
+
+    /**
+     * The loop's one object of {@code type}, for a stage that keeps scratch state per loop rather than per connection
+     * (WebSocket keeps the arrays it unmasks and frames into here), so that an idle connection holds none of it.
+     * Made by {@code make} when first asked for; kept for the loop's life.
+     *
+     * @param <T>  the kind of state
+     * @param type the class of the state, its key
+     * @param make makes the state the first time
+     * @return the loop's object of that type
+     */
+    public <T> T local(Class<T> type, Supplier<? extends T> make) {
+        if (locals == null) {
+            locals = new HashMap<>(4);
+        }
+        Object value = locals.get(type);
+        if (value == null) {
+            value = make.get();
+            locals.put(type, value);
+        }
+        return type.cast(value);
     }
 
     /** {@return the size of a pooled chunk, in bytes} */
