@@ -150,6 +150,11 @@ final class Endpoint implements WebSocket {
     }
 
     @Override
+    public String subprotocol() {
+        return stage.subprotocol();
+    }
+
+    @Override
     public String toString() {
         return "WebSocket[" + connection.remoteAddress() + "]";
     }

@@ -131,4 +131,7 @@ public interface WebSocket {
 
     /** {@return the connection underneath, for its loop, limits and group membership} */
     Connection connection();
+
+    /** {@return the subprotocol agreed in the opening handshake ({@code Sec-WebSocket-Protocol}), or null for none} */
+    String subprotocol();
 }

@@ -108,6 +108,7 @@ public final class WebSocketStage implements Handler {
     /** A writability change held while sending: 0 none, else 1 for false and 2 for true. */
     private int heldWritability;
     private Scheduled closeTimer;
+    private String subprotocol;
 
     private WebSocketStage(WebSocketHandler handler, WebSocketConfig config, PerMessageDeflate deflate, boolean client) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -140,6 +141,22 @@ public final class WebSocketStage implements Handler {
      */
     public static WebSocketStage client(WebSocketHandler handler, WebSocketConfig config, PerMessageDeflate deflate) {
         return new WebSocketStage(handler, config, deflate, true);
+    }
+
+    /**
+     * Records the subprotocol agreed in the handshake, for {@link WebSocket#subprotocol()}. Before the stage joins
+     * its pipeline.
+     *
+     * @param name the subprotocol, or null for none
+     * @return this stage
+     */
+    public WebSocketStage subprotocol(String name) {
+        this.subprotocol = name;
+        return this;
+    }
+
+    String subprotocol() {
+        return subprotocol;
     }
 
     /** {@return the application's handle on this connection; null until the stage joins a pipeline} */
