@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Handler;
+import java.io.EOFException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -40,8 +41,16 @@ final class Exchange implements HttpResponder {
     HttpResponse streamHead;
     /** The body of a streamed answer; set on the loop when the stream starts. */
     StreamedBody body;
-    boolean streamStarted;
-    boolean streamEnded;
+    /** The request's body when it is streamed to the handler; null when the handler gets it whole. */
+    IncomingBody bodyIn;
+    /** The answer's head is written; its body may still be leaving. */
+    boolean headWritten;
+    /** Bytes of a large whole body written so far (it leaves in slices while the connection is writable). */
+    int bodySent;
+    /** A body has started to leave and not all of it has: a close now would cut it short. */
+    boolean bodyOpen;
+    /** The whole answer is written. */
+    boolean written;
     boolean closeAfter;
     boolean continuePending;
     /** The request offers an upgrade; set on the loop before the handler sees the request. */
@@ -94,11 +103,23 @@ final class Exchange implements HttpResponder {
 
     @Override
     public ResponseStream stream(HttpResponse head) {
+        return startStream(head, -1);
+    }
+
+    @Override
+    public ResponseStream stream(HttpResponse head, long contentLength) {
+        if (contentLength < 0) {
+            throw new IllegalArgumentException("a Content-Length is not negative, got " + contentLength);
+        }
+        return startStream(head, contentLength);
+    }
+
+    private ResponseStream startStream(HttpResponse head, long length) {
         if (head.body().length != 0) {
             throw new IllegalArgumentException("a streamed response's head has no body; write it to the stream");
         }
         claim();
-        StreamedBody stream = connection.newBody(this);
+        StreamedBody stream = connection.newBody(this, length);
         if (!onLoop(() -> connection.streamStarted(this, head, stream))) {
             stream.close();
         }
@@ -129,12 +150,18 @@ final class Exchange implements HttpResponder {
         return ANSWERED.compareAndSet(this, false, true);
     }
 
-    /** The connection closed or gave up on this request: late answers are dropped and its stream closes. Loop thread only. */
+    /**
+     * The connection closed or gave up on this request: late answers are dropped, its answer's stream closes,
+     * and a streamed request body not read to its end fails. Loop thread only.
+     */
     void kill() {
         assert loop.inLoop();
         dead = true;
         if (body != null) {
             body.close();
+        }
+        if (bodyIn != null) {
+            bodyIn.fail(new EOFException("the connection closed before the request body was read to its end"));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.loop.EventLoop;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed request with its whole body. Immutable once handed to a handler, so it may be passed to other
- * threads.
+ * A parsed request: its head, and its body either whole ({@link #body()}, the default) or streamed as it
+ * arrives ({@link #streamedBody()}, for handlers with {@link BodyPolicy#stream}). Immutable once handed to a
+ * handler, so it may be passed to other threads (a streamed body is read by one thread at a time).
  */
 public final class HttpRequest {
     private static final byte[] NO_BODY = new byte[0];
@@ -23,23 +25,32 @@ public final class HttpRequest {
     private final HttpHeaders headers;
     private final boolean keepAlive;
     private final SocketAddress remoteAddress;
+    private final EventLoop loop;
     private byte[] body = NO_BODY;
     private HttpHeaders trailers;
+    /** The body streamed to the handler, or null when it is whole. */
+    private IncomingBody streamed;
+    private String path;
     private Map<String, List<String>> query;
 
     HttpRequest(String method, String target, HttpVersion version, HttpHeaders headers, boolean keepAlive,
-                SocketAddress remoteAddress) {
+                SocketAddress remoteAddress, EventLoop loop) {
         this.method = method;
         this.target = target;
         this.version = version;
         this.headers = headers;
         this.keepAlive = keepAlive;
         this.remoteAddress = remoteAddress;
+        this.loop = loop;
     }
 
     void body(byte[] body, HttpHeaders trailers) {
         this.body = body;
         this.trailers = trailers;
+    }
+
+    void streamedBody(IncomingBody body) {
+        this.streamed = body;
     }
 
     /** {@return the method, as sent ({@code GET}, {@code POST}, ...; methods are case-sensitive)} */
@@ -54,6 +65,14 @@ public final class HttpRequest {
 
     /** {@return the path of the target, without the query; still percent-encoded} */
     public String path() {
+        String p = path;
+        if (p == null) {
+            path = p = pathOf(target);
+        }
+        return p;
+    }
+
+    private static String pathOf(String target) {
         int start = 0;
         if (!target.startsWith("/") && !target.equals("*")) {
             int scheme = target.indexOf("://");
@@ -112,24 +131,69 @@ public final class HttpRequest {
         return headers.get(name);
     }
 
-    /** {@return the trailer fields of a chunked body; empty for other bodies} */
+    /**
+     * {@return the trailer fields of a chunked body; empty for other bodies} For a streamed body they are
+     * known once it has ended ({@link RequestBody#trailers()}).
+     */
     public HttpHeaders trailers() {
+        if (streamed != null) {
+            return streamed.trailers();
+        }
         return trailers == null ? new HttpHeaders(0) : trailers;
     }
 
-    /** {@return the body (not a copy: do not change it); empty when the request had none} */
+    /** {@return true when the body is streamed to the handler ({@link BodyPolicy#stream}) rather than held whole} */
+    public boolean isStreamed() {
+        return streamed != null;
+    }
+
+    /**
+     * {@return the whole body (not a copy: do not change it); empty when the request had none}
+     *
+     * @throws IllegalStateException when the body is streamed: read it with {@link #streamedBody()} or
+     *                               {@link #bodyStream()}
+     */
     public byte[] body() {
+        if (streamed != null) {
+            throw new IllegalStateException("the body of " + this + " is streamed: read it with streamedBody() or bodyStream()");
+        }
         return body;
     }
 
-    /** {@return the body as UTF-8 text} */
+    /**
+     * {@return the whole body as UTF-8 text}
+     *
+     * @throws IllegalStateException when the body is streamed
+     */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body(), StandardCharsets.UTF_8);
     }
 
-    /** {@return a new stream over the body} */
+    /**
+     * The body as an {@link InputStream}. For a streamed body it is the blocking view
+     * ({@link RequestBody#inputStream()}): reads wait for the client's bytes, so use it from a thread that may
+     * block (an offloaded handler), never on the loop. For a whole body it reads the array, which is all there.
+     *
+     * @return the stream; for a streamed body, the same reader's view each call continues where the last left
+     */
     public InputStream bodyStream() {
+        if (streamed != null) {
+            return streamed.inputStream();
+        }
         return new ByteArrayInputStream(body);
+    }
+
+    /**
+     * The body read as it arrives, with backpressure (see {@link RequestBody}). For a whole body it is a view of
+     * the array: one chunk, then the end.
+     *
+     * @return the body as a stream of chunks
+     */
+    public RequestBody streamedBody() {
+        if (streamed != null) {
+            return streamed;
+        }
+        return new WholeBody(body, trailers(), loop);
     }
 
     /**

@@ -1,0 +1,81 @@
+package io.switchboard.http;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.switchboard.server.Server;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Responses far larger than the outbound limits reach a client that reads at full speed: the limits apply to the
+ * bytes queued for the peer, never to the size of one response.
+ */
+class LargeResponseLoopbackTest {
+    private static final int MIB = 1024 * 1024;
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    /** A body that is not all zeros, so that a shifted or repeated slice changes the digest. */
+    static byte[] pattern(int length) {
+        byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++) {
+            bytes[i] = (byte) (i * 31 + (i >>> 12));
+        }
+        return bytes;
+    }
+
+    private URI start(Routes routes) {
+        Server server = Server.builder().workers(1).pipeline(new HttpService(routes)).start();
+        toClose.add(server);
+        return URI.create("http://127.0.0.1:" + ((java.net.InetSocketAddress) server.localAddress()).getPort());
+    }
+
+    /** Reads the answer at full speed and returns its status, length and SHA-256. */
+    private static Object[] get(URI uri) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        java.net.http.HttpResponse<InputStream> answer = client.send(java.net.http.HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(60)).GET().build(), BodyHandlers.ofInputStream());
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        long length = 0;
+        try (InputStream in = answer.body()) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sha.update(buffer, 0, n);
+                length += n;
+            }
+        }
+        return new Object[] {answer.statusCode(), length, sha.digest(), answer.headers()};
+    }
+
+    @Test
+    void aSeventyMebibyteAnswerSentWholeReachesAClientThatReads() throws Exception {
+        byte[] body = pattern(70 * MIB);
+        URI uri = start(Routes.builder().get("/big", (req, res) -> res.send(HttpResponse.of(200).body(body))).build());
+
+        Object[] got = get(uri.resolve("/big"));
+
+        assertEquals(200, got[0]);
+        assertEquals((long) body.length, got[1], "all 70 MiB arrive; the 64 MiB maxQueued limits bytes queued, not the answer");
+        assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(body), (byte[]) got[2]);
+    }
+}
