@@ -54,6 +54,8 @@ final class HttpConnection implements Handler {
         DONE
     }
 
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     private final HttpService service;
     private final HttpConfig config;
     private final RequestParser parser;
@@ -648,6 +650,9 @@ final class HttpConnection implements Handler {
             ByteBuffer kept = cumulation.kept();
             if (kept != null) {
                 parseAndKeep(kept);
+            } else if (reading != null) {
+                // A streamed body paused after its last bytes: the parser owes its end, which needs no input.
+                parseAndKeep(NOTHING);
             }
         }
     }
