@@ -8,15 +8,14 @@ import io.switchboard.server.Server;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import AtomicInteger;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -126,7 +125,7 @@ class LargeResponseLoopbackTest {
         }).build());
 
         Object[] got = get(uri.resolve("/stream"));
-        HttpHeaders fields = (HttpHeaders) got[3];
+        java.net.http.HttpHeaders fields = (java.net.http.HttpHeaders) got[3];
 
         assertEquals(200, got[0]);
         assertEquals(String.valueOf(source.length), fields.firstValue("Content-Length").orElse(null));
@@ -136,7 +135,7 @@ class LargeResponseLoopbackTest {
         assertTrue(callbacks.get() > 0, "the loop producer waited for the callback " + callbacks.get() + " times");
 
         Object[] head = request(uri.resolve("/stream"), "HEAD");
-        assertEquals(String.valueOf(source.length), ((HttpHeaders) head[3]).firstValue("Content-Length").orElse(null),
+        assertEquals(String.valueOf(source.length), ((java.net.http.HttpHeaders) head[3]).firstValue("Content-Length").orElse(null),
                 "HEAD announces the length GET sends");
         assertEquals(0L, head[1]);
     }
