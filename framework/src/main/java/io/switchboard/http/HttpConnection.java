@@ -191,7 +191,7 @@ final class HttpConnection implements Handler {
     public void writabilityChanged(HandlerContext ctx, boolean writable) {
         if (writable) {
             Exchange oldest = inFlight.oldest();
-            if (oldest != null && oldest.bodyOpen && oldest.response != null) {
+            if (oldest != null && oldest.bodyOpen() && oldest.response != null) {
                 drain();
             }
             inFlight.forEach(x -> {
@@ -298,7 +298,7 @@ final class HttpConnection implements Handler {
 
     private void onHead() {
         HttpRequest request = new HttpRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
-                parser.keepAlive(), ctx.connection().remoteAddress(), ctx.loop());
+                ctx.connection());
         Exchange x = new Exchange(this, ctx.loop(), request);
         if (closing) {
             // The request partly received when the graceful close came: the last one read.
@@ -334,7 +334,6 @@ final class HttpConnection implements Handler {
         }
         if (policy.streamed()) {
             bodyIn = new IncomingBody(x, ctx.connection().budget(), ctx.connection().config().highWatermark(), length, this);
-            x.bodyIn = bodyIn;
             request.streamedBody(bodyIn);
             dispatch(x);
         } else {
@@ -370,14 +369,14 @@ final class HttpConnection implements Handler {
     private void onEnd() {
         Exchange x = reading;
         reading = null;
-        if (x.bodyIn != null) {
+        if (x.bodyIn() != null) {
             // Its handler runs since the head: the end goes to the reader, and reading waits until it got there.
             HttpHeaders trailers = parser.trailers();
             parser.forgetMessage();
             if (x.closeAfter) {
                 stopReading();
             }
-            x.bodyIn.end(trailers);
+            x.bodyIn().end(trailers);
             return;
         }
         x.request.body(bodies.finish(), parser.trailers());
@@ -446,8 +445,8 @@ final class HttpConnection implements Handler {
         bodies.drop();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
-        if (x.bodyIn != null) {
-            x.bodyIn.fail(new IOException(e.status() + " " + e.getMessage(), e));
+        if (x.bodyIn() != null) {
+            x.bodyIn().fail(new IOException(e.status() + " " + e.getMessage(), e));
         }
         bodyIn = null;
         if (!inFlight.contains(x)) {
@@ -580,7 +579,7 @@ final class HttpConnection implements Handler {
 
     void handlerFailedAfterAnswer(Exchange x, Throwable error) {
         assert ctx.loop().inLoop();
-        if (x.bodyIn != null && x.bodyIn.isFailure(error)) {
+        if (x.bodyIn() != null && x.bodyIn().isFailure(error)) {
             // The body failed, and the server answered it (or the connection is gone): nothing more to say.
             log.debug("the handler of {} from {} gave up after the answer: {}", x.request, ctx.connection().remoteAddress(),
                     error.toString());
@@ -612,8 +611,9 @@ final class HttpConnection implements Handler {
                 break;
             }
             Exchange x = inFlight.removeOldest();
-            if (x.request != null && x.bodyIn == null && x.request.body().length > 0) {
-                bodies.answered(x.request.body().length);
+            int held = x.request == null ? 0 : x.request.wholeBodyLength();
+            if (held > 0) {
+                bodies.answered(held);
             }
             answeredAny = true;
             lastAnswerAt = ctx.loop().nanoTime();
@@ -765,7 +765,7 @@ final class HttpConnection implements Handler {
     /** {@return true while a body has started to leave and not ended: closing now would cut it} */
     private boolean streamCut() {
         Exchange x = inFlight.oldest();
-        return x != null && x.bodyOpen;
+        return x != null && x.bodyOpen();
     }
 
 }

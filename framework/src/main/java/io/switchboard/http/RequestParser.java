@@ -196,12 +196,6 @@ final class RequestParser {
         return bodySlice;
     }
 
-    /** True when the client asked to keep the connection open (RFC 9112 §9.3). */
-    boolean keepAlive() {
-        boolean close = headers.containsToken("Connection", "close");
-        return version == HttpVersion.HTTP_1_1 ? !close : !close && headers.containsToken("Connection", "keep-alive");
-    }
-
     // Lines
 
     /**

@@ -22,6 +22,8 @@ final class ResponseWriter {
     private final HandlerContext ctx;
     /** Bodies up to this size leave with their head; larger ones in slices of this size while the connection is writable. */
     private final int slice;
+    /** Bytes of the large whole body being written (only the oldest exchange writes, one at a time). */
+    private int bodySent;
 
     ResponseWriter(HttpService service, HandlerContext ctx) {
         this.service = service;
@@ -64,22 +66,20 @@ final class ResponseWriter {
             closeIfBodyUnread(x);
             if (body.length <= slice) {
                 writeHead(x, own, body);
-                x.written = true;
                 return true;
             }
             writeHead(x, own, NO_BODY);
             x.headWritten = true;
-            x.bodyOpen = true;
+            bodySent = 0;
         }
-        while (x.bodySent < body.length) {
+        while (bodySent < body.length) {
             if (!ctx.connection().isWritable()) {
                 return false; // the connection's writabilityChanged(true) brings us back
             }
-            int n = Math.min(slice, body.length - x.bodySent);
-            ctx.write(ByteBuffer.wrap(body, x.bodySent, n));
-            x.bodySent += n;
+            int n = Math.min(slice, body.length - bodySent);
+            ctx.write(ByteBuffer.wrap(body, bodySent, n));
+            bodySent += n;
         }
-        x.bodyOpen = false;
         x.written = true;
         return true;
     }
@@ -99,7 +99,6 @@ final class ResponseWriter {
             }
             closeIfBodyUnread(x);
             writeHead(x, ResponseEncoder.streamHead(x.streamHead, framing, body.length()), NO_BODY);
-            x.bodyOpen = sendsBody;
             body.flowing();
         }
         byte[] bytes;
@@ -125,7 +124,6 @@ final class ResponseWriter {
             ctx.connection().abort();
             return false;
         }
-        x.bodyOpen = false;
         x.written = true;
         if (chunked && sendsBody) {
             ctx.write(ResponseEncoder.lastChunk(body.trailers()));
@@ -138,7 +136,8 @@ final class ResponseWriter {
      * it: the rest of that body is never read, so the next request could not be found.
      */
     private static void closeIfBodyUnread(Exchange x) {
-        if (x.bodyIn != null && !x.bodyIn.isDrained()) {
+        IncomingBody bodyIn = x.bodyIn();
+        if (bodyIn != null && !bodyIn.isDrained()) {
             x.closeAfter = true;
         }
     }

@@ -61,7 +61,7 @@ public class HttpPipelineBenchmark {
             + "User-Agent: bench\r\nAccept: text/plain\r\n\r\n";
 
     private static final String POST = "POST /echo HTTP/1.1\r\nHost: server.example:8080\r\n"
-            + "User-Agent: bench\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"id\":1234567890}";
+            + "User-Agent: bench\r\nContent-Type: application/json\r\nContent-Length: 16\r\n\r\n{\"id\":123456789}";
 
     private byte[] input;
     private byte[] posts;
