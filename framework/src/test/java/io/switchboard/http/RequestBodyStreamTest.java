@@ -87,6 +87,13 @@ class RequestBodyStreamTest {
                     handled.add(req.path());
                     res.send(HttpResponse.text(req.body().length + " default"));
                 })
+                .get("/later", (req, res) -> {
+                    handled.add(req.path());
+                    heldResponders.add(res);
+                })
+                .put("/throws", HttpHandler.withBody(BodyPolicy.stream(100), (req, res) -> {
+                    throw new IllegalStateException("handler bug");
+                }))
                 .get("/plaintext", (req, res) -> {
                     handled.add(req.path());
                     res.send(HttpResponse.text("next"));
@@ -429,5 +436,52 @@ class RequestBodyStreamTest {
         // pump() passed the failure to res.fail: the 400 stands, and no 500 follows it.
         List<Responses.Response> responses = Responses.parse(c.takeWritten());
         assertEquals(List.of(400), responses.stream().map(Responses.Response::status).toList());
+    }
+
+    @Test
+    void answersLeaveInRequestOrderAroundAStreamedBody() {
+        EmbeddedConnection c = connection();
+        c.feed(HttpTestSupport.get("/later") + put("/upload", 5) + "hello" + HttpTestSupport.get("/plaintext"));
+        assertEquals(List.of("/later", "/upload", "/plaintext"), handled);
+        assertEquals(0, c.takeWritten().length, "the streamed body's answer is ready, but the first answer is not");
+        heldResponders.get(0).send(HttpResponse.text("first"));
+        c.runPending();
+        assertEquals(List.of("first", "5 bytes", "next"),
+                Responses.parse(c.takeWritten()).stream().map(Responses.Response::text).toList());
+        assertFalse(c.isClosed());
+    }
+
+    @Test
+    void aGracefulCloseLetsAStreamedBodyFinishAndIsItsLastAnswer() {
+        EmbeddedConnection c = connection();
+        c.feed(put("/upload", 10) + "01234");
+        c.connection().closeGracefully();
+        c.runPending();
+        assertFalse(c.isClosed(), "the request partly received may finish");
+        c.feed("56789" + HttpTestSupport.get("/plaintext"));
+        List<Responses.Response> responses = Responses.parse(c.takeWritten());
+        assertEquals(List.of("10 bytes"), responses.stream().map(Responses.Response::text).toList(), "nothing after it is read");
+        assertEquals("close", responses.get(0).header("Connection"));
+        assertTrue(c.isClosed());
+    }
+
+    @Test
+    void anHttp10BodyWithALengthIsStreamedToo() {
+        EmbeddedConnection c = connection();
+        c.feed("PUT /upload HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+        Responses.Response r = Responses.parse(c.takeWritten()).get(0);
+        assertEquals("5 bytes", r.text());
+        assertEquals("close", r.header("Connection"));
+    }
+
+    @Test
+    void aStreamedHandlerThatThrowsAtTheHeadGets500AndTheConnectionCloses() {
+        EmbeddedConnection c = connection();
+        c.feed(put("/throws", 5) + "hello" + HttpTestSupport.get("/plaintext"));
+        List<Responses.Response> responses = Responses.parse(c.takeWritten());
+        assertEquals(List.of(500), responses.stream().map(Responses.Response::status).toList(),
+                "its body was not read, so the request after it cannot be found");
+        assertEquals("close", responses.get(0).header("Connection"));
+        assertTrue(c.isClosed());
     }
 }
