@@ -19,35 +19,37 @@ final class BodyBuffer {
     private static final byte[] NO_BODY = new byte[0];
 
     private final MemoryBudget budget;
-    private final long maxBody;
     private byte[] body;
     private int length;
     /** The declared length of the body being read, or -1 when it is chunked. */
     private long declared;
+    /** The most bytes the body being read may have (its handler's limit). */
+    private long limit;
     /** Bytes of bodies whose requests wait for their answers. */
     private long held;
     /** Bytes reserved from the budget: the sum of held bytes and the current array, or 0 while that is small. */
     private long counted;
 
-    BodyBuffer(MemoryBudget budget, long maxBody) {
+    BodyBuffer(MemoryBudget budget) {
         this.budget = budget;
-        this.maxBody = maxBody;
     }
 
     /**
      * A new body starts.
      *
      * @param declaredLength its {@code Content-Length}, or -1 when it is chunked
+     * @param limit          the most bytes it may have, at most {@link BodyPolicy#MAX_WHOLE}
      */
-    void start(long declaredLength) {
+    void start(long declaredLength, long limit) {
         body = null;
         length = 0;
         declared = declaredLength;
+        this.limit = limit;
     }
 
     /**
      * Appends the bytes of {@code slice}, doubling the array as often as needed, up to the declared length
-     * (or {@code maxBody} when chunked); the parser never gives more than that.
+     * (or the limit when chunked); the parser never gives more than that.
      *
      * @return false, and nothing appended, when growing would take the budget past its limit
      */
@@ -55,7 +57,7 @@ final class BodyBuffer {
         int n = slice.remaining();
         int need = length + n;
         if (body == null || body.length < need) {
-            long cap = Math.min(declared >= 0 ? declared : maxBody, MAX_ARRAY);
+            long cap = Math.min(declared >= 0 ? declared : limit, MAX_ARRAY);
             long grown = body != null ? body.length * 2L : declared >= 0 ? UNCOUNTED : FIRST_CHUNKED;
             while (grown < need) {
                 grown *= 2;

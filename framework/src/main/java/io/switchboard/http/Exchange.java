@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Handler;
+import java.io.EOFException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -40,8 +41,13 @@ final class Exchange implements HttpResponder {
     HttpResponse streamHead;
     /** The body of a streamed answer; set on the loop when the stream starts. */
     StreamedBody body;
-    boolean streamStarted;
-    boolean streamEnded;
+    /**
+     * The answer's head is written and its body is still leaving: a streamed body, or a large whole one that
+     * leaves in slices (a whole answer written at once never sets it).
+     */
+    boolean headWritten;
+    /** The whole answer is written (set for the answers that set {@link #headWritten}). */
+    boolean written;
     boolean closeAfter;
     boolean continuePending;
     /** The request offers an upgrade; set on the loop before the handler sees the request. */
@@ -50,6 +56,8 @@ final class Exchange implements HttpResponder {
     Handler upgradeTo;
     /** Set on the loop when the connection closed or gave up on this request; read from any thread. */
     volatile boolean dead;
+
+    // Both objects of a request stay at 48 bytes (compressed oops): new state goes where a field has room.
 
     Exchange(HttpConnection connection, EventLoop loop, HttpRequest request) {
         this.connection = connection;
@@ -94,11 +102,23 @@ final class Exchange implements HttpResponder {
 
     @Override
     public ResponseStream stream(HttpResponse head) {
+        return startStream(head, -1);
+    }
+
+    @Override
+    public ResponseStream stream(HttpResponse head, long contentLength) {
+        if (contentLength < 0) {
+            throw new IllegalArgumentException("a Content-Length is not negative, got " + contentLength);
+        }
+        return startStream(head, contentLength);
+    }
+
+    private ResponseStream startStream(HttpResponse head, long length) {
         if (head.body().length != 0) {
             throw new IllegalArgumentException("a streamed response's head has no body; write it to the stream");
         }
         claim();
-        StreamedBody stream = connection.newBody(this);
+        StreamedBody stream = connection.newBody(this, length);
         if (!onLoop(() -> connection.streamStarted(this, head, stream))) {
             stream.close();
         }
@@ -129,13 +149,30 @@ final class Exchange implements HttpResponder {
         return ANSWERED.compareAndSet(this, false, true);
     }
 
-    /** The connection closed or gave up on this request: late answers are dropped and its stream closes. Loop thread only. */
+    /**
+     * The connection closed or gave up on this request: late answers are dropped, its answer's stream closes,
+     * and a streamed request body not read to its end fails. Loop thread only.
+     */
     void kill() {
         assert loop.inLoop();
         dead = true;
         if (body != null) {
             body.close();
         }
+        IncomingBody bodyIn = bodyIn();
+        if (bodyIn != null) {
+            bodyIn.fail(new EOFException("the connection closed before the request body was read to its end"));
+        }
+    }
+
+    /** {@return the request's body when it is streamed to the handler; null when the handler gets it whole} */
+    IncomingBody bodyIn() {
+        return request == null ? null : request.incoming();
+    }
+
+    /** {@return true while a body has started to leave and not all of it has: a close now would cut it short} */
+    boolean bodyOpen() {
+        return headWritten && !written && !head;
     }
 
     private void claim() {

@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param maxRequestLine  bytes of the request line, CRLF excluded (default 8 KiB; 414 past it)
  * @param maxHeaderBytes  bytes of the header section, line ends included (default 16 KiB; 431 past it)
  * @param maxHeaderCount  header fields (default 100; 431 past it)
- * @param maxBody         bytes of a request body, declared or chunked (default 8 MiB; 413 past it)
+ * @param maxBody         bytes of a request body, declared or chunked, for handlers that do not set their own
+ *                        limit with a {@link BodyPolicy} (default 8 MiB; 413 past it)
  * @param maxChunkLine    bytes of a chunk-size line with its extensions (default 4 KiB; 400 past it)
  * @param maxInFlight     pipelined requests received and not yet answered (default 16); past it the
  *                        connection stops reading until responses leave

@@ -1,12 +1,12 @@
 package io.switchboard.http;
 
-import io.switchboard.internal.BufferPool;
 import io.switchboard.internal.Cumulation;
 import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,20 +24,26 @@ import org.slf4j.LoggerFactory;
  * body short, whoever asks for it, resets the connection instead: a clean close after a partial body looks
  * complete to an HTTP/1.0 client.
  *
+ * <p>A request whose handler streams its body ({@link BodyPolicy#stream}) is handed to the handler at its head;
+ * its body bytes go to an {@link IncomingBody}, and reading from the client pauses while that holds a window
+ * of bytes the handler has not read. The next request is parsed once the body was read to its end.
+ *
  * <p>A request that offers an upgrade holds the bytes after it until it is answered; a 101 (through
  * {@link HttpResponder#upgrade}) written in order replaces this stage with the new protocol's handler and
- * hands it those bytes. Loop thread only (answers from other threads come through
- * {@link Exchange}); one per connection.
+ * hands it those bytes. The {@link ResponseWriter} encodes the answers. Loop thread only (answers from other
+ * threads come through {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
-    private static final byte[] NO_BODY = new byte[0];
 
     /** Whether more requests are read from this connection. */
     private enum ReadState {
         /** Reading requests. */
         READING,
-        /** As many requests in flight as allowed: reading resumes when answers leave. */
+        /**
+         * As many requests in flight as allowed (reading resumes when answers leave), or a streamed request body
+         * holds as many bytes as it may (reading resumes when the handler reads them).
+         */
         PAUSED,
         /**
          * A request that offers an upgrade was read: what follows it may be in another protocol, so nothing
@@ -47,6 +53,8 @@ final class HttpConnection implements Handler {
         /** No more requests: after {@code Connection: close}, a refused request, or the peer's FIN. */
         DONE
     }
+
+    private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final HttpService service;
     private final HttpConfig config;
@@ -62,8 +70,14 @@ final class HttpConnection implements Handler {
     /** A graceful close was asked for: no request is read after the one partly received, if any. */
     private boolean closing;
     private Exchange reading;
+    /**
+     * The streamed body being received, or received and not yet read to its end by its handler: until then no
+     * other request is parsed. Null when bodies are read whole.
+     */
+    private IncomingBody bodyIn;
     /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
     private BodyBuffer bodies;
+    private ResponseWriter writer;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
     private Scheduled timer;
@@ -83,7 +97,8 @@ final class HttpConnection implements Handler {
     @Override
     public void added(HandlerContext ctx) {
         this.ctx = ctx;
-        this.bodies = new BodyBuffer(ctx.connection().budget(), config.maxBody());
+        this.bodies = new BodyBuffer(ctx.connection().budget());
+        this.writer = new ResponseWriter(service, ctx);
         this.openedAt = ctx.loop().nanoTime();
         armTimer();
     }
@@ -126,10 +141,17 @@ final class HttpConnection implements Handler {
         state = ReadState.DONE;
         cumulation.take();
         if (reading != null) {
-            inFlight.remove(reading);
-            reading.kill();
+            // The body was cut short: its request is dropped (a streamed one's reader gets the error).
+            Exchange x = reading;
             reading = null;
+            bodyIn = null;
             bodies.drop();
+            if (x.headWritten) {
+                finish(); // its answer has started: cut it
+                return;
+            }
+            inFlight.remove(x);
+            x.kill();
         }
         if (inFlight.isEmpty()) {
             finish();
@@ -161,10 +183,17 @@ final class HttpConnection implements Handler {
         }
     }
 
-    /** Wakes the writers of streamed answers that wait for the connection to take bytes. */
+    /**
+     * Goes on with a large answer that waits for room, and wakes the writers of streamed answers that wait for
+     * the connection to take bytes.
+     */
     @Override
     public void writabilityChanged(HandlerContext ctx, boolean writable) {
         if (writable) {
+            Exchange oldest = inFlight.oldest();
+            if (oldest != null && oldest.bodyOpen() && oldest.response != null) {
+                drain();
+            }
             inFlight.forEach(x -> {
                 if (x.body != null) {
                     x.body.wake();
@@ -193,6 +222,10 @@ final class HttpConnection implements Handler {
         }
         inFlight.killAll();
         reading = null;
+        if (bodyIn != null) {
+            bodyIn.fail(new EOFException("the connection closed before the request body was read to its end"));
+            bodyIn = null;
+        }
         bodies.release();
         ctx.fireClosed();
     }
@@ -217,7 +250,7 @@ final class HttpConnection implements Handler {
         parsing = true;
         try {
             while (state == ReadState.READING) {
-                if (reading == null && parser.atRequestStart() && full()) {
+                if (holdOff()) {
                     state = ReadState.PAUSED;
                     ctx.connection().suspendRead();
                     break;
@@ -228,7 +261,13 @@ final class HttpConnection implements Handler {
                 }
                 switch (event) {
                     case HEAD -> onHead();
-                    case BODY -> appendBody(parser.body());
+                    case BODY -> {
+                        if (bodyIn != null) {
+                            pushBody(parser.body());
+                        } else {
+                            appendBody(parser.body());
+                        }
+                    }
                     case END -> onEnd();
                     default -> throw new IllegalStateException(event.toString());
                 }
@@ -240,9 +279,26 @@ final class HttpConnection implements Handler {
         }
     }
 
+    /**
+     * True when nothing more may be parsed for now: a streamed body holds as many bytes as it may, or has
+     * ended and is not read to its end; or, between requests, {@link #full()}.
+     */
+    private boolean holdOff() {
+        if (bodyIn != null) {
+            if (bodyIn.holdsReading()) {
+                return true;
+            }
+            if (reading != null) {
+                return false;
+            }
+            bodyIn = null; // read to its end: the next request may come
+        }
+        return reading == null && parser.atRequestStart() && full();
+    }
+
     private void onHead() {
         HttpRequest request = new HttpRequest(parser.method(), parser.target(), parser.version(), parser.headers(),
-                parser.keepAlive(), ctx.connection().remoteAddress());
+                ctx.connection());
         Exchange x = new Exchange(this, ctx.loop(), request);
         if (closing) {
             // The request partly received when the graceful close came: the last one read.
@@ -250,25 +306,52 @@ final class HttpConnection implements Handler {
         }
         inFlight.add(x);
         reading = x;
-        long length = parser.contentLength();
-        if (length > Integer.MAX_VALUE - 8) {
-            throw new HttpException(413, "body too large");
-        }
-        // No memory for the body yet: it grows as its bytes arrive, whatever the head declared.
-        bodies.start(length);
         bodyProgressAt = ctx.loop().nanoTime();
-        if (parser.expectContinue()) {
-            if (service.handler().wantsBody(request)) {
-                x.continuePending = true;
-                drain();
-            } else {
-                // Refused before the body was sent: answer now and read nothing more.
-                reading = null;
-                x.closeAfter = true;
-                stopReading();
-                dispatch(x);
-            }
+        if (parser.framing() == RequestParser.Framing.NONE) {
+            return; // no body: nothing to decide (the parser ends the request next)
         }
+        BodyPolicy policy = service.handler().bodyPolicy(request);
+        long limit = policy.maxBytes(config);
+        long length = parser.contentLength();
+        if (length > limit) {
+            throw new HttpException(413, "declared body of " + length + " bytes over the limit of " + limit);
+        }
+        if (!policy.streamed() && length > BodyPolicy.MAX_WHOLE) {
+            throw new HttpException(413, "body too large to hold whole");
+        }
+        parser.limitBody(policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE));
+        if (parser.expectContinue() && !service.handler().wantsBody(request)) {
+            // Refused before the body was sent: answer now and read nothing more.
+            reading = null;
+            x.closeAfter = true;
+            stopReading();
+            dispatch(x);
+            return;
+        }
+        if (parser.expectContinue()) {
+            x.continuePending = true;
+            drain();
+        }
+        if (policy.streamed()) {
+            bodyIn = new IncomingBody(x, ctx.connection().budget(), ctx.connection().config().highWatermark(), length, this);
+            request.streamedBody(bodyIn);
+            dispatch(x);
+        } else {
+            // No memory for the body yet: it grows as its bytes arrive, whatever the head declared.
+            bodies.start(length, limit);
+        }
+    }
+
+    private void pushBody(ByteBuffer slice) {
+        if (!bodyIn.push(slice)) {
+            MemoryBudget budget = ctx.connection().budget();
+            if (budget.countShed()) {
+                log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
+                        ctx.connection(), budget);
+            }
+            throw new HttpException(503, "the server has no memory left for request bodies; try again later");
+        }
+        bodyProgressAt = ctx.loop().nanoTime();
     }
 
     private void appendBody(ByteBuffer slice) {
@@ -286,6 +369,16 @@ final class HttpConnection implements Handler {
     private void onEnd() {
         Exchange x = reading;
         reading = null;
+        if (x.bodyIn() != null) {
+            // Its handler runs since the head: the end goes to the reader, and reading waits until it got there.
+            HttpHeaders trailers = parser.trailers();
+            parser.forgetMessage();
+            if (x.closeAfter) {
+                stopReading();
+            }
+            x.bodyIn().end(trailers);
+            return;
+        }
         x.request.body(bodies.finish(), parser.trailers());
         parser.forgetMessage();
         if (x.closeAfter) {
@@ -315,12 +408,13 @@ final class HttpConnection implements Handler {
             return;
         }
         closing = true;
-        if (state == ReadState.READING && (reading != null || !parser.atRequestStart() || !cumulation.isEmpty())) {
-            // A request is partly received: it is the last one read (onHead or onEnd stops reading after it).
-            if (reading != null) {
-                reading.closeAfter = true;
-            }
+        if (reading != null && (state == ReadState.READING || state == ReadState.PAUSED)) {
+            // A request is partly received (its body, maybe streamed): the last one read (onEnd stops reading after it).
+            reading.closeAfter = true;
             return;
+        }
+        if (state == ReadState.READING && (!parser.atRequestStart() || !cumulation.isEmpty())) {
+            return; // a head partly received: onHead marks it the last one
         }
         stopReading();
         cumulation.take();
@@ -351,6 +445,10 @@ final class HttpConnection implements Handler {
         bodies.drop();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
+        if (x.bodyIn() != null) {
+            x.bodyIn().fail(new IOException(e.status() + " " + e.getMessage(), e));
+        }
+        bodyIn = null;
         if (!inFlight.contains(x)) {
             inFlight.add(x);
         }
@@ -386,9 +484,20 @@ final class HttpConnection implements Handler {
     /**
      * The body for a streamed answer to {@code x}: writers from other threads wait while its chunks not yet
      * handed to the connection reach the connection's high watermark. Thread-safe.
+     *
+     * @param length the announced length, or -1 for none
      */
-    StreamedBody newBody(Exchange x) {
-        return new StreamedBody(x, this, ctx.connection().config().highWatermark(), config.sendTimeout().toNanos());
+    StreamedBody newBody(Exchange x, long length) {
+        return new StreamedBody(x, this, ctx.connection().config().highWatermark(), length, config.sendTimeout().toNanos());
+    }
+
+    /** The handler read from the streamed body {@code body}: reading from the client may go on. */
+    void bodyRead(IncomingBody body) {
+        assert ctx.loop().inLoop();
+        if (body == bodyIn && state == ReadState.PAUSED && !holdOff()) {
+            resume();
+            armTimer();
+        }
     }
 
     void answered(Exchange x, HttpResponse response) {
@@ -425,7 +534,7 @@ final class HttpConnection implements Handler {
     void streamReady(Exchange x) {
         assert ctx.loop().inLoop();
         StreamedBody body = x.body;
-        if (x.dead || body == null || x.streamEnded) {
+        if (x.dead || body == null || x.written) {
             return;
         }
         body.draining();
@@ -446,6 +555,12 @@ final class HttpConnection implements Handler {
      */
     void handlerFailed(Exchange x, Throwable error) {
         assert ctx.loop().inLoop();
+        if (x.dead) {
+            // The connection gave up on the request (its client left, say): the failure is the handler's answer to that.
+            log.debug("the handler of {} from {} failed after the connection gave up: {}", x.request,
+                    ctx.connection().remoteAddress(), error.toString());
+            return;
+        }
         if (error instanceof HttpException) {
             HttpException refusal = (HttpException) error;
             log.debug("handler refused {} from {}: {}", x.request, ctx.connection().remoteAddress(), refusal.getMessage());
@@ -464,8 +579,14 @@ final class HttpConnection implements Handler {
 
     void handlerFailedAfterAnswer(Exchange x, Throwable error) {
         assert ctx.loop().inLoop();
-        log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
-        if (x.streamHead != null && !x.streamEnded && !x.dead) {
+        if (x.bodyIn() != null && x.bodyIn().isFailure(error)) {
+            // The body failed, and the server answered it (or the connection is gone): nothing more to say.
+            log.debug("the handler of {} from {} gave up after the answer: {}", x.request, ctx.connection().remoteAddress(),
+                    error.toString());
+        } else {
+            log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
+        }
+        if (x.streamHead != null && !x.written && !x.dead) {
             // A streamed body cut short: only a reset tells the client it is incomplete.
             ctx.connection().abort();
         }
@@ -482,12 +603,17 @@ final class HttpConnection implements Handler {
                     return; // handed over, or waiting for the parse under way to keep the bytes after the request
                 }
             }
-            if (!writeHead(oldest)) {
+            boolean complete = writer.write(oldest);
+            if (closed) {
+                return; // the write closed the connection (a limit, the budget, a stream cut short)
+            }
+            if (!complete) {
                 break;
             }
             Exchange x = inFlight.removeOldest();
-            if (x.request != null && x.request.body().length > 0) {
-                bodies.answered(x.request.body().length);
+            int held = x.request == null ? 0 : x.request.wholeBodyLength();
+            if (held > 0) {
+                bodies.answered(held);
             }
             answeredAny = true;
             lastAnswerAt = ctx.loop().nanoTime();
@@ -496,29 +622,13 @@ final class HttpConnection implements Handler {
                 return;
             }
         }
-        if (state == ReadState.PAUSED && !full() || state == ReadState.HELD && inFlight.isEmpty()) {
+        if (state == ReadState.PAUSED && !holdOff() || state == ReadState.HELD && inFlight.isEmpty()) {
             // HELD: the request that offered an upgrade got a plain answer; HTTP goes on.
             resume();
         }
         if (!parsing) {
             armTimer();
         }
-    }
-
-    /** Writes what the oldest exchange has ready; returns true when its answer is complete. */
-    private boolean writeHead(Exchange x) {
-        if (x.response != null) {
-            writeResponse(x, x.response);
-            return true;
-        }
-        if (x.streamHead != null) {
-            return writeStream(x);
-        }
-        if (x.continuePending) {
-            x.continuePending = false;
-            ctx.write(ByteBuffer.wrap(ResponseEncoder.CONTINUE));
-        }
-        return false;
     }
 
     /**
@@ -532,11 +642,17 @@ final class HttpConnection implements Handler {
 
     private void resume() {
         state = ReadState.READING;
+        if (reading != null) {
+            bodyProgressAt = ctx.loop().nanoTime(); // the pause was the handler's, not the client's
+        }
         ctx.connection().resumeRead();
         if (!parsing) {
             ByteBuffer kept = cumulation.kept();
             if (kept != null) {
                 parseAndKeep(kept);
+            } else if (reading != null) {
+                // A streamed body paused after its last bytes: the parser owes its end, which needs no input.
+                parseAndKeep(NOTHING);
             }
         }
     }
@@ -558,7 +674,7 @@ final class HttpConnection implements Handler {
             return;
         }
         inFlight.removeOldest();
-        write(x, ResponseEncoder.ownHead(x.response), NO_BODY);
+        writer.writeSwitch(x);
         switched = true;
         state = ReadState.DONE;
         ByteBuffer unread = cumulation.take();
@@ -646,77 +762,10 @@ final class HttpConnection implements Handler {
         }
     }
 
-    /** {@return true while a streamed body has started to leave and not ended: closing now would cut it} */
+    /** {@return true while a body has started to leave and not ended: closing now would cut it} */
     private boolean streamCut() {
         Exchange x = inFlight.oldest();
-        return x != null && x.streamStarted && !x.streamEnded && !x.head;
+        return x != null && x.bodyOpen();
     }
 
-    private void writeResponse(Exchange x, HttpResponse response) {
-        byte[] own = ResponseEncoder.ownHead(response);
-        if (response.headers().containsToken("Connection", "close")) {
-            x.closeAfter = true;
-        }
-        byte[] body = x.head || !ResponseEncoder.hasBody(response.status()) ? NO_BODY : response.body();
-        write(x, own, body);
-    }
-
-    /** Writes what the stream has; returns true once it has ended. */
-    private boolean writeStream(Exchange x) {
-        boolean chunked = x.request == null || x.request.version() == HttpVersion.HTTP_1_1;
-        if (!x.streamStarted) {
-            x.streamStarted = true;
-            if (!chunked) {
-                x.closeAfter = true;
-            }
-            write(x, ResponseEncoder.streamHead(x.streamHead,
-                    chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE), NO_BODY);
-            x.body.flowing();
-        }
-        StreamedBody body = x.body;
-        byte[] bytes;
-        while ((bytes = body.poll()) != null) {
-            if (!x.head) {
-                if (chunked) {
-                    ctx.write(ResponseEncoder.chunkHeader(bytes.length));
-                    ctx.write(bytes);
-                    ctx.write(ByteBuffer.wrap(ResponseEncoder.CRLF));
-                } else {
-                    ctx.write(bytes);
-                }
-            }
-        }
-        if (!body.finished()) {
-            return false;
-        }
-        x.streamEnded = true;
-        if (chunked && !x.head) {
-            ctx.write(ResponseEncoder.lastChunk(body.trailers()));
-        }
-        return true;
-    }
-
-    private void write(Exchange x, byte[] own, byte[] body) {
-        byte[] connection = x.closeAfter ? ResponseEncoder.CONNECTION_CLOSE
-                : x.request != null && x.request.version() == HttpVersion.HTTP_1_0 ? ResponseEncoder.CONNECTION_KEEP_ALIVE : null;
-        byte[] date = service.dateLine();
-        byte[] server = service.serverLine();
-        int headSize = ResponseEncoder.headSize(own, date, server);
-        BufferPool pool = BufferPool.of(ctx.loop());
-        boolean together = headSize + body.length <= pool.chunkSize();
-        ByteBuffer out = headSize <= pool.chunkSize() ? pool.acquire(together ? headSize + body.length : headSize)
-                : ByteBuffer.allocate(headSize);
-        try {
-            ResponseEncoder.head(out, own, date, server, connection);
-            if (together) {
-                out.put(body);
-            }
-            ctx.write(out.flip());
-            if (!together && body.length > 0) {
-                ctx.write(ByteBuffer.wrap(body));
-            }
-        } finally {
-            pool.release(out);
-        }
-    }
 }

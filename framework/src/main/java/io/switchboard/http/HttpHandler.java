@@ -14,7 +14,9 @@ public interface HttpHandler {
     /**
      * Handles one request; each request must be answered exactly once through {@code responder}.
      *
-     * @param request   the request, with its whole body
+     * @param request   the request, with its whole body, or with its body to read as it arrives when
+     *                  {@link #bodyPolicy} says {@link BodyPolicy#stream} (then this runs as soon as the head
+     *                  is in)
      * @param responder answers the request, now or later, from any thread
      * @throws Exception any error: unless the request was answered it gets a 500 (an {@link HttpException}
      *                   its own status, a {@link java.util.concurrent.RejectedExecutionException} 503), and
@@ -32,6 +34,57 @@ public interface HttpHandler {
      */
     default boolean wantsBody(HttpRequest head) {
         return true;
+    }
+
+    /**
+     * How this handler takes the body of a request with this head: whole (the default, up to
+     * {@link HttpConfig#maxBody()}) or streamed, and up to how many bytes. Asked on the loop thread once per
+     * request that has a body, once its head is in and before any of the body is read; a
+     * router asks the handler of the matching route.
+     *
+     * @param head the request, its body not yet read
+     * @return the policy; {@link BodyPolicy#DEFAULT} unless overridden
+     */
+    default BodyPolicy bodyPolicy(HttpRequest head) {
+        return BodyPolicy.DEFAULT;
+    }
+
+    /**
+     * {@code handler} with another body policy: wrap a route's handler to stream its bodies or give them
+     * another limit.
+     *
+     * <pre>{@code
+     * Routes.builder()
+     *         .put("/upload", HttpHandler.withBody(BodyPolicy.stream(1L << 30),
+     *                 HttpHandler.offload(offload, (request, responder) -> {
+     *                     long n = Files.copy(request.bodyStream(), target, REPLACE_EXISTING);
+     *                     responder.send(HttpResponse.text(n + " bytes stored"));
+     *                 })))
+     *         .post("/json", HttpHandler.withBody(BodyPolicy.whole(64 * 1024), jsonHandler))
+     * }</pre>
+     *
+     * @param policy  how the bodies of its requests are read
+     * @param handler the handler
+     * @return a handler that answers as {@code handler} does, with {@code policy}
+     */
+    static HttpHandler withBody(BodyPolicy policy, HttpHandler handler) {
+        java.util.Objects.requireNonNull(policy, "policy");
+        return new HttpHandler() {
+            @Override
+            public void handle(HttpRequest request, HttpResponder responder) throws Exception {
+                handler.handle(request, responder);
+            }
+
+            @Override
+            public boolean wantsBody(HttpRequest head) {
+                return handler.wantsBody(head);
+            }
+
+            @Override
+            public BodyPolicy bodyPolicy(HttpRequest head) {
+                return policy;
+            }
+        };
     }
 
     /**
@@ -62,6 +115,11 @@ public interface HttpHandler {
             @Override
             public boolean wantsBody(HttpRequest head) {
                 return handler.wantsBody(head);
+            }
+
+            @Override
+            public BodyPolicy bodyPolicy(HttpRequest head) {
+                return handler.bodyPolicy(head);
             }
         };
     }

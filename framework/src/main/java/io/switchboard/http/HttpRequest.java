@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.pipeline.Connection;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.SocketAddress;
@@ -11,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A parsed request with its whole body. Immutable once handed to a handler, so it may be passed to other
- * threads.
+ * A parsed request: its head, and its body either whole ({@link #body()}, the default) or streamed as it
+ * arrives ({@link #streamedBody()}, for handlers with {@link BodyPolicy#stream}). Immutable once handed to a
+ * handler, so it may be passed to other threads (a streamed body is read by one thread at a time).
  */
 public final class HttpRequest {
     private static final byte[] NO_BODY = new byte[0];
@@ -21,25 +23,44 @@ public final class HttpRequest {
     private final String target;
     private final HttpVersion version;
     private final HttpHeaders headers;
-    private final boolean keepAlive;
-    private final SocketAddress remoteAddress;
-    private byte[] body = NO_BODY;
+    /** The connection it came on: its peer's address and its loop. */
+    private final Connection connection;
+    /**
+     * The whole body ({@code byte[]}), or the {@link IncomingBody} it is streamed through: one field for both, so
+     * that a request stays at 48 bytes (compressed oops) on the path every request takes.
+     */
+    private Object body = NO_BODY;
     private HttpHeaders trailers;
+    private String path;
     private Map<String, List<String>> query;
 
-    HttpRequest(String method, String target, HttpVersion version, HttpHeaders headers, boolean keepAlive,
-                SocketAddress remoteAddress) {
+    HttpRequest(String method, String target, HttpVersion version, HttpHeaders headers, Connection connection) {
         this.method = method;
         this.target = target;
         this.version = version;
         this.headers = headers;
-        this.keepAlive = keepAlive;
-        this.remoteAddress = remoteAddress;
+        this.connection = connection;
     }
 
     void body(byte[] body, HttpHeaders trailers) {
         this.body = body;
         this.trailers = trailers;
+    }
+
+    void streamedBody(IncomingBody body) {
+        this.body = body;
+    }
+
+    /** {@return the body streamed to the handler, or null when it is whole} */
+    IncomingBody incoming() {
+        Object b = body;
+        return b instanceof IncomingBody ? (IncomingBody) b : null;
+    }
+
+    /** {@return the length of the whole body held for this request; 0 for a streamed one} */
+    int wholeBodyLength() {
+        Object b = body;
+        return b instanceof byte[] ? ((byte[]) b).length : 0;
     }
 
     /** {@return the method, as sent ({@code GET}, {@code POST}, ...; methods are case-sensitive)} */
@@ -54,6 +75,14 @@ public final class HttpRequest {
 
     /** {@return the path of the target, without the query; still percent-encoded} */
     public String path() {
+        String p = path;
+        if (p == null) {
+            path = p = pathOf(target);
+        }
+        return p;
+    }
+
+    private static String pathOf(String target) {
         int start = 0;
         if (!target.startsWith("/") && !target.equals("*")) {
             int scheme = target.indexOf("://");
@@ -112,36 +141,87 @@ public final class HttpRequest {
         return headers.get(name);
     }
 
-    /** {@return the trailer fields of a chunked body; empty for other bodies} */
+    /**
+     * {@return the trailer fields of a chunked body; empty for other bodies} For a streamed body they are
+     * known once it has ended ({@link RequestBody#trailers()}).
+     */
     public HttpHeaders trailers() {
+        IncomingBody streamed = incoming();
+        if (streamed != null) {
+            return streamed.trailers();
+        }
         return trailers == null ? new HttpHeaders(0) : trailers;
     }
 
-    /** {@return the body (not a copy: do not change it); empty when the request had none} */
-    public byte[] body() {
-        return body;
-    }
-
-    /** {@return the body as UTF-8 text} */
-    public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
-    }
-
-    /** {@return a new stream over the body} */
-    public InputStream bodyStream() {
-        return new ByteArrayInputStream(body);
+    /** {@return true when the body is streamed to the handler ({@link BodyPolicy#stream}) rather than held whole} */
+    public boolean isStreamed() {
+        return body instanceof IncomingBody;
     }
 
     /**
-     * {@return true when the connection stays open after this exchange (version and Connection header rules)}
+     * {@return the whole body (not a copy: do not change it); empty when the request had none}
+     *
+     * @throws IllegalStateException when the body is streamed: read it with {@link #streamedBody()} or
+     *                               {@link #bodyStream()}
+     */
+    public byte[] body() {
+        Object b = body;
+        if (!(b instanceof byte[])) {
+            throw new IllegalStateException("the body of " + this + " is streamed: read it with streamedBody() or bodyStream()");
+        }
+        return (byte[]) b;
+    }
+
+    /**
+     * {@return the whole body as UTF-8 text}
+     *
+     * @throws IllegalStateException when the body is streamed
+     */
+    public String bodyText() {
+        return new String(body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The body as an {@link InputStream}. For a streamed body it is the blocking view
+     * ({@link RequestBody#inputStream()}): reads wait for the client's bytes, so use it from a thread that may
+     * block (an offloaded handler), never on the loop. For a whole body it reads the array, which is all there.
+     *
+     * @return the stream; for a streamed body, the same reader's view each call continues where the last left
+     */
+    public InputStream bodyStream() {
+        IncomingBody streamed = incoming();
+        if (streamed != null) {
+            return streamed.inputStream();
+        }
+        return new ByteArrayInputStream((byte[]) body);
+    }
+
+    /**
+     * The body read as it arrives, with backpressure (see {@link RequestBody}). For a whole body it is a view of
+     * the array: one chunk, then the end.
+     *
+     * @return the body as a stream of chunks
+     */
+    public RequestBody streamedBody() {
+        IncomingBody streamed = incoming();
+        if (streamed != null) {
+            return streamed;
+        }
+        return new WholeBody((byte[]) body, trailers(), connection.loop());
+    }
+
+    /**
+     * {@return true when the connection stays open after this exchange (version and Connection header rules,
+     * RFC 9112 section 9.3)}
      */
     public boolean keepAlive() {
-        return keepAlive;
+        boolean close = headers.containsToken("Connection", "close");
+        return version == HttpVersion.HTTP_1_1 ? !close : !close && headers.containsToken("Connection", "keep-alive");
     }
 
     /** {@return the client's address} */
     public SocketAddress remoteAddress() {
-        return remoteAddress;
+        return connection.remoteAddress();
     }
 
     @Override

@@ -68,6 +68,21 @@ public interface HttpResponder {
     ResponseStream stream(HttpResponse head);
 
     /**
+     * Starts a streamed response of known length: {@code Content-Length: contentLength}, the body sent as it
+     * is written, with no chunk framing, to HTTP/1.0 and HTTP/1.1 clients alike (the connection stays open).
+     * Writing more than {@code contentLength} bytes throws {@link IllegalStateException}, and ending the
+     * stream with fewer, resets the connection: the client never takes a wrong body for a whole one. A
+     * {@code HEAD} request gets the length and no body, whatever is written.
+     *
+     * @param head          the status and header fields of the response
+     * @param contentLength the body's length in bytes
+     * @return the stream to write the body to
+     * @throws IllegalArgumentException when {@code head} has a body or {@code contentLength} is negative
+     * @throws IllegalStateException    when the request was already answered
+     */
+    ResponseStream stream(HttpResponse head, long contentLength);
+
+    /**
      * Answers with a 500 (the error is logged) unless an answer was already given. After a streamed answer
      * has started, it cuts the stream instead: the connection is reset, so that the client cannot take the
      * partial body for a whole one.

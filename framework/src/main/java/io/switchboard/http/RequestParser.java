@@ -50,6 +50,8 @@ final class RequestParser {
     private boolean expectContinue;
     private long remaining;
     private long bodyBytes;
+    /** The most bytes the current request's body may have: {@code maxBody} unless its handler said otherwise. */
+    private long bodyLimit;
     private ByteBuffer bodySlice;
 
     RequestParser(HttpConfig config) {
@@ -179,15 +181,19 @@ final class RequestParser {
         return expectContinue;
     }
 
+    /**
+     * Sets the most bytes the current request's body may have, after its head ({@code maxBody} until then); a
+     * chunked body that goes past it fails with 413. The declared {@code Content-Length} is the caller's to check.
+     *
+     * @param bytes the limit
+     */
+    void limitBody(long bytes) {
+        bodyLimit = bytes;
+    }
+
     /** The body bytes of the last BODY event: a slice of the input, valid until the input changes. */
     ByteBuffer body() {
         return bodySlice;
-    }
-
-    /** True when the client asked to keep the connection open (RFC 9112 §9.3). */
-    boolean keepAlive() {
-        boolean close = headers.containsToken("Connection", "close");
-        return version == HttpVersion.HTTP_1_1 ? !close : !close && headers.containsToken("Connection", "keep-alive");
     }
 
     // Lines
@@ -369,10 +375,8 @@ final class RequestParser {
             framing = Framing.CHUNKED;
             state = State.CHUNK_SIZE;
         } else if (hasCl) {
+            // Its limit depends on the handler, which the connection asks once the head is in.
             contentLength = declaredLength();
-            if (contentLength > config.maxBody()) {
-                throw new HttpException(413, "declared body of " + contentLength + " bytes over the limit");
-            }
             framing = contentLength == 0 ? Framing.NONE : Framing.LENGTH;
             remaining = contentLength;
             state = contentLength == 0 ? State.COMPLETE : State.BODY_LENGTH;
@@ -381,6 +385,7 @@ final class RequestParser {
             state = State.COMPLETE;
         }
         bodyBytes = 0;
+        bodyLimit = config.maxBody();
         String expect = headers.get("Expect");
         expectContinue = false;
         if (expect != null) {
@@ -484,8 +489,8 @@ final class RequestParser {
             return;
         }
         bodyBytes += size;
-        if (bodyBytes > config.maxBody()) {
-            throw new HttpException(413, "chunked body over the limit");
+        if (bodyBytes > bodyLimit) {
+            throw new HttpException(413, "chunked body over the limit of " + bodyLimit + " bytes");
         }
         remaining = size;
         state = State.CHUNK_DATA;

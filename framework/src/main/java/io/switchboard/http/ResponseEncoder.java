@@ -19,7 +19,16 @@ final class ResponseEncoder {
     }
 
     /** How a streamed body that follows the head is framed. */
-    enum Framing { CHUNKED, UNTIL_CLOSE }
+    enum Framing {
+        /** {@code Transfer-Encoding: chunked}. */
+        CHUNKED,
+        /** {@code Content-Length}, announced by the application. */
+        LENGTH,
+        /** Until the connection closes (HTTP/1.0 clients). */
+        UNTIL_CLOSE,
+        /** No body at all (204, 304): no framing field. */
+        NONE
+    }
 
     /**
      * The status line, the response's own fields and its {@code Content-Length} (for statuses that have a
@@ -38,11 +47,16 @@ final class ResponseEncoder {
         return head;
     }
 
-    /** The head of a streamed response: status line and fields, the framing added by {@link #head}. */
-    static byte[] streamHead(HttpResponse head, Framing framing) {
+    /**
+     * The head of a streamed response: status line, fields and the framing field ({@code length} for
+     * {@link Framing#LENGTH}); {@link #head} adds the rest.
+     */
+    static byte[] streamHead(HttpResponse head, Framing framing, long length) {
         StringBuilder sb = statusAndFields(head);
         if (framing == Framing.CHUNKED) {
             sb.append("Transfer-Encoding: chunked\r\n");
+        } else if (framing == Framing.LENGTH) {
+            sb.append("Content-Length: ").append(length).append("\r\n");
         }
         return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
     }

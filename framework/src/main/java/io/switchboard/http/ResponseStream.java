@@ -14,9 +14,17 @@ package io.switchboard.http;
  * A writer that waits longer than {@link HttpConfig#sendTimeout()} without a chunk leaving, or that is
  * interrupted while it waits, gives up: the stream is cut and the connection reset (a body cut short always
  * ends with a reset, never a clean close that would look complete), and {@link #isOpen()} turns false. A
- * write on the loop thread never waits (the loop must not block); a loop writer should pace itself with
- * {@link #isWritable()}, and past {@link io.switchboard.pipeline.ConnectionConfig#maxQueued()} bytes waiting
- * the connection is reset.
+ * write on the loop thread never waits (the loop must not block): a loop writer writes while
+ * {@link #isWritable()} is true, then asks {@link #onWritable} to call it back, and never polls. A loop writer
+ * that ignores writability has its bytes queued, and past
+ * {@link io.switchboard.pipeline.ConnectionConfig#maxQueued()} bytes waiting the connection is reset. A body
+ * of any size reaches a client that keeps reading: the limits count the bytes waiting, not the body.
+ *
+ * <p><b>Framing.</b> A stream started with {@link HttpResponder#stream(HttpResponse, long)} announces its
+ * length in {@code Content-Length} and is sent as it is written, with no chunk framing; writing more than
+ * announced throws {@link IllegalStateException} and resets the connection, and ending it with fewer bytes
+ * resets the connection too (a {@code HEAD} answer, which carries the length and no body, is not held to it).
+ * A stream of unknown length goes out chunked to HTTP/1.1 clients and until the close to HTTP/1.0 ones.
  *
  * <p>A well-behaved producer stops as soon as {@link #isOpen()} is false, and always calls {@link #end}:
  * <pre>{@code
@@ -31,6 +39,20 @@ package io.switchboard.http;
  *     }
  * });
  * }</pre>
+ *
+ * <p>A producer on the loop, which must never block, writes while it may and is called back for more:
+ * <pre>{@code
+ * void produce(ResponseStream body) {
+ *     while (body.isWritable() && source.hasNext()) {
+ *         body.write(source.next());
+ *     }
+ *     if (!source.hasNext() || !body.isOpen()) {
+ *         body.end();
+ *     } else {
+ *         body.onWritable(() -> produce(body));
+ *     }
+ * }
+ * }</pre>
  */
 public interface ResponseStream {
 
@@ -39,6 +61,8 @@ public interface ResponseStream {
      * thread other than the loop, waits for room as described above.
      *
      * @param bytes the chunk; not copied, so do not change it afterwards
+     * @throws IllegalStateException when the bytes go past the announced {@code Content-Length} (the
+     *                               connection is reset)
      */
     void write(byte[] bytes);
 
@@ -73,4 +97,15 @@ public interface ResponseStream {
      * that must not block (one on the loop, say) should pause while this is false.
      */
     boolean isWritable();
+
+    /**
+     * Asks for {@code callback} to run, once, on the connection's loop as soon as the stream can take more
+     * ({@link #isWritable()} turns true: chunks left, or the client read enough that the connection's queue
+     * fell to its low watermark), or is over ({@link #isOpen()} false, so that the producer stops). When it
+     * can already, the callback runs soon, never inside this call. A later call replaces a callback that has
+     * not run yet. What the callback throws fails the answer, as {@link HttpResponder#fail} does.
+     *
+     * @param callback what to run on the loop; it must not block
+     */
+    void onWritable(Runnable callback);
 }

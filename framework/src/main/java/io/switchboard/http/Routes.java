@@ -49,6 +49,14 @@ public final class Routes implements HttpHandler {
         return handler != null && handler.wantsBody(head);
     }
 
+    /** The body policy of the matching route's handler; {@link BodyPolicy#DEFAULT} when none matches. */
+    @Override
+    public BodyPolicy bodyPolicy(HttpRequest head) {
+        Map<String, HttpHandler> methods = byPath.get(head.path());
+        HttpHandler handler = methods == null ? null : find(methods, head.method());
+        return handler == null ? BodyPolicy.DEFAULT : handler.bodyPolicy(head);
+    }
+
     private static HttpHandler find(Map<String, HttpHandler> methods, String method) {
         HttpHandler handler = methods.get(method);
         if (handler == null && method.equals("HEAD")) {

@@ -13,11 +13,13 @@ import org.slf4j.LoggerFactory;
  * The body of one streamed answer: chunks written from any thread wait here, counted, until the connection
  * takes them (when every earlier answer has left). A writer from another thread waits while the chunks
  * waiting add up to the connection's high watermark or the connection is unwritable; a writer on the loop
- * never waits. One loop task drains whatever chunks a batch of writes left, not one task per chunk.
+ * never waits, and may ask to be called back when it can write again ({@link #onWritable}). One loop task
+ * drains whatever chunks a batch of writes left, not one task per chunk. With a length announced, the
+ * bytes written are counted against it.
  *
- * <p>Thread-safe; the loop side ({@link #poll}, {@link #finished}, {@link #close}, {@link #wake}) is loop
- * thread only. A lock and a condition rather than {@code synchronized}, so that a virtual thread that waits
- * leaves its carrier.
+ * <p>Thread-safe; the loop side ({@link #poll}, {@link #finished}, {@link #close}, {@link #wake},
+ * {@link #notifyWritable}) is loop thread only. A lock and a condition rather than {@code synchronized}, so
+ * that a virtual thread that waits leaves its carrier.
  */
 final class StreamedBody implements ResponseStream {
     private static final Logger log = LoggerFactory.getLogger(StreamedBody.class);
@@ -26,6 +28,8 @@ final class StreamedBody implements ResponseStream {
     private final HttpConnection connection;
     private final EventLoop loop;
     private final long bound;
+    /** The announced length ({@code Content-Length}), or -1 for a body framed by chunks or by the close. */
+    private final long length;
     private final long sendTimeoutNanos;
     private final Runnable drainTask;
     private final ReentrantLock lock = new ReentrantLock();
@@ -35,6 +39,8 @@ final class StreamedBody implements ResponseStream {
     // Guarded by lock.
     private final ArrayDeque<byte[]> parts = new ArrayDeque<>();
     private long pending;
+    /** Bytes accepted by {@link #write} so far, for the announced length. */
+    private long written;
     private HttpHeaders trailers;
     private boolean drainQueued;
     private long progressCount;
@@ -46,12 +52,15 @@ final class StreamedBody implements ResponseStream {
     /** Set once the connection closed or the stream was cut; read without the lock by isOpen. */
     private volatile boolean closed;
     private volatile Runnable closeListener;
+    /** Runs on the loop once the stream is writable again (or over); set by {@link #onWritable}. */
+    private volatile Runnable writableCallback;
 
-    StreamedBody(Exchange exchange, HttpConnection connection, long bound, long sendTimeoutNanos) {
+    StreamedBody(Exchange exchange, HttpConnection connection, long bound, long length, long sendTimeoutNanos) {
         this.exchange = exchange;
         this.connection = connection;
         this.loop = exchange.loop;
         this.bound = bound;
+        this.length = length;
         this.sendTimeoutNanos = sendTimeoutNanos;
         this.drainTask = () -> connection.streamReady(exchange);
     }
@@ -63,17 +72,33 @@ final class StreamedBody implements ResponseStream {
         }
         boolean onLoop = loop.inLoop();
         boolean schedule;
+        long past;
         lock.lock();
         try {
             if (!onLoop && !awaitRoom() || ended || over()) {
                 return;
             }
-            parts.addLast(bytes);
-            pending += bytes.length;
+            past = length >= 0 ? written + bytes.length - length : 0;
+            if (past > 0) {
+                closed = true;
+                parts.clear();
+                pending = 0;
+                progress.signalAll();
+            } else {
+                parts.addLast(bytes);
+                pending += bytes.length;
+                written += bytes.length;
+            }
             schedule = !drainQueued;
             drainQueued = true;
         } finally {
             lock.unlock();
+        }
+        if (past > 0) {
+            // More than announced: the client would read the rest as the next answer. Cut it.
+            connection.abort();
+            throw new IllegalStateException("a write of " + bytes.length + " bytes goes " + past
+                    + " bytes past the announced Content-Length of " + length + "; the connection is reset");
         }
         submit(onLoop, schedule);
     }
@@ -113,6 +138,34 @@ final class StreamedBody implements ResponseStream {
     @Override
     public boolean isWritable() {
         return isOpen() && pendingBytes() < bound && connection.isWritable();
+    }
+
+    @Override
+    public void onWritable(Runnable callback) {
+        java.util.Objects.requireNonNull(callback, "callback");
+        writableCallback = callback;
+        if (isOpen() && !isWritable()) {
+            return; // the loop runs it when the stream can take more (or is over)
+        }
+        Runnable now = takeWritableCallback(callback);
+        if (now != null) {
+            fireWritable(now);
+        }
+    }
+
+    /** {@return the announced length, or -1 for none} */
+    long length() {
+        return length;
+    }
+
+    /** {@return the bytes accepted by write so far} Thread-safe. */
+    long written() {
+        lock.lock();
+        try {
+            return written;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** {@return the bytes written and not yet handed to the connection} Thread-safe. */
@@ -205,6 +258,25 @@ final class StreamedBody implements ResponseStream {
         } finally {
             lock.unlock();
         }
+        notifyWritable();
+    }
+
+    /**
+     * Queues the callback given to {@link #onWritable} to the loop if the stream can take more now, or is over.
+     * Called on the loop whenever that may have changed: chunks left, the connection turned writable. Queued,
+     * not run here, because the callback writes, and a write on the loop drains into the connection, which may
+     * be what called this.
+     */
+    void notifyWritable() {
+        assert loop.inLoop();
+        Runnable callback = writableCallback;
+        if (callback == null || isOpen() && !isWritable()) {
+            return;
+        }
+        callback = takeWritableCallback(callback);
+        if (callback != null) {
+            fireWritable(callback);
+        }
     }
 
     /** The connection closed: drops the chunks, and writers, waiting or not, return at once from now on. Any thread. */
@@ -222,6 +294,10 @@ final class StreamedBody implements ResponseStream {
         if (listener != null) {
             closeListener = null;
             listener.run();
+        }
+        Runnable callback = writableCallback;
+        if (callback != null && (callback = takeWritableCallback(callback)) != null) {
+            fireWritable(callback); // the producer finds isOpen() false, and stops
         }
     }
 
@@ -277,6 +353,38 @@ final class StreamedBody implements ResponseStream {
             }
         }
         return !ended && !over();
+    }
+
+    /** {@return {@code expected} if it is still the pending callback, which is then cleared; null if another took it} */
+    private Runnable takeWritableCallback(Runnable expected) {
+        lock.lock();
+        try {
+            if (writableCallback != expected) {
+                return null;
+            }
+            writableCallback = null;
+            return expected;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues the producer's callback to the loop; once the loop has stopped, the producer finds isOpen() false at its next write. */
+    private void fireWritable(Runnable callback) {
+        try {
+            loop.execute(() -> runWritable(callback));
+        } catch (RejectedExecutionException e) {
+            log.debug("the writability callback of the answer to {} is dropped: the loop has stopped", exchange.request);
+        }
+    }
+
+    /** Runs the producer's callback on the loop; what it throws fails the answer, as a handler's throw does. */
+    private void runWritable(Runnable callback) {
+        try {
+            callback.run();
+        } catch (Throwable t) {
+            exchange.fail(t);
+        }
     }
 
     /** {@return true once nothing written can reach the peer: the stream was cut, or its connection closes} */
