@@ -58,20 +58,20 @@ final class ClientHandshake implements Handler {
     private Scheduled timer;
 
     /**
-     * A handshake for one connection, with a fresh key.
+     * A handshake for one connection.
      *
      * @param options       the client's settings: subprotocols, headers, origin, compression, limits
      * @param hostHeader    the {@code Host} field's value
      * @param requestTarget the path and query
+     * @param key           the {@code Sec-WebSocket-Key}: 16 random bytes in base64, fresh for each connection
      * @param handler       the application's callbacks once the WebSocket is open
      * @param result        completed with the WebSocket, or failed
      */
-    ClientHandshake(WebSocketClient options, String hostHeader, String requestTarget, WebSocketHandler handler,
-                    CompletableFuture<WebSocket> result) {
+    ClientHandshake(WebSocketClient options, String hostHeader, String requestTarget, String key,
+                    WebSocketHandler handler, CompletableFuture<WebSocket> result) {
         this.options = options;
         this.handler = handler;
         this.result = result;
-        String key = options.newKey();
         this.accept = WebSocketUpgrade.accept(key);
         this.request = request(options, hostHeader, requestTarget, key);
         this.reader = new ResponseHeadReader(options.maxResponseHead());

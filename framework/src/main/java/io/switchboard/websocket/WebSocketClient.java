@@ -132,7 +132,8 @@ public final class WebSocketClient {
 
     private CompletableFuture<WebSocket> open(Target target, WebSocketHandler handler) {
         CompletableFuture<WebSocket> result = new CompletableFuture<>();
-        ClientHandshake handshake = new ClientHandshake(this, target.hostHeader(), target.requestTarget(), handler, result);
+        ClientHandshake handshake = new ClientHandshake(this, target.hostHeader(), target.requestTarget(), newKey(),
+                handler, result);
         client.connect(target.address(), target.secure(), p -> {
             p.add(handshake);
             if (pipeline != null) {
@@ -179,7 +180,8 @@ public final class WebSocketClient {
 
     // What the handshake asks for.
 
-    String newKey() {
+    /** {@return a fresh {@code Sec-WebSocket-Key}: 16 bytes from a {@link SecureRandom}, in base64} */
+    private String newKey() {
         byte[] nonce = new byte[16];
         random.nextBytes(nonce);
         return Base64.getEncoder().encodeToString(nonce);
