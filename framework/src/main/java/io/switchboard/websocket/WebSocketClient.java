@@ -313,7 +313,7 @@ public final class WebSocketClient {
 
         /**
          * The longest the head of the server's answer may be, interim answers included (default
-         * {@value #DEFAULT_MAX_RESPONSE_HEAD} bytes, as a server's own request head limit); past it the handshake
+         * {@value WebSocketClient#DEFAULT_MAX_RESPONSE_HEAD} bytes, as a server's own request head limit); past it the handshake
          * fails.
          *
          * @param bytes the limit, at least 64

@@ -12,8 +12,11 @@ import java.io.IOException;
 public final class WebSocketHandshakeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The status of the server's answer, or 0 when none was read. */
     private final int status;
+    /** The reason phrase of the server's answer. */
     private final String reason;
+    /** The answer's fields; not serialized. */
     private final transient HttpHeaders headers;
 
     /**
@@ -46,6 +49,6 @@ public final class WebSocketHandshakeException extends IOException {
      * {@code Sec-WebSocket-Version}), empty when none was read} Do not change them.
      */
     public HttpHeaders headers() {
-        return headers;
+        return headers != null ? headers : new HttpHeaders(); // null only after deserialization
     }
 }
