@@ -105,6 +105,9 @@ public final class ConnectionGroup {
      * of the copy: every member gets the same bytes, and the caller may reuse its buffer once the call returns.
      * As with any write, the buffer's remaining bytes are taken (its position moves to its limit). Other messages
      * are written as they are (a {@code byte[]} is copied by each connection that is not on the caller's loop).
+     * For WebSocket members, broadcast a {@link io.switchboard.websocket.WebSocketFrame}: the message is framed once
+     * and every member whose stage sends it as it is (a server without compression for it) writes the same bytes,
+     * where a {@code String} would be encoded by each member.
      *
      * @param message the message, written through each chosen member's whole pipeline
      * @param filter  chooses the members to write to

@@ -64,6 +64,11 @@ public final class Client implements AutoCloseable {
         return new Builder();
     }
 
+    /** {@return the TLS context its connections speak TLS with, or null for a plaintext client} */
+    public TlsClientContext tls() {
+        return tls;
+    }
+
     /** {@return the loops the client's connections run on} */
     public LoopGroup loops() {
         return loops;
@@ -90,6 +95,29 @@ public final class Client implements AutoCloseable {
      * @return a future of the open connection
      */
     public CompletableFuture<Connection> connect(InetSocketAddress address) {
+        if (initializer == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException(
+                    "this client has no pipeline: build it with pipeline(p -> p.add(...)), or connect with a pipeline"));
+        }
+        return connect(address, tls != null, initializer);
+    }
+
+    /**
+     * Starts a non-blocking connect whose connection gets a pipeline of its own instead of the client's, and is
+     * plaintext or TLS as asked, whatever the client's default: the seam a protocol client with a handshake of its
+     * own per connection builds on ({@link io.switchboard.websocket.WebSocketClient} for {@code ws://} and
+     * {@code wss://}). Otherwise as {@link #connect(InetSocketAddress)}.
+     *
+     * @param address     the server's address; its host string is the TLS server name (SNI, certificate check)
+     * @param tls         true for a {@link TlsHandler} first in the pipeline, with the client's TLS context
+     * @param initializer adds this connection's handlers to its pipeline (after the TLS stage), on the loop
+     * @return a future of the open connection
+     * @throws IllegalStateException when {@code tls} is asked of a client built without a TLS context
+     */
+    public CompletableFuture<Connection> connect(InetSocketAddress address, boolean tls, Consumer<Pipeline> initializer) {
+        if (tls && this.tls == null) {
+            throw new IllegalStateException("TLS asked of a client built without a TLS context: use Client.builder().tls(...)");
+        }
         CompletableFuture<Connection> result = new CompletableFuture<>();
         if (closed) {
             result.completeExceptionally(new RejectedExecutionException("client closed; cannot connect to " + address));
@@ -97,7 +125,7 @@ public final class Client implements AutoCloseable {
         }
         SelectorLoop loop = loops.next();
         try {
-            loop.execute(() -> new Attempt(loop, address, result).start());
+            loop.execute(() -> new Attempt(loop, address, tls, initializer, result).start());
         } catch (RejectedExecutionException e) {
             result.completeExceptionally(e);
         }
@@ -125,13 +153,18 @@ public final class Client implements AutoCloseable {
     private final class Attempt implements Selectable {
         private final SelectorLoop loop;
         private final InetSocketAddress address;
+        private final boolean secure;
+        private final Consumer<Pipeline> pipeline;
         private final CompletableFuture<Connection> result;
         private SocketChannel channel;
         private Scheduled timeout;
 
-        Attempt(SelectorLoop loop, InetSocketAddress address, CompletableFuture<Connection> result) {
+        Attempt(SelectorLoop loop, InetSocketAddress address, boolean secure, Consumer<Pipeline> pipeline,
+                CompletableFuture<Connection> result) {
             this.loop = loop;
             this.address = address;
+            this.secure = secure;
+            this.pipeline = pipeline;
             this.result = result;
         }
 
@@ -175,9 +208,9 @@ public final class Client implements AutoCloseable {
                 return;
             }
             Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, budget,
-                    tls == null ? initializer : p -> {
+                    !secure ? pipeline : p -> {
                         p.add(TlsHandler.client(tls, address.getHostString(), address.getPort()));
-                        initializer.accept(p);
+                        pipeline.accept(p);
                     });
             if (c.isOpen()) {
                 result.complete(c);
@@ -318,7 +351,10 @@ public final class Client implements AutoCloseable {
         }
 
         /**
-         * Builds each connection's pipeline, on its loop. Required.
+         * Builds each connection's pipeline, on its loop, for {@link Client#connect(InetSocketAddress)}. Needed
+         * unless every connection gets a pipeline of its own ({@link Client#connect(InetSocketAddress, boolean,
+         * Consumer)}, as a {@link io.switchboard.websocket.WebSocketClient} does); without it
+         * {@code connect(address)} fails its future with an {@link IllegalStateException}.
          *
          * @param initializer adds the handlers to each new connection's pipeline
          * @return this builder
@@ -332,12 +368,8 @@ public final class Client implements AutoCloseable {
          * Creates the client (and its loops, unless given a group).
          *
          * @return the client
-         * @throws IllegalStateException when no {@linkplain #pipeline pipeline} was set
          */
         public Client build() {
-            if (initializer == null) {
-                throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
-            }
             return new Client(this);
         }
     }

@@ -26,6 +26,11 @@ final class FrameWriter {
         this.mask = mask;
     }
 
+    /** {@return true when this side masks its frames (a client)} */
+    boolean masks() {
+        return mask;
+    }
+
     /** {@return the array a caller may put a payload in, from {@link Scratch#PAYLOAD_AT}, before {@link #fromScratch}} */
     byte[] scratch() {
         return scratch.out;

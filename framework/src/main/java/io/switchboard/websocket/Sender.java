@@ -97,6 +97,24 @@ final class Sender {
         end(Opcode.BINARY, last, compress);
     }
 
+    /**
+     * Sends a message framed once for many connections: its bytes as they are when this side would send the same
+     * bytes (it does not mask, would not compress this message, and has no message in fragments open), else the
+     * message encoded as {@link #text} or {@link #binary(HandlerContext, byte[], int, int, boolean, long)} would.
+     *
+     * @throws IllegalStateException when a message of the other kind sent in fragments is open
+     */
+    void frame(HandlerContext ctx, WebSocketFrame frame, long nowNanos) {
+        int kind = frame.opcode();
+        if (open == 0 && !frames.masks() && !compress(kind, frame.thresholdLength())) {
+            ctx.write(frame.bytes());
+        } else if (frame.isText()) {
+            text(ctx, frame.text(), true, nowNanos);
+        } else {
+            binary(ctx, frame.bytes(), frame.payloadAt(), frame.length(), true, nowNanos);
+        }
+    }
+
     /** Sends a ping or pong with {@code length} bytes of payload (at most 125). */
     void control(HandlerContext ctx, int opcode, byte[] payload, int offset, int length) {
         assert length <= Opcode.MAX_CONTROL_PAYLOAD;

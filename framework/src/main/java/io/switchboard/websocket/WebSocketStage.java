@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * messages that arrive after this side's close frame are dropped.
  *
  * <p><b>Writing from the pipeline.</b> A later handler, or {@link Connection#write}, may write a {@code String} (a
- * text message), a {@code byte[]} or {@link ByteBuffer} (a binary message), or {@link #PING} or {@link #PONG}; so a
+ * text message), a {@code byte[]} or {@link ByteBuffer} (a binary message), a {@link WebSocketFrame} (a message
+ * framed once for many connections), or {@link #PING} or {@link #PONG}; so a
  * {@link io.switchboard.lifecycle.ConnectionGroup} broadcasts to WebSocket connections, and a
  * {@link io.switchboard.lifecycle.Heartbeat} made with {@code PING} and {@code PONG}, after an
  * {@link io.switchboard.lifecycle.IdleDetector}, pings an idle peer and closes a silent one.
@@ -270,6 +271,8 @@ public final class WebSocketStage implements Handler {
             sendBinary(bytes, 0, bytes.length, true);
         } else if (msg instanceof ByteBuffer) {
             sendBinary((ByteBuffer) msg, true);
+        } else if (msg instanceof WebSocketFrame) {
+            sendFrame((WebSocketFrame) msg);
         } else if (msg == Control.PING) {
             sendControl(Opcode.PING, EMPTY, 0);
         } else if (msg == Control.PONG) {
@@ -332,6 +335,18 @@ public final class WebSocketStage implements Handler {
             sending++;
             try {
                 sender.binary(ctx, data, last, now());
+            } finally {
+                sent();
+            }
+        }
+    }
+
+    void sendFrame(WebSocketFrame frame) {
+        assert ctx.loop().inLoop();
+        if (canSend()) {
+            sending++;
+            try {
+                sender.frame(ctx, frame, now());
             } finally {
                 sent();
             }

@@ -3,7 +3,7 @@ package io.switchboard.websocket;
 import java.lang.reflect.Method;
 
 /**
- * Bytes allocated by the calling thread, from the JVM's own count ({@code com.sun.management.ThreadMXBean}). Read
+ * Bytes allocated (and CPU time used) by the calling thread, from the JVM's own count ({@code com.sun.management.ThreadMXBean}). Read
  * reflectively: the module under test does not read {@code java.management}, the test run on the class path does.
  */
 final class Allocation {
@@ -18,6 +18,17 @@ final class Allocation {
             return (long) m.invoke(bean, Thread.currentThread().getId());
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("this JVM does not count allocations per thread", e);
+        }
+    }
+
+    /** {@return the CPU time the calling thread has used, in nanoseconds} */
+    static long cpuNanos() {
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Object bean = factory.getMethod("getThreadMXBean").invoke(null);
+            return (long) Class.forName("java.lang.management.ThreadMXBean").getMethod("getCurrentThreadCpuTime").invoke(bean);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("this JVM does not measure CPU time per thread", e);
         }
     }
 }
