@@ -88,7 +88,8 @@ class ChatMemoryIT {
 
     @Test
     void clientsThatDoNotReadAreDisconnectedWhileTheOthersChatAndTheMemoryComesBack() throws Exception {
-        ExampleProcess chat = ExampleProcess.start(ProcessMemory.JVM_OPTIONS, "chat", "--port", "0", "--workers", "2");
+        ExampleProcess chat = ExampleProcess.start(ProcessMemory.JVM_OPTIONS, "chat", "--port", "0", "--http-port", "0",
+                "--workers", "2");
         toClose.add(chat);
         int port = chat.awaitListening();
         int collections = ProcessMemory.collections(chat);
