@@ -60,6 +60,11 @@ final class ExampleProcess implements AutoCloseable {
         return new ExampleProcess(new ProcessBuilder(command).start());
     }
 
+    /** Starts another program, a real client, whose output the test reads as it comes. */
+    static ExampleProcess command(List<String> command) throws IOException {
+        return new ExampleProcess(new ProcessBuilder(command).start());
+    }
+
     /** Starts the example under a shell that first runs {@code shellPrefix} (a ulimit, say). */
     static ExampleProcess startWithShell(String shellPrefix, String... args) throws IOException {
         StringBuilder command = new StringBuilder(shellPrefix).append(" && exec '").append(java())
