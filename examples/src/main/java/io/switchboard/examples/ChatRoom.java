@@ -5,9 +5,11 @@ import io.switchboard.http.HttpResponse;
 import io.switchboard.http.ServerSentEvent;
 import io.switchboard.lifecycle.ConnectionGroup;
 import io.switchboard.lifecycle.SlowReceivers;
+import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * wait for the room, a line client or WebSocket that says a line stops reading until they are below
  * {@link #RESUME_AT}; a {@code POST /say} is answered once its line has been sent, so a page or {@code curl} waits
  * for the room as a whole. Past {@link #MAX_WAITING} (only many senders at once can get there, each pausing after at
- * most one read) a line is refused: the line client is told, {@code POST /say} is answered 503.
+ * most one read) a line is refused: the line client is told, {@code POST /say} is answered 503. The room in turn
+ * keeps pace with the loops that carry out its writes: it writes at most {@link #BATCHES_AHEAD} batches of
+ * {@link #BATCH} lines ahead of the slowest loop (a receipt task per loop and batch says when the loop got there), so
+ * the writes it has queued to the loops stay bounded however fast lines come. Loops run their tasks whatever their
+ * peers do, so a slow peer never holds the room back; a loop that runs nothing for a second is not waited for.
  *
  * <p><b>Slow receivers</b> are dropped, never waited for, so one client that does not read cannot stall the room.
  * Line clients and WebSockets are in {@link ConnectionGroup}s with {@link SlowReceivers#CLOSE}: one more than its high
@@ -59,11 +67,16 @@ final class ChatRoom implements AutoCloseable {
     static final long MAX_WAITING = 16 * 1024 * 1024;
     /** The retry time event streams are asked to wait before they reconnect, in milliseconds. */
     static final long RETRY_MILLIS = 1000;
+    /** Lines written between two receipts from the loops. */
+    static final int BATCH = 16;
+    /** Batches the room may write ahead of the slowest loop. */
+    static final int BATCHES_AHEAD = 8;
 
     private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
     /** What an event costs besides its text: the event, its task, the line's string. */
     private static final int EVENT_OVERHEAD = 64;
     private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RECEIPT_WAIT_MILLIS = 1000;
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final HttpResponse SAID = HttpResponse.of(204);
     private static final HttpResponse BUSY = HttpResponse.of(503).header("Retry-After", "1")
@@ -72,6 +85,8 @@ final class ChatRoom implements AutoCloseable {
     private final LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final AtomicLong waiting = new AtomicLong();
     private final Set<Connection> paused = ConcurrentHashMap.newKeySet();
+    /** One permit per batch the room may still write ahead of the loops; a batch's receipts give it back. */
+    private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
     private final Thread thread;
     private volatile boolean closed;
 
@@ -80,6 +95,8 @@ final class ChatRoom implements AutoCloseable {
     private final ConnectionGroup webSockets = new ConnectionGroup(SlowReceivers.CLOSE);
     private final Map<String, ChatMember> streams = new LinkedHashMap<>();
     private final ArrayDeque<Said> history = new ArrayDeque<>(HISTORY);
+    /** The loops of every member so far (a few: the servers' worker loops). */
+    private final Set<EventLoop> loops = new HashSet<>();
     private long lastId;
 
     /** Guarded by this. */
@@ -206,6 +223,7 @@ final class ChatRoom implements AutoCloseable {
     }
 
     private void joined(ChatMember member) {
+        loops.add(member.loop);
         publish("* " + member.name + " joined", member, false);
         switch (member.transport) {
             case LINE -> lineClients.add(member.connection);
@@ -275,6 +293,41 @@ final class ChatRoom implements AutoCloseable {
                 }
             }
         }
+        if (id % BATCH == 0) {
+            receipts();
+        }
+    }
+
+    /**
+     * Ends a batch: waits while {@link #BATCHES_AHEAD} batches are not yet confirmed by every loop (at most a second),
+     * then queues this batch's receipt to each loop, behind the writes just queued there.
+     */
+    private void receipts() {
+        boolean counted;
+        try {
+            counted = ahead.tryAcquire(RECEIPT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing
+            return;
+        }
+        if (!counted) {
+            warn("the loops are " + BATCHES_AHEAD * BATCH + " lines behind the room for a second; going on");
+            return;
+        }
+        AtomicInteger missing = new AtomicInteger(loops.size() + 1);
+        Runnable receipt = () -> {
+            if (missing.decrementAndGet() == 0) {
+                ahead.release();
+            }
+        };
+        for (EventLoop loop : loops) {
+            try {
+                loop.execute(receipt);
+            } catch (RejectedExecutionException e) {
+                receipt.run(); // a stopped loop runs nothing more of ours
+            }
+        }
+        receipt.run();
     }
 
     /** Sends an event stream the lines after the one it saw last, as far as the history goes back. */
