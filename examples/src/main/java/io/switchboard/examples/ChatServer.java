@@ -1,23 +1,22 @@
 package io.switchboard.examples;
 
 import io.switchboard.codec.LineCodec;
-import io.switchboard.lifecycle.ConnectionGroup;
 import io.switchboard.lifecycle.Heartbeat;
 import io.switchboard.lifecycle.IdleDetector;
-import io.switchboard.lifecycle.SlowReceivers;
-import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
 import java.time.Duration;
 
 /**
- * A line chat: every line a client sends reaches every other client. The server writes {@code PING} to a
- * client it has written nothing to for the ping interval and closes a client that has sent nothing for
- * the idle timeout; a {@code PONG} line counts as traffic. A client that reads the chat more slowly than it
- * is written (its queue above the connection's high watermark) is disconnected rather than sent everything:
- * the server holds at most about one watermark for it, and the client sees the close and can reconnect.
+ * A line chat: every line a client sends reaches every other client, and the members of the chat's web page
+ * ({@link ChatWeb}), in the one order of the {@link ChatRoom}. The server writes {@code PING} to a client it has
+ * written nothing to for the ping interval and closes a client that has sent nothing for the idle timeout; a
+ * {@code PONG} line counts as traffic. A client that reads the chat more slowly than it is written (its queue above
+ * the connection's high watermark) is disconnected rather than sent everything: the server holds at most about one
+ * watermark for it, and the client sees the close and can reconnect.
  */
 public final class ChatServer {
     /** Longest chat line in bytes. */
@@ -27,44 +26,50 @@ public final class ChatServer {
     private ChatServer() {
     }
 
-    /** Starts the chat server, over TLS when {@code tls} is not null. */
-    public static Server start(String host, int port, int workers, Duration pingInterval, Duration idleTimeout,
-                               TlsServerContext tls) {
-        ConnectionGroup room = new ConnectionGroup(SlowReceivers.CLOSE);
-        Handler chat = new Handler() {
-            @Override
-            public void connected(HandlerContext ctx) {
-                Connection me = ctx.connection();
-                room.broadcast("* " + name(me) + " joined", c -> c != me);
-                room.add(me);
-                ctx.write("* welcome, " + name(me) + " (" + room.size() + " online)");
-            }
-
-            @Override
-            public void read(HandlerContext ctx, Object line) {
-                Connection me = ctx.connection();
-                room.broadcast(name(me) + ": " + line, c -> c != me);
-            }
-
-            @Override
-            public void closed(HandlerContext ctx) {
-                Connection me = ctx.connection();
-                room.broadcast("* " + name(me) + " left", c -> c != me);
-            }
-        };
+    /** Starts the line chat of {@code room}, over TLS when {@code tls} is not null. */
+    static Server start(ChatRoom room, String host, int port, int workers, Duration pingInterval, Duration idleTimeout,
+                        TlsServerContext tls, MemoryBudget budget) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .memoryBudget(budget)
                 .pipeline(p -> p.add(new LineCodec(MAX_LINE))
                         .add(new IdleDetector(idleTimeout, pingInterval, Duration.ZERO))
                         .add(HEARTBEAT)
-                        .add(chat))
+                        .add(new LineMember(room)))
                 .start();
     }
 
-    private static String name(Connection c) {
-        return String.valueOf(c.remoteAddress()).replaceFirst("^/", "");
+    /** One line client in the room. Loop thread only. */
+    private static final class LineMember implements Handler {
+        private final ChatRoom room;
+        private ChatMember member;
+
+        LineMember(ChatRoom room) {
+            this.room = room;
+        }
+
+        @Override
+        public void connected(HandlerContext ctx) {
+            member = ChatMember.line(ctx.connection());
+            room.join(member);
+        }
+
+        @Override
+        public void read(HandlerContext ctx, Object line) {
+            if (!room.say(member, String.valueOf(line))) {
+                ctx.write("* the room is busy: your line was not sent");
+            }
+        }
+
+        @Override
+        public void closed(HandlerContext ctx) {
+            if (member != null) {
+                room.leave(member);
+            }
+            ctx.fireClosed();
+        }
     }
 }

@@ -11,11 +11,18 @@ import io.switchboard.http.Routes;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
+import io.switchboard.websocket.DeflateOptions;
+import io.switchboard.websocket.WebSocket;
+import io.switchboard.websocket.WebSocketConfig;
+import io.switchboard.websocket.WebSocketHandler;
+import io.switchboard.websocket.WebSocketUpgrade;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
- * another thread, and a delayed answer completed by a timer (pipelined answers still leave in order).
+ * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), and a
+ * WebSocket echo at {@code /ws/echo}.
  */
 public final class HttpExample {
     /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
@@ -28,12 +35,38 @@ public final class HttpExample {
     public static final String ALPN = "http/1.1";
     private static final int MAX_CHUNKS = 10_000;
     private static final int MAX_DELAY_MS = 60_000;
+    /** The largest WebSocket message {@code /ws/echo} takes: 16 MiB, the size of Autobahn's largest cases. */
+    public static final int MAX_WS_MESSAGE = 16 * 1024 * 1024;
+    /** Sends every message back as it came, text as text and binary as binary; one handler serves every connection. */
+    private static final WebSocketHandler ECHO = new WebSocketHandler() {
+        @Override
+        public void onText(WebSocket ws, String text) {
+            ws.sendText(text);
+        }
+
+        @Override
+        public void onBinary(WebSocket ws, ByteBuffer data) {
+            ws.sendBinary(data);
+        }
+    };
+    /**
+     * The {@code /ws/echo} handshake: messages up to {@link #MAX_WS_MESSAGE}, permessage-deflate with the default
+     * options when the client offers it (a client that offers none gets plain frames).
+     */
+    static final WebSocketUpgrade WS_ECHO = WebSocketUpgrade.builder(request -> ECHO)
+            .config(WebSocketConfig.DEFAULTS.withMaxMessageSize(MAX_WS_MESSAGE).withDeflate(DeflateOptions.DEFAULTS))
+            .build();
 
     private HttpExample() {
     }
 
     /** The routes; blocking work (the stream's pauses) runs on {@code offload}. */
     public static Routes routes(Offload offload) {
+        return routeBuilder(offload).build();
+    }
+
+    /** The routes, still open to more (a test adds the WebSocket echo at {@code /}, where Autobahn asks for it). */
+    static Routes.Builder routeBuilder(Offload offload) {
         return Routes.builder()
                 .get("/plaintext", (req, res) -> res.send(PLAINTEXT))
                 .get("/json", (req, res) -> res.send(JSON))
@@ -41,7 +74,7 @@ public final class HttpExample {
                         .header("Content-Type", contentType(req)).body(req.body())))
                 .get("/stream", (req, res) -> stream(req, res, offload))
                 .get("/delay", HttpExample::delay)
-                .build();
+                .get("/ws/echo", WS_ECHO);
     }
 
     /** Starts the HTTP example server. */
@@ -55,12 +88,17 @@ public final class HttpExample {
      */
     public static Server start(String host, int port, int workers, HttpConfig config, Offload offload,
                                TlsServerContext tls) {
+        return start(host, port, workers, config, routes(offload), tls);
+    }
+
+    /** Starts the example's server with other routes (the example's own and more, for a test). */
+    static Server start(String host, int port, int workers, HttpConfig config, Routes routes, TlsServerContext tls) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
-                .pipeline(new HttpService(config, routes(offload)))
+                .pipeline(new HttpService(config, routes))
                 .start();
     }
 

@@ -3,6 +3,7 @@ package io.switchboard.examples;
 import io.switchboard.examples.kv.KvServer;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsConfigException;
 import io.switchboard.tls.TlsServerContext;
@@ -20,9 +21,10 @@ public final class Main {
             "",
             "commands:",
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
-            "                                                [--host H] [--port N (8080)] [--workers N]",
+            "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
+            "          and its web page                      [--http-port N (8081)]",
             "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
             "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
             "          [--tls [--tls-ca FILE | --tls-insecure]]",
@@ -38,6 +40,9 @@ public final class Main {
             "  --request-timeout S  http: a request's header (and a new connection's first",
             "                       request) must arrive within this time",
             "  --ping-interval S    chat: send PING to clients written nothing for this long",
+            "                       (a WebSocket ping to web clients; an event stream's comment)",
+            "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
+            "                       over WebSocket, or over Server-Sent Events with /?transport=sse",
             "  --help         this text",
             "",
             "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
@@ -53,11 +58,13 @@ public final class Main {
             "",
             "Each server prints one line containing 'listening' and its address when ready,",
             "and stops on SIGTERM or Ctrl-C. With TLS the line is the same; the certificate",
-            "is logged on stderr.");
+            "is logged on stderr. The chat prints the address of its web page on the line before",
+            "(https, and wss for its WebSocket, with TLS: the same certificate on both ports).");
 
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
     private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout");
-    private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout");
+    private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
+            "http-port");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
     private static final int DAY = 86_400;
 
@@ -96,12 +103,7 @@ public final class Main {
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
-                    Args args = Args.parse(rest, CHAT_FLAGS);
-                    Server server = ChatServer.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 7001, 0, 65535), workers(args),
-                            Duration.ofSeconds(args.integer("ping-interval", 15, 1, DAY)),
-                            Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY)), TlsFlags.server(args));
-                    return serve("chat", server, out);
+                    return chat(Args.parse(rest, CHAT_FLAGS), out);
                 }
                 case "chat-client" -> {
                     Args args = Args.parse(rest, CLIENT_FLAGS, TlsFlags.CLIENT_SWITCHES);
@@ -141,6 +143,40 @@ public final class Main {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * The line chat on {@code --port} and its web page on {@code --http-port}, one room: both servers share the
+     * room, the memory budget and the TLS certificate (the web side offers ALPN http/1.1).
+     */
+    private static int chat(Args args, PrintStream out) {
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 7001, 0, 65535);
+        int httpPort = args.integer("http-port", 8081, 0, 65535);
+        Duration pingInterval = Duration.ofSeconds(args.integer("ping-interval", 15, 1, DAY));
+        Duration idleTimeout = Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY));
+        TlsServerContext tls = TlsFlags.server(args);
+        TlsServerContext webTls = tls == null ? null : TlsFlags.server(args, HttpExample.ALPN);
+        MemoryBudget budget = MemoryBudget.defaults();
+        ChatRoom room = ChatRoom.open();
+        Server server = null;
+        Server web;
+        try {
+            server = ChatServer.start(room, host, port, workers(args), pingInterval, idleTimeout, tls, budget);
+            web = ChatWeb.start(room, host, httpPort, workers(args), pingInterval, idleTimeout, webTls, budget);
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.closeGracefully(Duration.ZERO);
+            }
+            room.close();
+            throw e;
+        }
+        out.println("chat web page on " + (webTls != null ? "https" : "http") + "://"
+                + web.localAddress().getHostString() + ":" + web.localAddress().getPort() + "/");
+        return serve("chat", server, out, () -> {
+            web.closeGracefully(Duration.ofSeconds(1));
+            room.close();
+        });
     }
 
     private static Set<String> withTls(String... flags) {

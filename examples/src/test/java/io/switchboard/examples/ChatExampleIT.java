@@ -79,7 +79,7 @@ class ChatExampleIT {
 
     @Test
     void everyLineReachesEveryOtherClient() throws Exception {
-        int port = start("chat", "--port", "0").awaitListening();
+        int port = start("chat", "--port", "0", "--http-port", "0").awaitListening();
         Participant a = new Participant(port, true);
         Participant b = new Participant(port, true);
         Participant c = new Participant(port, true);
@@ -93,7 +93,8 @@ class ChatExampleIT {
 
     @Test
     void silentClientsArePingedThenClosed() throws Exception {
-        int port = start("chat", "--port", "0", "--ping-interval", "1", "--idle-timeout", "3").awaitListening();
+        int port = start("chat", "--port", "0", "--http-port", "0", "--ping-interval", "1", "--idle-timeout", "3")
+                .awaitListening();
         Participant silent = new Participant(port, false);
         Participant answering = new Participant(port, true);
         await().atMost(Duration.ofSeconds(10)).until(() -> silent.lines.contains("PING"));
@@ -104,7 +105,7 @@ class ChatExampleIT {
 
     @Test
     void chatClientSendsStdinPrintsTheChatAndReconnectsAfterARestart() throws Exception {
-        ExampleProcess server = start("chat", "--port", "0");
+        ExampleProcess server = start("chat", "--port", "0", "--http-port", "0");
         int port = server.awaitListening();
         ExampleProcess client = start("chat-client", "--port", String.valueOf(port));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.stderr.stream().anyMatch(l -> l.contains("connected to")));
@@ -119,7 +120,7 @@ class ChatExampleIT {
 
         server.process.destroy();
         server.awaitExit(Duration.ofSeconds(10));
-        ExampleProcess again = start("chat", "--port", String.valueOf(port));
+        ExampleProcess again = start("chat", "--port", String.valueOf(port), "--http-port", "0");
         assertEquals(port, again.awaitListening());
         await().atMost(Duration.ofSeconds(20)).until(
                 () -> client.stderr.stream().filter(l -> l.contains("connected to")).count() == 2);

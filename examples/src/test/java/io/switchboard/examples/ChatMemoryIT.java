@@ -88,7 +88,8 @@ class ChatMemoryIT {
 
     @Test
     void clientsThatDoNotReadAreDisconnectedWhileTheOthersChatAndTheMemoryComesBack() throws Exception {
-        ExampleProcess chat = ExampleProcess.start(ProcessMemory.JVM_OPTIONS, "chat", "--port", "0", "--workers", "2");
+        ExampleProcess chat = ExampleProcess.start(ProcessMemory.JVM_OPTIONS, "chat", "--port", "0", "--http-port", "0",
+                "--workers", "2");
         toClose.add(chat);
         int port = chat.awaitListening();
         int collections = ProcessMemory.collections(chat);
@@ -134,6 +135,11 @@ class ChatMemoryIT {
         });
         long heapDuring = ProcessMemory.maxHeapAfterCollections(chat, attackStart);
         assertTrue(peakRss.get() <= ProcessMemory.MAX_HEAP + ProcessMemory.BEYOND_HEAP, "resident " + mib(peakRss.get()));
+        // The room writes at most 8 batches of 16 lines ahead of the loops: 2 to 4 MiB more heap after collections
+        // than before here. Without that pacing it queued a write task per member and line as fast as lines came:
+        // 17 to 40 MiB more.
+        assertTrue(heapDuring <= heapBefore + 12 * MIB, "heap during the chat " + mib(heapDuring)
+                + " (before " + mib(heapBefore) + ")");
 
         // The room goes on for those who read, and holds nothing for the 60 that left.
         synchronized (talker) {

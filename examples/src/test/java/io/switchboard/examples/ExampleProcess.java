@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.regex.Pattern;
 /** The examples jar run as a separate process, the way users and other tools start it. */
 final class ExampleProcess implements AutoCloseable {
     private static final Pattern ADDRESS = Pattern.compile("listening on (\\S+):(\\d+)");
+    private static final Pattern WEB_PAGE = Pattern.compile("web page on (\\S+)");
 
     final Process process;
     final List<String> stdout = new CopyOnWriteArrayList<>();
@@ -58,6 +60,11 @@ final class ExampleProcess implements AutoCloseable {
         return new ExampleProcess(new ProcessBuilder(command).start());
     }
 
+    /** Starts another program, a real client, whose output the test reads as it comes. */
+    static ExampleProcess command(List<String> command) throws IOException {
+        return new ExampleProcess(new ProcessBuilder(command).start());
+    }
+
     /** Starts the example under a shell that first runs {@code shellPrefix} (a ulimit, say). */
     static ExampleProcess startWithShell(String shellPrefix, String... args) throws IOException {
         StringBuilder command = new StringBuilder(shellPrefix).append(" && exec '").append(java())
@@ -80,6 +87,18 @@ final class ExampleProcess implements AutoCloseable {
             throw new AssertionError("listening line without an address: " + line);
         }
         return Integer.parseInt(m.group(2));
+    }
+
+    /** Waits for the listening line, then returns the address of the chat's web page, printed before it. */
+    URI awaitWebPage() {
+        awaitListening();
+        for (String line : stdout) {
+            Matcher m = WEB_PAGE.matcher(line);
+            if (m.find()) {
+                return URI.create(m.group(1));
+            }
+        }
+        throw new AssertionError("no web page line before the listening line: " + stdout);
     }
 
     private String listeningLine() {

@@ -66,6 +66,24 @@ class MainTest {
     }
 
     @Test
+    void helpListsTheChatWebPort() {
+        assertEquals(0, run("--help"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("--http-port N (8081)") && text.contains("/?transport=sse") && text.contains("/ws/echo"),
+                text);
+    }
+
+    @Test
+    void badWebPortIsAUsageError() {
+        assertEquals(2, run("chat", "--http-port", "70000"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--http-port must be between 0 and 65535"),
+                err.toString());
+        err.reset();
+        assertEquals(2, run("echo", "--http-port", "8081"), "only the chat has a web page");
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("unknown flag: --http-port"), err.toString());
+    }
+
+    @Test
     void aCertificateWithoutItsKeyIsAUsageError() {
         assertEquals(2, run("echo", "--port", "0", "--tls-cert", "cert.pem"));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-cert needs --tls-key FILE"), err.toString());

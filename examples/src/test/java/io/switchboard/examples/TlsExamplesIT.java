@@ -143,7 +143,8 @@ class TlsExamplesIT {
      */
     @Test
     void chatClientsTalkOverTls() throws Exception {
-        int port = start(List.of("chat", "--port", "0"), TlsFiles.serverFlags("rsa.pem", "rsa-pkcs1.key")).awaitListening();
+        int port = start(List.of("chat", "--port", "0", "--http-port", "0"), TlsFiles.serverFlags("rsa.pem", "rsa-pkcs1.key"))
+                .awaitListening();
         ExampleProcess trusting = start("chat-client", "--host", "localhost", "--port", String.valueOf(port),
                 "--tls", "--tls-ca", TlsFiles.arg("ca.pem"));
         ExampleProcess insecure = start("chat-client", "--port", String.valueOf(port), "--tls", "--tls-insecure");
@@ -185,7 +186,8 @@ class TlsExamplesIT {
      */
     @Test
     void chatClientChecksTheCertificateAndEndsWithTheReason() throws Exception {
-        int port = start(List.of("chat", "--port", "0"), TlsFiles.serverFlags("other.pem", "other.key")).awaitListening();
+        int port = start(List.of("chat", "--port", "0", "--http-port", "0"), TlsFiles.serverFlags("other.pem", "other.key"))
+                .awaitListening();
         String p = String.valueOf(port);
 
         ExampleProcess systemTrust = start("chat-client", "--port", p, "--tls");
@@ -213,7 +215,7 @@ class TlsExamplesIT {
      */
     @Test
     void chatClientWithTlsAgainstAPlaintextServerFailsClearly() throws Exception {
-        int port = start("chat", "--port", "0").awaitListening();
+        int port = start("chat", "--port", "0", "--http-port", "0").awaitListening();
         ExampleProcess client = start("chat-client", "--port", String.valueOf(port), "--tls", "--tls-ca",
                 TlsFiles.arg("ca.pem"));
         assertEquals(1, client.awaitExit(Duration.ofSeconds(20)));

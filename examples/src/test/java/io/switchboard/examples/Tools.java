@@ -3,15 +3,20 @@ package io.switchboard.examples;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /** Real clients from Debian packages, run as processes. */
 final class Tools {
+    /** Where Debian installs node modules such as node-ws. */
+    static final String DEBIAN_NODE_MODULES = "/usr/share/nodejs";
+
     private Tools() {
     }
 
@@ -25,7 +30,46 @@ final class Tools {
                 return;
             }
         }
-        String message = command + " is not installed: apt-get install " + debianPackage;
+        missing(command + " is not installed: apt-get install " + debianPackage);
+    }
+
+    /**
+     * Ensures {@code node} can load {@code module} (looking in Debian's {@value #DEBIAN_NODE_MODULES} too), as
+     * {@link #require} does for a command.
+     */
+    static void requireNodeModule(String module, String debianPackage) throws IOException, InterruptedException {
+        require("node", "nodejs");
+        Result loaded = run(30, List.of("env", nodePath(), "node", "-e", "require('" + module + "')"));
+        if (loaded.exit() != 0) {
+            missing("node cannot load " + module + ": apt-get install " + debianPackage);
+        }
+    }
+
+    /**
+     * The command line that runs a script of src/test/resources/node with {@code node}, Debian's node modules on its
+     * path (Debian's own node looks there; other builds of node, such as NodeSource's, need {@code NODE_PATH}).
+     */
+    static List<String> node(String script, String... args) {
+        List<String> command = new ArrayList<>(List.of("env", nodePath(), "node", resource("/node/" + script).toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** {@return the file of a test resource} */
+    static Path resource(String name) {
+        try {
+            return Path.of(Tools.class.getResource(name).toURI());
+        } catch (URISyntaxException | NullPointerException e) {
+            throw new IllegalStateException("test resource " + name + " is missing", e);
+        }
+    }
+
+    private static String nodePath() {
+        String path = System.getenv("NODE_PATH");
+        return "NODE_PATH=" + DEBIAN_NODE_MODULES + (path == null || path.isEmpty() ? "" : ":" + path);
+    }
+
+    private static void missing(String message) {
         if ("true".equals(System.getenv("CI"))) {
             fail(message);
         }
