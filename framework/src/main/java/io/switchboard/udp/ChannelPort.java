@@ -40,6 +40,11 @@ final class ChannelPort implements DatagramPort, Selectable {
         this.remote = (InetSocketAddress) channel.getRemoteAddress();
     }
 
+    /** {@return the channel, for tests that read its options} */
+    DatagramChannel channel() {
+        return channel;
+    }
+
     @Override
     public void start(Transport.Events events) throws IOException {
         assert loop.inLoop();

@@ -83,6 +83,11 @@ public final class DatagramEndpoint {
         return connection;
     }
 
+    /** {@return the endpoint's socket (or memory), for tests in this package} */
+    DatagramPort port() {
+        return transport.port();
+    }
+
     /** {@return the endpoint's loop} */
     public EventLoop loop() {
         return connection.loop();
