@@ -13,5 +13,6 @@ module io.switchboard {
     exports io.switchboard.server;
     exports io.switchboard.testing;
     exports io.switchboard.tls;
+    exports io.switchboard.udp;
     exports io.switchboard.websocket;
 }

@@ -35,11 +35,16 @@ public final class Main {
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
+            "  netty-udp-echo         the standard Netty 4.2 UDP echo server (one NioDatagramChannel)",
+            "                                                                [--host H] [--port N (7003)]",
             "  load URL               HTTP load on Switchboard's Client      [-c CONNECTIONS (64)] [-d SECONDS (10)]",
             "                         [--warmup S (0)] [--pipeline N (1)] [--rate REQ/S (0: closed loop)]",
             "                         [--method GET|POST (GET)] [--body BYTES (0)]     URL: http://HOST:PORT/PATH",
             "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
             "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
+            "  udp-load               UDP echo load: connected sockets on one thread, one datagram in flight each",
+            "                         [--host H] [--port N (7002)] [-c SOCKETS (64)] [--size BYTES (64)] [-d SECONDS (10)]",
+            "                         [--warmup SECONDS (0)]",
             "  compare-echo           Switchboard's echo example vs the Netty echo server, server CPU per message",
             "                         [--duration S (15)] [--warmup S (5)] [--rounds N (1)] [--csv FILE]",
             "                         [--examples-jar FILE] [--bench-jar FILE] [--server-cpu N (0)] [--load-cpu N (1)]",
@@ -51,7 +56,7 @@ public final class Main {
             "                         [--jvm-args \"FLAGS\"] [--idle-connections N (10000)] [--log-dir DIR]",
             "                         [--noise-limit PERCENT (10)] [--retries N (1)] [--echo-rounds N (3)] [--idle-rounds N (3)]",
             "                         scenarios: http-plain,http-pipe16,http-echo-4k,echo-128,echo-16k,idle-10k,",
-            "                         idle-10k-nopretouch,churn,kv",
+            "                         idle-10k-nopretouch,churn,kv,udp-echo-64",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
             "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
@@ -76,6 +81,7 @@ public final class Main {
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
             "method", "body");
     private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops");
+    private static final Set<String> UDP_LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup");
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
     private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
             "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries",
@@ -138,6 +144,25 @@ public final class Main {
                 case "echo-load" -> {
                     EchoLoadConfig config = loadConfig(Args.parse(rest, LOAD_FLAGS, LOAD_ALIASES));
                     return new EchoLoad(config, out).run().exitCode();
+                }
+                case "netty-udp-echo" -> {
+                    Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());
+                    NettyUdpEchoServer server = NettyUdpEchoServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 7003, 0, 65535));
+                    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+                    out.println("netty udp echo server listening on " + server.localAddress().getHostString() + ":"
+                            + server.localAddress().getPort() + " (1 event loop)");
+                    out.flush();
+                    server.closeFuture().join();
+                    return 0;
+                }
+                case "udp-load" -> {
+                    Args args = Args.parse(rest, UDP_LOAD_FLAGS, LOAD_ALIASES);
+                    EchoLoadConfig config = new EchoLoadConfig(args.string("host", "127.0.0.1"),
+                            args.integer("port", 7002, 1, 65535), args.integer("connections", 64, 1, 10_000),
+                            args.integer("size", 64, 1, 65_507), args.seconds("duration", Duration.ofSeconds(10), 0.001, 86_400),
+                            args.seconds("warmup", Duration.ZERO, 0, 86_400), 1);
+                    return new UdpLoad(config, out).run().exitCode();
                 }
                 case "compare" -> {
                     SuiteConfig config = suiteConfig(Args.parse(rest, SUITE_FLAGS, Map.of()));

@@ -44,7 +44,9 @@ final class SuiteCommands {
         switch (server) {
             case SuiteScenario.SWITCHBOARD -> {
                 c.addAll(List.of("-jar", examples));
-                if (echo) {
+                if (scenario.udp()) {
+                    c.add("udp-echo");
+                } else if (echo) {
                     c.add("echo");
                 } else if (kv) {
                     c.add("kv");
@@ -53,7 +55,8 @@ final class SuiteCommands {
                 }
                 c.addAll(List.of("--workers", "1"));
             }
-            case SuiteScenario.NETTY -> c.addAll(List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+            case SuiteScenario.NETTY -> c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
+                    : List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
             case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
@@ -118,6 +121,16 @@ final class SuiteCommands {
         command.addAll(config.jvmArgs());
         command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "-c", Integer.toString(connections),
+                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        return command;
+    }
+
+    /** udp-load with {@code sockets} sockets of {@code size}-byte datagrams, pinned to the load CPU. */
+    List<String> udpLoad(int port, int size, int sockets) {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "udp-load", "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "-c", Integer.toString(sockets),
                 "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
         return command;
     }

@@ -265,6 +265,7 @@ final class SuiteReport {
         target(s, rows, "http-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, http-pipe16");
         target(s, rows, "echo-128", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-128");
         target(s, rows, "echo-16k", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-16k");
+        target(s, rows, "udp-echo-64", "server_cpu_us_per_op", 0.9, "server CPU per datagram, udp-echo-64");
         target(s, rows, "idle-10k", "heap_per_conn_b", 0.6, "heap per idle connection");
         target(s, rows, "idle-10k-nopretouch", "rss_per_conn_b", 0.6,
                 "RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC,");

@@ -165,8 +165,9 @@ final class SuiteRunner {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
-                case ECHO_128 -> List.of(echo(scenario, server, process, 128, 64));
-                case ECHO_16K -> List.of(echo(scenario, server, process, 16 * 1024, 16));
+                case ECHO_128 -> List.of(echo(scenario, server, process, commands.echoLoad(process.port(), 128, 64)));
+                case ECHO_16K -> List.of(echo(scenario, server, process, commands.echoLoad(process.port(), 16 * 1024, 16)));
+                case UDP_ECHO_64 -> List.of(echo(scenario, server, process, commands.udpLoad(process.port(), 64, 64)));
                 case IDLE, IDLE_NO_PRETOUCH -> List.of(idle(scenario, server, process));
                 case CHURN -> List.of(churn(scenario, server, process));
                 case KV -> kv(scenario, server, process);
@@ -195,9 +196,8 @@ final class SuiteRunner {
         return finish(scenario, "", server, "wrk", process, o, w, "");
     }
 
-    private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
+    private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, List<String> command)
             throws IOException, InterruptedException {
-        List<String> command = commands.echoLoad(process.port(), size, connections);
         Window[] w = new Window[1];
         long[] loadCpu = new long[1];
         String output = runTool(command, scenario.key() + "-" + server + "-load", (line, load) -> {
@@ -217,7 +217,7 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, "", server, "echo-load", process, o, w[0], "");
+        return finish(scenario, "", server, scenario.udp() ? "udp-load" : "echo-load", process, o, w[0], "");
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)

@@ -25,7 +25,7 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
      * runs the servers with {@code -XX:+AlwaysPreTouch} (the whole heap resident from the start), the second
      * without it (heap pages count in the resident set once first touched).
      */
-    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV }
+    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV, UDP_ECHO_64 }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -47,7 +47,9 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
                     "a new HTTP/1.0 connection per request: ab -c 16, no keep-alive"),
             new SuiteScenario("kv", Kind.KV, List.of(SWITCHBOARD, REDIS),
                     "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
-                            + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"));
+                            + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
+            new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, List.of(SWITCHBOARD, NETTY),
+                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -73,7 +75,7 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
     /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle. */
     String unit() {
         return switch (kind) {
-            case ECHO_128, ECHO_16K -> "msg";
+            case ECHO_128, ECHO_16K, UDP_ECHO_64 -> "msg";
             case IDLE, IDLE_NO_PRETOUCH -> "conn";
             default -> "req";
         };
@@ -84,8 +86,13 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
         return kind == Kind.IDLE || kind == Kind.IDLE_NO_PRETOUCH;
     }
 
-    /** {@return true for the raw TCP echo scenarios} */
+    /** {@return true for the raw echo scenarios, TCP and UDP} */
     boolean echo() {
-        return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K;
+        return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp();
+    }
+
+    /** {@return true for the UDP echo scenario} */
+    boolean udp() {
+        return kind == Kind.UDP_ECHO_64;
     }
 }

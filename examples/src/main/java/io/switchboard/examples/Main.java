@@ -1,6 +1,7 @@
 package io.switchboard.examples;
 
 import io.switchboard.examples.kv.KvServer;
+import io.switchboard.examples.syslog.SyslogServer;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.pipeline.MemoryBudget;
@@ -30,6 +31,10 @@ public final class Main {
             "          [--tls [--tls-ca FILE | --tls-insecure]]",
             "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N] [TLS]",
             "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N] [TLS]",
+            "  udp-echo  echo every datagram to its sender   [--host H] [--port N (7002)] [--workers N (1)]",
+            "  syslog  syslog receiver, RFC 5424 and 3164, over UDP and TCP (RFC 6587)",
+            "                                                [--host H] [--port N (5514)] [--tcp-port N (5514)]",
+            "          [--workers N]",
             "",
             "flags:",
             "  --host H       address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
@@ -43,6 +48,7 @@ public final class Main {
             "                       (a WebSocket ping to web clients; an event stream's comment)",
             "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
             "                       over WebSocket, or over Server-Sent Events with /?transport=sse",
+            "  --tcp-port N   syslog: the TCP port (--port is the UDP one)",
             "  --help         this text",
             "",
             "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
@@ -66,6 +72,8 @@ public final class Main {
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
             "http-port");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
+    private static final Set<String> UDP_FLAGS = Set.of("host", "port", "workers");
+    private static final Set<String> SYSLOG_FLAGS = Set.of("host", "port", "tcp-port", "workers");
     private static final int DAY = 86_400;
 
     private Main() {
@@ -121,6 +129,16 @@ public final class Main {
                     Server server = EchoServer.start(args.string("host", "127.0.0.1"),
                             args.integer("port", 7000, 0, 65535), workers(args), TlsFlags.server(args));
                     return serve("echo", server, out);
+                }
+                case "udp-echo" -> {
+                    Args args = Args.parse(rest, UDP_FLAGS);
+                    return UdpEchoServer.serve(args.string("host", "127.0.0.1"), args.integer("port", 7002, 0, 65535),
+                            args.integer("workers", 1, 1, 1024), out);
+                }
+                case "syslog" -> {
+                    Args args = Args.parse(rest, SYSLOG_FLAGS);
+                    return SyslogServer.serve(args.string("host", "127.0.0.1"), args.integer("port", 5514, 0, 65535),
+                            args.integer("tcp-port", 5514, 0, 65535), workers(args), out);
                 }
                 default -> {
                     err.println("unknown command: " + command);

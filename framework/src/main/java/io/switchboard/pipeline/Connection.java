@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * all replies to pipelined requests share one write and the loop's chunks go back to its pool before the next
  * connection reads. Writes made at other times (timers, tasks) are flushed at the end of the loop's turn.
  * Everything else is loop thread only.
+ *
+ * <p>Over a {@link MessageTransport} (a datagram endpoint, {@code io.switchboard.udp}) the connection is the
+ * endpoint: each inbound message travels the pipeline on its own, a message written leaves through the transport
+ * at once (the transport bounds and counts its own queue), a write from another thread that finds
+ * {@link ConnectionConfig#maxQueued()} bytes already waiting is dropped and counted instead of resetting, and an
+ * error the transport absorbs leaves it open.
  */
 public final class Connection {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
@@ -54,6 +60,10 @@ public final class Connection {
 
     private final EventLoop loop;
     private final Transport transport;
+    /** The transport when it moves whole messages (datagrams), else null: a stream. */
+    final MessageTransport messages;
+    /** Where a message transport hands inbound messages; null for a stream. */
+    private final MessageTransport.Inbound inbound;
     private final ConnectionConfig config;
     private final MemoryBudget budget;
     private final BufferPool buffers;
@@ -92,6 +102,8 @@ public final class Connection {
     private Connection(EventLoop loop, Transport transport, ConnectionConfig config, MemoryBudget budget) {
         this.loop = loop;
         this.transport = transport;
+        this.messages = transport instanceof MessageTransport ? (MessageTransport) transport : null;
+        this.inbound = messages == null ? null : this::deliver;
         this.config = config;
         this.budget = budget;
         this.buffers = BufferPool.of(loop);
@@ -414,8 +426,9 @@ public final class Connection {
      * pipeline before {@code from}.
      */
     void writeFromAnyThread(HandlerContext from, Object message, boolean flush) {
-        Object owned = ownedCopy(message);
-        long weight = FOREIGN_WRITE_OVERHEAD + (owned instanceof byte[] ? ((byte[]) owned).length : 0);
+        Object owned = messages == null ? ownedCopy(message) : messages.ownedCopy(message);
+        long weight = FOREIGN_WRITE_OVERHEAD + (messages != null ? messages.weight(owned)
+                : owned instanceof byte[] ? ((byte[]) owned).length : 0);
         if (state != State.OPEN) {
             log.debug("{}: write from another thread after close dropped", this);
             return;
@@ -480,6 +493,21 @@ public final class Connection {
         }
         outbound.add(bytes, buffers);
         queuedMore();
+    }
+
+    /**
+     * A message at the socket end of the pipeline of a connection over a {@link MessageTransport}: the transport
+     * sends it (or queues or drops it) at once; the connection keeps no byte queue.
+     */
+    void send(Object message) {
+        assert loop.inLoop();
+        if (state != State.OPEN || outputShutdownRequested) {
+            log.debug("{}: message written after close dropped", this);
+            return;
+        }
+        if (messages.send(message)) {
+            lastWriteNanos = loop.nanoTime();
+        }
     }
 
     /** As {@link #enqueue(ByteBuffer)}, for an array: no buffer is made to wrap it. */
@@ -561,6 +589,9 @@ public final class Connection {
 
     void failed(Throwable cause) {
         assert loop.inLoop();
+        if (messages != null && state != State.CLOSED && messages.failed(cause)) {
+            return;
+        }
         if (!failureLogged && state != State.CLOSED) {
             failureLogged = true;
             if (cause instanceof IOException) {
@@ -611,6 +642,10 @@ public final class Connection {
     }
 
     private void foreignOverflow(long pending, boolean withinBudget) {
+        if (messages != null) {
+            messages.droppedFromOtherThread();
+            return;
+        }
         boolean warn = !foreignOverflowLogged;
         if (!withinBudget) {
             warn = budget.countShed() && warn;
@@ -800,7 +835,11 @@ public final class Connection {
         }
         inReadBatch = true;
         try {
-            readBatch();
+            if (messages == null) {
+                readBatch();
+            } else {
+                receiveBatch();
+            }
         } finally {
             inReadBatch = false;
         }
@@ -842,6 +881,28 @@ public final class Connection {
         if (state != State.CLOSED) {
             pipeline.fireReadComplete();
         }
+    }
+
+    /** A batch of whole messages from a {@link MessageTransport}: each one travels the pipeline on its own. */
+    private void receiveBatch() {
+        int n;
+        try {
+            n = messages.receive(inbound);
+        } catch (IOException e) {
+            pipeline.fireExceptionCaught(e);
+            return;
+        }
+        if (n > 0) {
+            lastReadNanos = loop.nanoTime();
+            if (state != State.CLOSED) {
+                pipeline.fireReadComplete();
+            }
+        }
+    }
+
+    private boolean deliver(Object message) {
+        pipeline.fireRead(message);
+        return state == State.OPEN && !readSuspended;
     }
 
     /** Readiness from the transport, kept off the public surface. */

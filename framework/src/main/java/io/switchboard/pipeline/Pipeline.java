@@ -365,7 +365,9 @@ public final class Pipeline {
         @Override
         public void write(HandlerContext ctx, Object message) {
             Connection connection = ctx.pipeline.connection;
-            if (message instanceof ByteBuffer) {
+            if (connection.messages != null) {
+                connection.send(message);
+            } else if (message instanceof ByteBuffer) {
                 connection.enqueue((ByteBuffer) message);
             } else if (message instanceof byte[]) {
                 connection.enqueue((byte[]) message);

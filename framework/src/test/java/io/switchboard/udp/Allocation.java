@@ -1,0 +1,23 @@
+package io.switchboard.udp;
+
+import java.lang.reflect.Method;
+
+/**
+ * Bytes allocated by the calling thread, from the JVM's own count ({@code com.sun.management.ThreadMXBean}). Read
+ * reflectively: the module under test does not read {@code java.management}, the test run on the class path does.
+ */
+final class Allocation {
+    private Allocation() {
+    }
+
+    static long thisThread() {
+        try {
+            Class<?> factory = Class.forName("java.lang.management.ManagementFactory");
+            Object bean = factory.getMethod("getThreadMXBean").invoke(null);
+            Method m = Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class);
+            return (long) m.invoke(bean, Thread.currentThread().getId());
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("this JVM does not count allocations per thread", e);
+        }
+    }
+}
