@@ -136,9 +136,9 @@ class ChatMemoryIT {
         long heapDuring = ProcessMemory.maxHeapAfterCollections(chat, attackStart);
         assertTrue(peakRss.get() <= ProcessMemory.MAX_HEAP + ProcessMemory.BEYOND_HEAP, "resident " + mib(peakRss.get()));
         // The room writes at most 8 batches of 16 lines ahead of the loops: 2 to 4 MiB more heap after collections
-        // than before here. Without that pacing it queued a write task per member and line as fast as lines came:
-        // 17 to 40 MiB more.
-        assertTrue(heapDuring <= heapBefore + 12 * MIB, "heap during the chat " + mib(heapDuring)
+        // than before here on JDK 17, 13 MiB once on JDK 25 (its young collections leave more behind). Without that
+        // pacing it queued a write task per member and line as fast as lines came: 17 to 40 MiB more.
+        assertTrue(heapDuring <= heapBefore + 16 * MIB, "heap during the chat " + mib(heapDuring)
                 + " (before " + mib(heapBefore) + ")");
 
         // The room goes on for those who read, and holds nothing for the 60 that left.
