@@ -26,11 +26,13 @@ import java.util.List;
  *                      order alternates between rounds and the report takes each server's median
  * @param idleRounds    rounds of the idle scenarios, whose resident-set growth spreads widely from run to run
  *                      (the JIT compilers' scratch memory); the report takes each server's median
+ * @param certificateType the key of the test certificate the TLS scenarios' servers share (one made per run)
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
-                   double noiseLimit, int retries, int echoRounds, int idleRounds) {
+                   double noiseLimit, int retries, int echoRounds, int idleRounds,
+                   TestCertificate.KeyType certificateType) {
 
     /**
      * JVM flags of the idle scenarios' servers: a 1 GiB heap, the same collector as the others, and native

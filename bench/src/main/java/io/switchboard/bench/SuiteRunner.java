@@ -56,6 +56,10 @@ final class SuiteRunner {
     private final PrintStream out;
     private final CpuTime cpuTime;
     private final SuiteCommands commands;
+    /** The TLS scenarios' certificate, made when the first of them runs; null before. */
+    private TestCertificate certificate;
+    /** What the first server of the TLS scenario now running negotiated, to compare the next one's with. */
+    private String firstNegotiated;
 
     SuiteRunner(SuiteConfig config, PrintStream out, CpuTime cpuTime) {
         this.config = config;
@@ -77,7 +81,35 @@ final class SuiteRunner {
         long started = System.nanoTime();
         boolean clean = true;
         List<SuiteRun> runs = new ArrayList<>();
+        Path tlsDir = config.scenarios().stream().anyMatch(SuiteScenario::tls)
+                ? Files.createTempDirectory("switchboard-tls-") : null;
+        try {
+            if (tlsDir != null) {
+                certificate = TestCertificate.generate(tlsDir, config.certificateType());
+                out.printf(Locale.ROOT, "TLS scenarios: a new %s test certificate, %s%n", certificate.type().label(),
+                        certificate.certificate());
+            }
+            clean = runAll(runs);
+        } finally {
+            if (tlsDir != null) {
+                try (var files = Files.list(tlsDir)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(tlsDir);
+            }
+        }
+        out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
+                runs.size(), config.out());
+        return clean ? 0 : 1;
+    }
+
+    /** Runs every scenario's rounds into {@code runs}; returns false when a run failed or had errors. */
+    private boolean runAll(List<SuiteRun> runs) throws IOException, InterruptedException {
+        boolean clean = true;
         for (SuiteScenario scenario : config.scenarios()) {
+            firstNegotiated = null;
             int rounds = scenario.echo() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
             for (int round = 1; round <= rounds; round++) {
                 List<String> servers = new ArrayList<>(scenario.servers());
@@ -90,9 +122,7 @@ final class SuiteRunner {
                 }
             }
         }
-        out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
-                runs.size(), config.out());
-        return clean ? 0 : 1;
+        return clean;
     }
 
     /** Runs one server in one scenario, prints and records its runs; returns false when it failed or had errors. */
@@ -158,13 +188,15 @@ final class SuiteRunner {
     private List<SuiteRun> runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
-        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort),
+        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort, certificate),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
+            String tlsNote = scenario.tls() ? negotiated(process) : "";
             List<SuiteRun> runs = switch (scenario.kind()) {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
+                case HANDSHAKE -> List.of(handshakes(scenario, server, process));
                 case ECHO_128 -> List.of(echo(scenario, server, process, 128, 64));
                 case ECHO_16K -> List.of(echo(scenario, server, process, 16 * 1024, 16));
                 case IDLE, IDLE_NO_PRETOUCH -> List.of(idle(scenario, server, process));
@@ -175,8 +207,24 @@ final class SuiteRunner {
                 throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
             }
             process.stop();
-            return runs;
+            return tlsNote.isEmpty() ? runs : runs.stream().map(r -> r.withNote(tlsNote)).toList();
         }
+    }
+
+    /**
+     * What the server negotiates with OpenSSL's client ({@link TlsProbe}), and the certificate: the TLS scenarios'
+     * note. It says so when the server negotiated other parameters than the scenario's first server.
+     */
+    private String negotiated(ServerProcess process) throws IOException, InterruptedException {
+        String tls = TlsProbe.run(process.port(), certificate.certificate());
+        String note = "OpenSSL's client negotiated " + tls + " with the " + certificate.type().label() + " test certificate";
+        if (firstNegotiated == null) {
+            firstNegotiated = tls;
+        } else if (!firstNegotiated.equals(tls)) {
+            note += " (NOT THE SAME as the first server's " + firstNegotiated + ")";
+        }
+        out.println("  " + note);
+        return note;
     }
 
     // ---- scenarios
@@ -184,9 +232,10 @@ final class SuiteRunner {
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(commands.wrk(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(), scriptArgs),
+                scenario.key() + "-" + server + "-warmup", l -> { });
         Window w = new Window(process.pid());
-        String output = runTool(commands.wrk(process.port(), path, config.duration(), scriptArgs),
+        String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
         w.end();
         w.loadCpu = SuiteCommands.childCpuNanos(output);
@@ -195,9 +244,28 @@ final class SuiteRunner {
         return finish(scenario, "", server, "wrk", process, o, w, "");
     }
 
+    /**
+     * Full TLS handshakes ({@link SuiteCommands#handshakes}): a warm-up of {@link SuiteConfig#warmup()}, then one
+     * window of {@link SuiteConfig#duration()}; one op is one connection that was answered.
+     */
+    private SuiteRun handshakes(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        String name = scenario.key() + "-" + server;
+        runTool(commands.handshakes(process.port(), config.warmup()), name + "-warmup", l -> { });
+        Window w = new Window(process.pid());
+        String output = runTool(commands.handshakes(process.port(), config.duration()), name + "-s_time", l -> { });
+        w.end();
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
+        LoadOutcome o = LoadOutcome.parseSTime(output);
+        if (o == null) {
+            throw new IOException("openssl s_time printed no result: " + output);
+        }
+        return finish(scenario, "", server, "openssl s_time", process, o, w, "");
+    }
+
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
             throws IOException, InterruptedException {
-        List<String> command = commands.echoLoad(process.port(), size, connections);
+        List<String> command = commands.echoLoad(process.port(), size, connections, scenario.tls() ? certificate : null);
         Window[] w = new Window[1];
         long[] loadCpu = new long[1];
         String output = runTool(command, scenario.key() + "-" + server + "-load", (line, load) -> {
@@ -217,7 +285,9 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, "", server, "echo-load", process, o, w[0], "");
+        String note = output.lines().filter(l -> l.startsWith(EchoLoad.NEGOTIATED)).findFirst()
+                .map(l -> "the JDK's client negotiated " + l.substring(EchoLoad.NEGOTIATED.length()).trim()).orElse("");
+        return finish(scenario, "", server, "echo-load", process, o, w[0], note);
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
