@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Flags of one example command, parsed from {@code --name value} or {@code --name=value}. */
+/**
+ * Flags of one example command: flags with a value, parsed from {@code --name value} or {@code --name=value}, and
+ * switches, which take none ({@code --tls}).
+ */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
 
@@ -13,11 +16,20 @@ final class Args {
     }
 
     /**
-     * Parses {@code args} against the flags the command knows.
+     * Parses {@code args} against the flags the command knows, none of them a switch.
      *
      * @throws UsageException for an unknown flag, a missing value, or {@code --help}
      */
     static Args parse(List<String> args, Set<String> known) {
+        return parse(args, known, Set.of());
+    }
+
+    /**
+     * Parses {@code args} against the flags with a value and the switches the command knows.
+     *
+     * @throws UsageException for an unknown flag, a missing value, a switch given a value, or {@code --help}
+     */
+    static Args parse(List<String> args, Set<String> known, Set<String> switches) {
         Args parsed = new Args();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -28,22 +40,36 @@ final class Args {
                 throw new UsageException("unexpected argument: " + arg);
             }
             String name = arg.substring(2);
-            String value;
+            String value = null;
             int eq = name.indexOf('=');
             if (eq >= 0) {
                 value = name.substring(eq + 1);
                 name = name.substring(0, eq);
-            } else if (i + 1 < args.size()) {
-                value = args.get(++i);
-            } else {
-                throw new UsageException("flag --" + name + " needs a value");
+            }
+            if (switches.contains(name)) {
+                if (value != null) {
+                    throw new UsageException("flag --" + name + " takes no value");
+                }
+                parsed.values.put(name, "");
+                continue;
             }
             if (!known.contains(name)) {
                 throw new UsageException("unknown flag: --" + name);
             }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("flag --" + name + " needs a value");
+                }
+                value = args.get(++i);
+            }
             parsed.values.put(name, value);
         }
         return parsed;
+    }
+
+    /** {@return whether the flag or switch was given} */
+    boolean has(String name) {
+        return values.containsKey(name);
     }
 
     String string(String name, String fallback) {

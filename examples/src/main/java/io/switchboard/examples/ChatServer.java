@@ -9,6 +9,7 @@ import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.server.Server;
+import io.switchboard.tls.TlsServerContext;
 import java.time.Duration;
 
 /**
@@ -26,8 +27,9 @@ public final class ChatServer {
     private ChatServer() {
     }
 
-    /** Starts the chat server. */
-    public static Server start(String host, int port, int workers, Duration pingInterval, Duration idleTimeout) {
+    /** Starts the chat server, over TLS when {@code tls} is not null. */
+    public static Server start(String host, int port, int workers, Duration pingInterval, Duration idleTimeout,
+                               TlsServerContext tls) {
         ConnectionGroup room = new ConnectionGroup(SlowReceivers.CLOSE);
         Handler chat = new Handler() {
             @Override
@@ -54,6 +56,7 @@ public final class ChatServer {
                 .host(host)
                 .port(port)
                 .workers(workers)
+                .tls(tls)
                 .pipeline(p -> p.add(new LineCodec(MAX_LINE))
                         .add(new IdleDetector(idleTimeout, pingInterval, Duration.ZERO))
                         .add(HEARTBEAT)

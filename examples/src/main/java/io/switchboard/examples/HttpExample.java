@@ -10,6 +10,7 @@ import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
+import io.switchboard.tls.TlsServerContext;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,6 +24,8 @@ public final class HttpExample {
     private static final HttpResponse JSON = HttpResponse.of(200)
             .header("Content-Type", "application/json").body("{\"message\":\"Hello, World!\"}");
     private static final HttpResponse STREAM_HEAD = HttpResponse.of(200).header("Content-Type", "text/plain");
+    /** The ALPN protocol the HTTPS server offers. */
+    public static final String ALPN = "http/1.1";
     private static final int MAX_CHUNKS = 10_000;
     private static final int MAX_DELAY_MS = 60_000;
 
@@ -43,10 +46,20 @@ public final class HttpExample {
 
     /** Starts the HTTP example server. */
     public static Server start(String host, int port, int workers, HttpConfig config, Offload offload) {
+        return start(host, port, workers, config, offload, null);
+    }
+
+    /**
+     * Starts the HTTP example server, serving HTTPS when {@code tls} is not null (give its configuration the ALPN
+     * protocol {@code http/1.1}, as {@link #ALPN}).
+     */
+    public static Server start(String host, int port, int workers, HttpConfig config, Offload offload,
+                               TlsServerContext tls) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
+                .tls(tls)
                 .pipeline(new HttpService(config, routes(offload)))
                 .start();
     }

@@ -4,9 +4,12 @@ import io.switchboard.examples.kv.KvServer;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
+import io.switchboard.tls.TlsConfigException;
+import io.switchboard.tls.TlsServerContext;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,12 +21,13 @@ public final class Main {
             "commands:",
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
             "                                                [--host H] [--port N (8080)] [--workers N]",
-            "          [--idle-timeout S (75)] [--request-timeout S (60)]",
+            "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
-            "          [--ping-interval S (15)] [--idle-timeout S (60)]",
+            "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
             "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
-            "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N]",
-            "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N]",
+            "          [--tls [--tls-ca FILE | --tls-insecure]]",
+            "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N] [TLS]",
+            "  echo    echo every byte back                  [--host H] [--port N (7000)] [--workers N] [TLS]",
             "",
             "flags:",
             "  --host H       address to listen on (default 127.0.0.1; 0.0.0.0 for all)",
@@ -36,13 +40,25 @@ public final class Main {
             "  --ping-interval S    chat: send PING to clients written nothing for this long",
             "  --help         this text",
             "",
+            "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
+            "  --tls-cert FILE      serve TLS on the same port with this PEM certificate chain",
+            "                       (leaf first); needs --tls-key. http offers ALPN http/1.1",
+            "  --tls-key FILE       the certificate's PEM private key (PKCS#8, PKCS#1 or SEC1)",
+            "  --tls-reload S       read both files again when they change (checked every S s),",
+            "                       for new connections",
+            "TLS of chat-client:",
+            "  --tls                connect with TLS; trusts the JDK's CAs and checks the host name",
+            "  --tls-ca FILE        trust the CA certificates of this PEM file instead",
+            "  --tls-insecure       accept any certificate for any name (test certificates only)",
+            "",
             "Each server prints one line containing 'listening' and its address when ready,",
-            "and stops on SIGTERM or Ctrl-C.");
+            "and stops on SIGTERM or Ctrl-C. With TLS the line is the same; the certificate",
+            "is logged on stderr.");
 
-    private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
-    private static final Set<String> HTTP_FLAGS = Set.of("host", "port", "workers", "idle-timeout", "request-timeout");
-    private static final Set<String> CHAT_FLAGS = Set.of("host", "port", "workers", "ping-interval", "idle-timeout");
-    private static final Set<String> CLIENT_FLAGS = Set.of("host", "port");
+    private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
+    private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout");
+    private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout");
+    private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
     private static final int DAY = 86_400;
 
     private Main() {
@@ -73,9 +89,10 @@ public final class Main {
                             Duration.ofSeconds(args.integer("request-timeout", 60, 1, DAY)),
                             Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
                             HttpConfig.DEFAULTS.bodyTimeout());
+                    TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535), workers(args), config, offload);
+                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls);
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
@@ -83,24 +100,24 @@ public final class Main {
                     Server server = ChatServer.start(args.string("host", "127.0.0.1"),
                             args.integer("port", 7001, 0, 65535), workers(args),
                             Duration.ofSeconds(args.integer("ping-interval", 15, 1, DAY)),
-                            Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY)));
+                            Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY)), TlsFlags.server(args));
                     return serve("chat", server, out);
                 }
                 case "chat-client" -> {
-                    Args args = Args.parse(rest, CLIENT_FLAGS);
+                    Args args = Args.parse(rest, CLIENT_FLAGS, TlsFlags.CLIENT_SWITCHES);
                     return ChatClient.run(args.string("host", "127.0.0.1"), args.integer("port", 7001, 1, 65535),
-                            System.in, out, err);
+                            TlsFlags.client(args), System.in, out, err);
                 }
                 case "kv" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS);
                     Server server = KvServer.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 6380, 0, 65535), workers(args));
+                            args.integer("port", 6380, 0, 65535), workers(args), TlsFlags.server(args));
                     return serve("kv", server, out);
                 }
                 case "echo" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS);
                     Server server = EchoServer.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 7000, 0, 65535), workers(args));
+                            args.integer("port", 7000, 0, 65535), workers(args), TlsFlags.server(args));
                     return serve("echo", server, out);
                 }
                 default -> {
@@ -117,13 +134,19 @@ public final class Main {
             err.println(e.getMessage());
             err.println(USAGE);
             return 2;
-        } catch (UncheckedIOException | java.io.IOException e) {
+        } catch (TlsConfigException | UncheckedIOException | java.io.IOException e) {
             err.println(command + ": " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    private static Set<String> withTls(String... flags) {
+        Set<String> all = new HashSet<>(Set.of(flags));
+        all.addAll(TlsFlags.SERVER);
+        return Set.copyOf(all);
     }
 
     private static int workers(Args args) {

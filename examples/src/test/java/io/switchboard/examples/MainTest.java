@@ -54,4 +54,58 @@ class MainTest {
     void noCommandIsAUsageError() {
         assertEquals(2, run());
     }
+
+    @Test
+    void helpListsTheTlsFlags() {
+        assertEquals(0, run("--help"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (String flag : List.of("--tls-cert FILE", "--tls-key FILE", "--tls-reload S", "--tls ", "--tls-ca FILE",
+                "--tls-insecure")) {
+            assertTrue(text.contains(flag), flag + " in\n" + text);
+        }
+    }
+
+    @Test
+    void aCertificateWithoutItsKeyIsAUsageError() {
+        assertEquals(2, run("echo", "--port", "0", "--tls-cert", "cert.pem"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-cert needs --tls-key FILE"), err.toString());
+    }
+
+    @Test
+    void aKeyWithoutItsCertificateIsAUsageError() {
+        assertEquals(2, run("kv", "--port", "0", "--tls-key", "key.pem"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-key needs --tls-cert FILE"), err.toString());
+    }
+
+    @Test
+    void reloadWithoutCertificateIsAUsageError() {
+        assertEquals(2, run("http", "--port", "0", "--tls-reload", "5"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-reload needs --tls-cert and --tls-key"),
+                err.toString());
+    }
+
+    @Test
+    void unreadableCertificateStopsTheServerNamingTheFile() {
+        assertEquals(1, run("echo", "--port", "0", "--tls-cert", "no-such-cert.pem", "--tls-key", "no-such-key.pem"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("no-such-cert.pem"), err.toString());
+    }
+
+    @Test
+    void clientTlsSwitchesAreChecked() {
+        assertEquals(2, run("chat-client", "--tls=yes"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("flag --tls takes no value"), err.toString());
+        err.reset();
+        assertEquals(2, run("chat-client", "--tls-ca", "ca.pem"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-ca needs --tls"), err.toString());
+        err.reset();
+        assertEquals(2, run("chat-client", "--tls-insecure"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-insecure needs --tls"), err.toString());
+        err.reset();
+        assertEquals(2, run("chat-client", "--tls", "--tls-ca", "ca.pem", "--tls-insecure"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--tls-ca and --tls-insecure exclude each other"),
+                err.toString());
+        err.reset();
+        assertEquals(2, run("echo", "--tls"), "servers have no --tls switch");
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("unknown flag: --tls\n"), err.toString());
+    }
 }

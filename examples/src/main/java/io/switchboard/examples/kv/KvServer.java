@@ -2,6 +2,7 @@ package io.switchboard.examples.kv;
 
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.server.Server;
+import io.switchboard.tls.TlsServerContext;
 
 /** An in-memory key-value server that speaks RESP2, so redis-cli and redis-benchmark work with it. */
 public final class KvServer {
@@ -17,9 +18,9 @@ public final class KvServer {
 
     /**
      * Starts the server; every connection shares one store. The server's memory budget is the default, a quarter
-     * of the heap, and INFO reports it.
+     * of the heap, and INFO reports it. Over TLS when {@code tls} is not null ({@code redis-cli --tls}).
      */
-    public static Server start(String host, int port, int workers) {
+    public static Server start(String host, int port, int workers, TlsServerContext tls) {
         MemoryBudget budget = MemoryBudget.defaults();
         KvHandler commands = new KvHandler(new KvStore(System::currentTimeMillis), budget);
         return Server.builder()
@@ -27,6 +28,7 @@ public final class KvServer {
                 .host(host)
                 .port(port)
                 .workers(workers)
+                .tls(tls)
                 .pipeline(p -> p.add(new RespCodec(MAX_BULK, MAX_ARGS, MAX_COMMAND)).add(commands))
                 .start();
     }
