@@ -12,11 +12,12 @@ fi
 scenarios=$1
 shift
 needed=(taskset jcmd)
-[[ ,$scenarios, =~ ,(http-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, =~ ,(http-|https-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, =~ ,(https-|tls-) ]] && needed+=(openssl)
 [[ ,$scenarios, == *,churn,* ]] && needed+=(ab)
 [[ ,$scenarios, == *,kv,* ]] && needed+=(redis-server redis-benchmark)
 for tool in "${needed[@]}"; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools" >&2; exit 2; }
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools openssl" >&2; exit 2; }
 done
 # The idle scenarios hold 10,000 sockets in the server and as many in the clients; both raise their soft limit
 # to this hard one. Raising a hard limit needs root; without it the runner says what is missing.

@@ -56,7 +56,7 @@ final class TlsProbe {
             } else if (t.startsWith("Ciphersuite:")) {
                 suite = value(t);
             } else if (t.startsWith("Server Temp Key:") || t.startsWith("Peer Temp Key:")) {
-                group = value(t).split(",")[0].trim();
+                group = value(t).replaceFirst(",\\s*\\d+ bits$", "").replace(", ", " "); // X25519; ECDH P-256
             } else if (t.startsWith("Signature type:")) {
                 signature = value(t);
             }
