@@ -3,6 +3,8 @@
 # build, copy the jars to a scratch folder, run `compare --scenarios SCENARIOS` into bench/results/tmp/NAME.csv,
 # write that run's report to bench/results/tmp/NAME.md and print its tables. Extra arguments go to `compare`:
 #   bench/run-scenario.sh idle-10k-nopretouch --idle-rounds 3
+# SKIP_BUILD=1 uses the jars already built, so that a lock taken around the script is not held while building:
+#   mvn -q -DskipTests package && SKIP_BUILD=1 flock /work/bench.lock bench/run-scenario.sh https-plain
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ] || [[ $1 == -* ]]; then
@@ -24,7 +26,7 @@ done
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20000 ]; then
     ulimit -Hn 20000 2>/dev/null || echo "the hard limit on open files stays $(ulimit -Hn)" >&2
 fi
-mvn -q -B -DskipTests package
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -B -DskipTests package
 scratch=$(mktemp -d /tmp/switchboard-scenario.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The standard Netty 4.2 echo server, the peer Switchboard's echo example is measured against: one boss
  * thread, N NIO worker threads, TCP_NODELAY, a shared handler that writes each read buffer back in
  * {@code channelRead} and flushes in {@code channelReadComplete}. Netty's defaults otherwise (its default
- * allocator, leak detection level and read sizing). Thread-safe.
+ * allocator, leak detection level and read sizing). Over TLS ({@code --tls-cert/--tls-key}): an {@code SslHandler}
+ * first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
 final class NettyEchoServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyEchoServer.class);

@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * JSON bodies with {@code Server}, {@code Date} (rendered once a second on each loop), {@code Content-Length}
  * and {@code Content-Type}, each response written in {@code channelRead} and flushed in
  * {@code channelReadComplete}, keep-alive as the request asks. Routes: {@code GET /plaintext}, {@code GET /json},
- * {@code POST /echo} (the body back). Anything else gets 404. Thread-safe.
+ * {@code POST /echo} (the body back). Anything else gets 404. Over TLS ({@code --tls-cert/--tls-key}): an
+ * {@code SslHandler} first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
 final class NettyHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);

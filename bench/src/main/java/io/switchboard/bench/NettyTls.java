@@ -51,7 +51,7 @@ record NettyTls(SslContext context, List<String> protocols, List<String> suites)
         return new NettyTls(context, protocols, suites);
     }
 
-    /** {@return the suite both servers prefer on TLS 1.3 and the protocols, for the listening line} */
+    /** {@return the protocols and the first cipher suites in order, for the listening line} */
     String describe() {
         return String.join("/", protocols) + ", suites " + String.join(":", suites.subList(0, Math.min(3, suites.size())))
                 + (suites.size() > 3 ? ":…" : "");
