@@ -234,6 +234,7 @@ final class SuiteRunner {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
         runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(), scriptArgs),
                 scenario.key() + "-" + server + "-warmup", l -> { });
+        long[] jit = scenario.tls() ? ServerMemory.jitCompilationsAndMillis(process.pid()) : null;
         Window w = new Window(process.pid());
         String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
@@ -241,7 +242,17 @@ final class SuiteRunner {
         w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, "", server, "wrk", process, o, w, "");
+        return finish(scenario, "", server, "wrk", process, o, w, jit == null ? "" : jitNote(process, jit));
+    }
+
+    /**
+     * What the JIT compiled in the window that began with the reading {@code before}
+     * ({@link ServerMemory#jitCompilationsAndMillis}): its compiler threads run on the server's core, so their time
+     * is part of the server's CPU time. The TLS scenarios note it: the JDK's TLS code takes long to compile fully.
+     */
+    private static String jitNote(ServerProcess process, long[] before) throws IOException, InterruptedException {
+        long[] after = ServerMemory.jitCompilationsAndMillis(process.pid());
+        return (after[0] - before[0]) + " JIT compilations (" + (after[1] - before[1]) + " ms of compiler time) in the window";
     }
 
     /**
@@ -252,6 +263,7 @@ final class SuiteRunner {
             throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         runTool(commands.handshakes(process.port(), config.warmup()), name + "-warmup", l -> { });
+        long[] jit = ServerMemory.jitCompilationsAndMillis(process.pid());
         Window w = new Window(process.pid());
         String output = runTool(commands.handshakes(process.port(), config.duration()), name + "-s_time", l -> { });
         w.end();
@@ -260,7 +272,7 @@ final class SuiteRunner {
         if (o == null) {
             throw new IOException("openssl s_time printed no result: " + output);
         }
-        return finish(scenario, "", server, "openssl s_time", process, o, w, "");
+        return finish(scenario, "", server, "openssl s_time", process, o, w, jitNote(process, jit));
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)

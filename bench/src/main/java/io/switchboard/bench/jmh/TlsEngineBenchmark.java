@@ -49,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 10, time = 2) // the JIT needs about 15 s for the engine's unwrap path on this machine
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class TlsEngineBenchmark {
