@@ -146,23 +146,6 @@ final class ServerMemory {
         return perfCounter(jcmd(pid, "PerfCounter.print"), "sun.ci.totalCompiles");
     }
 
-    /**
-     * The JIT compilations JVM {@code pid} has made so far and the milliseconds its compiler threads spent on them,
-     * from one reading ({@link #jit}).
-     */
-    static long[] jitCompilationsAndMillis(long pid) throws IOException, InterruptedException {
-        return jit(jcmd(pid, "PerfCounter.print"));
-    }
-
-    /**
-     * Compilations ({@code sun.ci.totalCompiles}) and compile time in milliseconds ({@code java.ci.totalTime} over
-     * {@code sun.os.hrt.frequency}) in {@code PerfCounter.print} output.
-     */
-    static long[] jit(String counters) {
-        return new long[] {perfCounter(counters, "sun.ci.totalCompiles"),
-                Math.round(perfCounter(counters, "java.ci.totalTime") * 1000.0 / perfCounter(counters, "sun.os.hrt.frequency"))};
-    }
-
     /** The value of counter {@code name} in {@code PerfCounter.print} output. */
     static long perfCounter(String counters, String name) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "=(-?\\d+)$").matcher(counters);

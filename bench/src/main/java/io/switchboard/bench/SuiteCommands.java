@@ -162,14 +162,15 @@ final class SuiteCommands {
 
     /**
      * echo-load with {@code connections} connections of {@code size}-byte messages, pinned to the load CPU; over TLS
-     * trusting {@code certificate} when it is not null.
+     * trusting {@code certificate} when it is not null, then after the TLS warm-up.
      */
     List<String> echoLoad(int port, int size, int connections, TestCertificate certificate) {
         List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
         command.addAll(config.jvmArgs());
         command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "-c", Integer.toString(connections),
-                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+                "--size", Integer.toString(size), "--warmup", seconds(certificate == null ? config.warmup() : config.tlsWarmup()),
+                "-d", seconds(config.duration())));
         if (certificate != null) {
             command.addAll(new LoadTls(certificate.certificate(), false).flags());
         }

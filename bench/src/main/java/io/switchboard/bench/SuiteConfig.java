@@ -27,12 +27,27 @@ import java.util.List;
  * @param idleRounds    rounds of the idle scenarios, whose resident-set growth spreads widely from run to run
  *                      (the JIT compilers' scratch memory); the report takes each server's median
  * @param certificateType the key of the test certificate the TLS scenarios' servers share (one made per run)
+ * @param tlsWarmup     load before each measured window of a TLS scenario, instead of {@code warmup}: the JDK's
+ *                      TLS code keeps the JIT busy far longer (see {@link #DEFAULT_TLS_WARMUP})
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
                    double noiseLimit, int retries, int echoRounds, int idleRounds,
-                   TestCertificate.KeyType certificateType) {
+                   TestCertificate.KeyType certificateType, Duration tlsWarmup) {
+
+    /**
+     * The TLS scenarios' warm-up by default. Measured on the suite's machine with full handshakes in 5 s windows
+     * after start: the JIT compiled 1,357, 444, 256, 184, 275, 172, 7 and 50 methods in Switchboard's server and
+     * 2,564, 616, 531, 190, 253, 143, 46 and 106 in Netty's, so a 5 s warm-up left hundreds of compilations, and
+     * their compiler threads' CPU, in the measured window (810 and 1,790 in one run).
+     */
+    static final Duration DEFAULT_TLS_WARMUP = Duration.ofSeconds(30);
+
+    /** The warm-up before a window of {@code scenario}. */
+    Duration warmup(SuiteScenario scenario) {
+        return scenario.tls() ? tlsWarmup : warmup;
+    }
 
     /**
      * JVM flags of the idle scenarios' servers: a 1 GiB heap, the same collector as the others, and native

@@ -121,7 +121,9 @@ final class SuiteReport {
                 .append("run (ECDSA P-256 unless `--tls-cert-type rsa2048`) on both servers: Switchboard's TLS stage, and Netty's ")
                 .append("`SslHandler` on the JDK provider with the same protocols and cipher suites in the same order (`NettyTls`). ")
                 .append("Each TLS run's note says what OpenSSL's client (that of wrk and s_time) negotiated with the server, or, for ")
-                .append("echo-load, the JDK's client.\n\n");
+                .append("echo-load, the JDK's client. The TLS scenarios warm up for 30 s (`--tls-warmup`) instead of 5: the JDK's TLS ")
+                .append("code keeps the JIT compiling for tens of seconds, and the compiler threads run on the server's core; the ")
+                .append("notes give the compilations and the compiler threads' CPU left in each window.\n\n");
         for (String scenario : scenarios(rows)) {
             List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
             s.append("### ").append(scenario).append("\n\n");

@@ -232,9 +232,9 @@ final class SuiteRunner {
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(), scriptArgs),
+        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs),
                 scenario.key() + "-" + server + "-warmup", l -> { });
-        long[] jit = scenario.tls() ? ServerMemory.jitCompilationsAndMillis(process.pid()) : null;
+        long[] jit = scenario.tls() ? jitNow(process) : null;
         Window w = new Window(process.pid());
         String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
@@ -242,17 +242,24 @@ final class SuiteRunner {
         w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, "", server, "wrk", process, o, w, jit == null ? "" : jitNote(process, jit));
+        return finish(scenario, "", server, "wrk", process, o, w, jit == null ? "" : jitNote(process, jit, w));
     }
 
     /**
-     * What the JIT compiled in the window that began with the reading {@code before}
-     * ({@link ServerMemory#jitCompilationsAndMillis}): its compiler threads run on the server's core, so their time
-     * is part of the server's CPU time. The TLS scenarios note it: the JDK's TLS code takes long to compile fully.
+     * The JIT's part of a window: the compilations made in it and their compiler threads' CPU time, which counts in
+     * the server's CPU time (the compilers run on the server's core). {@code before} is {@link #jitNow} read just
+     * before the window began. The TLS scenarios note it: the JDK's TLS code takes long to compile fully.
      */
-    private static String jitNote(ServerProcess process, long[] before) throws IOException, InterruptedException {
-        long[] after = ServerMemory.jitCompilationsAndMillis(process.pid());
-        return (after[0] - before[0]) + " JIT compilations (" + (after[1] - before[1]) + " ms of compiler time) in the window";
+    private String jitNote(ServerProcess process, long[] before, Window w) throws IOException, InterruptedException {
+        long[] after = jitNow(process);
+        double compilerMillis = (after[1] - before[1]) / 1e6;
+        return String.format(Locale.ROOT, "in the window %d JIT compilations; compiler threads %.0f ms of CPU (%.1f %% of the"
+                + " server's)", after[0] - before[0], compilerMillis, compilerMillis * 1e6 * 100 / w.cpu.schedstatNanos());
+    }
+
+    /** The compilations so far and the compiler threads' CPU nanoseconds, for {@link #jitNote}. */
+    private long[] jitNow(ServerProcess process) throws IOException, InterruptedException {
+        return new long[] {ServerMemory.jitCompilations(process.pid()), cpuTime.compilerNanos(process.pid())};
     }
 
     /**
@@ -262,8 +269,8 @@ final class SuiteRunner {
     private SuiteRun handshakes(SuiteScenario scenario, String server, ServerProcess process)
             throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
-        runTool(commands.handshakes(process.port(), config.warmup()), name + "-warmup", l -> { });
-        long[] jit = ServerMemory.jitCompilationsAndMillis(process.pid());
+        runTool(commands.handshakes(process.port(), config.warmup(scenario)), name + "-warmup", l -> { });
+        long[] jit = jitNow(process);
         Window w = new Window(process.pid());
         String output = runTool(commands.handshakes(process.port(), config.duration()), name + "-s_time", l -> { });
         w.end();
@@ -272,7 +279,7 @@ final class SuiteRunner {
         if (o == null) {
             throw new IOException("openssl s_time printed no result: " + output);
         }
-        return finish(scenario, "", server, "openssl s_time", process, o, w, jitNote(process, jit));
+        return finish(scenario, "", server, "openssl s_time", process, o, w, jitNote(process, jit, w));
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, int size, int connections)
@@ -560,7 +567,8 @@ final class SuiteRunner {
                 lines.accept(line, p);
             }
         } finally {
-            if (!p.waitFor(config.duration().toSeconds() + config.warmup().toSeconds() + 120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(config.duration().toSeconds() + Math.max(config.warmup().toSeconds(),
+                    config.tlsWarmup().toSeconds()) + 120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }

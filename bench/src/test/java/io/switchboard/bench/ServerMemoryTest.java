@@ -48,18 +48,6 @@ class ServerMemoryTest {
     }
 
     @Test
-    void readsTheJitsCompilationsAndItsTimeInMilliseconds() {
-        String counters = """
-                java.ci.totalTime=2062197020
-                sun.ci.osrTime=7258347
-                sun.ci.totalCompiles=650
-                sun.os.hrt.frequency=1000000000
-                """;
-
-        assertArrayEquals(new long[] {650, 2062}, ServerMemory.jit(counters), "2,062,197,020 ns of compiler time");
-    }
-
-    @Test
     void sumsTheHeapSpacesButNotMetaspace() {
         String heapInfo = """
                  def new generation   total 314560K, used 39146K [0x00000000c0000000, 0x00000000d5550000)

@@ -16,7 +16,7 @@ class SuiteCommandsTest {
             TestCertificate.KeyType.P256);
     private final SuiteConfig config = new SuiteConfig(SuiteScenario.ALL, Duration.ofSeconds(10), Duration.ofSeconds(5),
             Path.of("out.csv"), Path.of("ex.jar"), Path.of("bench.jar"), Path.of("bench.lua"), 0, 1, List.of("-Xmx256m"),
-            List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256);
+            List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256, Duration.ofSeconds(30));
     private final SuiteCommands commands = new SuiteCommands(config);
 
     @Test
@@ -49,6 +49,8 @@ class SuiteCommandsTest {
         assertTrue(wrk.contains("https://127.0.0.1:8443/plaintext"), wrk.toString());
         assertEquals(List.of("--", "pipeline", "16"), wrk.subList(wrk.size() - 3, wrk.size()));
         assertEquals(List.of("--tls", "--tls-ca", "/run/cert.pem"), echo.subList(echo.size() - 3, echo.size()));
+        assertEquals("30.000", echo.get(echo.indexOf("--warmup") + 1), "the TLS warm-up");
+        assertEquals("5.000", commands.echoLoad(7000, 128, 64).get(echo.indexOf("--warmup") + 1), "the plaintext warm-up");
         assertFalse(commands.echoLoad(7000, 128, 64).contains("--tls"));
     }
 
