@@ -54,7 +54,8 @@ public final class Main {
             "                         [--wrk-script FILE (bench/wrk/bench.lua)] [--server-cpu N (0)] [--load-cpu N (1)]",
             "                         [--jvm-args \"FLAGS\"] [--idle-connections N (10000)] [--log-dir DIR]",
             "                         [--noise-limit PERCENT (10)] [--retries N (1)] [--echo-rounds N (3)] [--idle-rounds N (3)]",
-            "                         [--tls-cert-type p256|rsa2048 (p256)] [--tls-warmup S (30): the TLS scenarios' warm-up]",
+            "                         [--tls-cert-type p256|rsa2048 (p256)] [--tls-handshake-warmup S (60)] [--tls-warmup S (15)]",
+            "                         (every TLS scenario first makes full handshakes, then its own load warms up)",
             "                         scenarios: http-plain,https-plain,http-pipe16,https-pipe16,http-echo-4k,echo-128,",
             "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv",
             "                         (the TLS ones share a test certificate made with openssl for the run)",
@@ -91,7 +92,7 @@ public final class Main {
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
     private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
             "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries",
-            "echo-rounds", "idle-rounds", "tls-cert-type", "tls-warmup");
+            "echo-rounds", "idle-rounds", "tls-cert-type", "tls-warmup", "tls-handshake-warmup");
     private static final Set<String> IDLE_FLAGS = Set.of("host", "port", "connections", "path");
     private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
@@ -252,7 +253,8 @@ public final class Main {
                 args.integer("echo-rounds", 3, 1, 100),
                 args.integer("idle-rounds", 3, 1, 100),
                 certificateType(args.string("tls-cert-type", "p256")),
-                args.seconds("tls-warmup", SuiteConfig.DEFAULT_TLS_WARMUP, 1, 86_400));
+                args.seconds("tls-warmup", SuiteConfig.DEFAULT_TLS_WARMUP, 1, 86_400),
+                args.seconds("tls-handshake-warmup", SuiteConfig.DEFAULT_HANDSHAKE_WARMUP, 1, 86_400));
     }
 
     private static TestCertificate.KeyType certificateType(String flag) {

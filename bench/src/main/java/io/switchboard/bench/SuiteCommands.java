@@ -145,7 +145,16 @@ final class SuiteCommands {
      * CPU; the script prints how many of the clients failed.
      */
     List<String> handshakes(int port, Duration d) {
-        String script = "pids=(); for i in $(seq \"$1\"); do openssl s_time -connect \"$2\" -new -tls1_3 -www /plaintext"
+        return handshakes(port, d, true);
+    }
+
+    /**
+     * As {@link #handshakes(int, Duration)}; without {@code fetch} each client only completes the handshake and closes
+     * (for an echo server, which would echo the GET back and never close).
+     */
+    List<String> handshakes(int port, Duration d, boolean fetch) {
+        String script = "pids=(); for i in $(seq \"$1\"); do openssl s_time -connect \"$2\" -new -tls1_3"
+                + (fetch ? " -www /plaintext" : "")
                 + " -time \"$3\" & pids+=($!); done; failed=0; for p in \"${pids[@]}\"; do wait \"$p\" || failed=$((failed + 1));"
                 + " done; echo \"" + S_TIME_FAILED + " $failed\"";
         return timedOnLoadCpu(List.of("bash", "-c", script, "bash", Integer.toString(SuiteScenario.HANDSHAKE_CLIENTS),

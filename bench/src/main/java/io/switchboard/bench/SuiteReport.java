@@ -121,9 +121,10 @@ final class SuiteReport {
                 .append("run (ECDSA P-256 unless `--tls-cert-type rsa2048`) on both servers: Switchboard's TLS stage, and Netty's ")
                 .append("`SslHandler` on the JDK provider with the same protocols and cipher suites in the same order (`NettyTls`). ")
                 .append("Each TLS run's note says what OpenSSL's client (that of wrk and s_time) negotiated with the server, or, for ")
-                .append("echo-load, the JDK's client. The TLS scenarios warm up for 30 s (`--tls-warmup`) instead of 5: the JDK's TLS ")
-                .append("code keeps the JIT compiling for tens of seconds, and the compiler threads run on the server's core; the ")
-                .append("notes give the compilations and the compiler threads' CPU left in each window.\n\n");
+                .append("echo-load, the JDK's client. The TLS scenarios warm up longer: 60 s of full handshakes (`openssl s_time`, ")
+                .append("`--tls-handshake-warmup`), then 15 s of their own load (`--tls-warmup`): the JIT needs about 50 s of handshakes ")
+                .append("to compile the JDK's handshake code, and its compiler threads run on the server's core; the notes give the ")
+                .append("compilations and the compiler threads' CPU left in each window.\n\n");
         for (String scenario : scenarios(rows)) {
             List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
             s.append("### ").append(scenario).append("\n\n");

@@ -192,6 +192,11 @@ final class SuiteRunner {
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
             String tlsNote = scenario.tls() ? negotiated(process) : "";
+            if (scenario.tls() && scenario.kind() != SuiteScenario.Kind.HANDSHAKE) {
+                // the load's own connections make few handshakes (64 per wrk run): compile that code before the window
+                runTool(commands.handshakes(process.port(), config.handshakeWarmup(), !scenario.echo()),
+                        name + "-warmup-handshakes", l -> { });
+            }
             List<SuiteRun> runs = switch (scenario.kind()) {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
@@ -568,7 +573,7 @@ final class SuiteRunner {
             }
         } finally {
             if (!p.waitFor(config.duration().toSeconds() + Math.max(config.warmup().toSeconds(),
-                    config.tlsWarmup().toSeconds()) + 120, TimeUnit.SECONDS)) {
+                    Math.max(config.tlsWarmup().toSeconds(), config.handshakeWarmup().toSeconds())) + 120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }

@@ -189,8 +189,9 @@ class MainTest {
         assertEquals(List.of("https-plain", "https-pipe16", "tls-echo-16k", "tls-handshake"),
                 config.scenarios().stream().map(SuiteScenario::key).toList());
         assertEquals(TestCertificate.KeyType.RSA2048, config.certificateType());
-        assertEquals(Duration.ofSeconds(30), config.tlsWarmup(), "the TLS scenarios' longer warm-up by default");
-        assertEquals(Duration.ofSeconds(30), config.warmup(SuiteScenario.byKey("tls-handshake")));
+        assertEquals(Duration.ofSeconds(15), config.tlsWarmup(), "the TLS scenarios' longer warm-up by default");
+        assertEquals(Duration.ofSeconds(60), config.warmup(SuiteScenario.byKey("tls-handshake")), "60 s of handshakes");
+        assertEquals(Duration.ofSeconds(15), config.warmup(SuiteScenario.byKey("https-pipe16")));
         assertEquals(Duration.ofSeconds(5), config.warmup(SuiteScenario.byKey("http-plain")));
         assertEquals(TestCertificate.KeyType.P256, Main.suiteConfig(Args.parse(List.of(), Set.of(), Map.of()))
                 .certificateType(), "P-256 by default");

@@ -16,7 +16,8 @@ class SuiteCommandsTest {
             TestCertificate.KeyType.P256);
     private final SuiteConfig config = new SuiteConfig(SuiteScenario.ALL, Duration.ofSeconds(10), Duration.ofSeconds(5),
             Path.of("out.csv"), Path.of("ex.jar"), Path.of("bench.jar"), Path.of("bench.lua"), 0, 1, List.of("-Xmx256m"),
-            List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256, Duration.ofSeconds(30));
+            List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256, Duration.ofSeconds(15),
+            Duration.ofSeconds(60));
     private final SuiteCommands commands = new SuiteCommands(config);
 
     @Test
@@ -49,7 +50,7 @@ class SuiteCommandsTest {
         assertTrue(wrk.contains("https://127.0.0.1:8443/plaintext"), wrk.toString());
         assertEquals(List.of("--", "pipeline", "16"), wrk.subList(wrk.size() - 3, wrk.size()));
         assertEquals(List.of("--tls", "--tls-ca", "/run/cert.pem"), echo.subList(echo.size() - 3, echo.size()));
-        assertEquals("30.000", echo.get(echo.indexOf("--warmup") + 1), "the TLS warm-up");
+        assertEquals("15.000", echo.get(echo.indexOf("--warmup") + 1), "the TLS warm-up");
         assertEquals("5.000", commands.echoLoad(7000, 128, 64).get(echo.indexOf("--warmup") + 1), "the plaintext warm-up");
         assertFalse(commands.echoLoad(7000, 128, 64).contains("--tls"));
     }
@@ -65,5 +66,9 @@ class SuiteCommandsTest {
         assertEquals(List.of(Integer.toString(SuiteScenario.HANDSHAKE_CLIENTS), "127.0.0.1:8443", "10"),
                 c.subList(c.size() - 3, c.size()), "client count, address, whole seconds");
         assertEquals(List.of("bash", "-c", script, "bash"), c.subList(c.indexOf(script) - 2, c.indexOf(script) + 2));
+        String handshakeOnly = commands.handshakes(7443, Duration.ofSeconds(10), false).stream()
+                .filter(a -> a.contains("s_time")).findFirst().orElseThrow();
+        assertTrue(handshakeOnly.contains("-new -tls1_3 -time") && !handshakeOnly.contains("-www"),
+                "an echo server would echo the GET and never close: " + handshakeOnly);
     }
 }
