@@ -3,6 +3,8 @@
 # build, copy the jars to a scratch folder, run `compare --scenarios SCENARIOS` into bench/results/tmp/NAME.csv,
 # write that run's report to bench/results/tmp/NAME.md and print its tables. Extra arguments go to `compare`:
 #   bench/run-scenario.sh idle-10k-nopretouch --idle-rounds 3
+# SKIP_BUILD=1 uses the jars already built, so that a lock taken around the script is not held while building:
+#   mvn -q -DskipTests package && SKIP_BUILD=1 flock /work/bench.lock bench/run-scenario.sh https-plain
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 1 ] || [[ $1 == -* ]]; then
@@ -12,18 +14,19 @@ fi
 scenarios=$1
 shift
 needed=(taskset jcmd)
-[[ ,$scenarios, =~ ,(http-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, =~ ,(http-|https-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, =~ ,(https-|tls-) ]] && needed+=(openssl)
 [[ ,$scenarios, == *,churn,* ]] && needed+=(ab)
 [[ ,$scenarios, == *,kv,* ]] && needed+=(redis-server redis-benchmark)
 for tool in "${needed[@]}"; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools" >&2; exit 2; }
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools openssl" >&2; exit 2; }
 done
 # The idle scenarios hold 10,000 sockets in the server and as many in the clients; both raise their soft limit
 # to this hard one. Raising a hard limit needs root; without it the runner says what is missing.
 if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20000 ]; then
     ulimit -Hn 20000 2>/dev/null || echo "the hard limit on open files stays $(ulimit -Hn)" >&2
 fi
-mvn -q -B -DskipTests package
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -B -DskipTests package
 scratch=$(mktemp -d /tmp/switchboard-scenario.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/

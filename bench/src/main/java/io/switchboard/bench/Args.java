@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Flags of one command: {@code --name value}, {@code --name=value}, or a short alias such as {@code -c value}.
- * Immutable once parsed.
+ * Flags of one command: {@code --name value}, {@code --name=value}, a short alias such as {@code -c value}, or a
+ * switch without a value such as {@code --tls}. Immutable once parsed.
  */
 final class Args {
     private final Map<String, String> values;
@@ -25,6 +25,19 @@ final class Args {
      * @throws UsageException for an unknown flag, a missing value, a stray argument, or {@code --help}
      */
     static Args parse(List<String> args, Set<String> known, Map<String, String> aliases) {
+        return parse(args, known, Set.of(), aliases);
+    }
+
+    /**
+     * Parses {@code args} against the flags and switches the command knows.
+     *
+     * @param known    long flag names that take a value, without dashes
+     * @param switches long flag names that take no value (present or not: {@link #has})
+     * @param aliases  short flags (with their dash, like {@code -c}) mapped to long names
+     * @throws UsageException for an unknown flag, a missing value, a value given to a switch, a stray argument, or
+     *                        {@code --help}
+     */
+    static Args parse(List<String> args, Set<String> known, Set<String> switches, Map<String, String> aliases) {
         Map<String, String> values = new HashMap<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
@@ -47,6 +60,13 @@ final class Args {
             } else {
                 throw new UsageException("unexpected argument: " + arg);
             }
+            if (switches.contains(name)) {
+                if (value != null) {
+                    throw new UsageException("--" + name + " takes no value");
+                }
+                values.put(name, "");
+                continue;
+            }
             if (!known.contains(name)) {
                 throw new UsageException("unknown flag: " + arg);
             }
@@ -59,6 +79,11 @@ final class Args {
             values.put(name, value);
         }
         return new Args(values);
+    }
+
+    /** {@return whether the flag or switch was given} */
+    boolean has(String name) {
+        return values.containsKey(name);
     }
 
     /** The flag's value, or {@code fallback} when it was not given. */

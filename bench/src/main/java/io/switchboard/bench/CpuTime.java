@@ -94,6 +94,37 @@ final class CpuTime {
     }
 
     /**
+     * On-CPU nanoseconds of process {@code pid}'s JIT compiler threads (named {@code C1 CompilerThre…} and
+     * {@code C2 CompilerThre…} by HotSpot), the live ones: part of what {@link #sample} counts when the compilers
+     * run on the server's core.
+     */
+    long compilerNanos(long pid) throws IOException {
+        return compilerNanos(Path.of("/proc", Long.toString(pid), "task"));
+    }
+
+    /** Sums the on-CPU nanoseconds of the thread directories under {@code tasks} whose name is a JIT compiler's. */
+    static long compilerNanos(Path tasks) throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                String line;
+                try {
+                    String name = Files.readString(thread.resolve("comm"), StandardCharsets.US_ASCII);
+                    if (!name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre")) {
+                        continue;
+                    }
+                    line = Files.readString(thread.resolve("schedstat"), StandardCharsets.US_ASCII).trim();
+                } catch (NoSuchFileException e) {
+                    continue; // the thread exited after the listing (HotSpot stops idle compiler threads)
+                }
+                int space = line.indexOf(' ');
+                total += Long.parseLong(space < 0 ? line : line.substring(0, space));
+            }
+        }
+        return total;
+    }
+
+    /**
      * {@code utime + stime} in ticks from the text of {@code /proc/PID/stat}. The command name (field 2) is in
      * parentheses and may itself hold spaces and parentheses, so fields are counted from the last ')'.
      */

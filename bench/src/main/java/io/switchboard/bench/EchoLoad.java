@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The echo load generator, built on Switchboard's {@link Client}: opens the connections, keeps one verified
+ * The echo load generator, built on Switchboard's {@link Client}: opens the connections (over TLS when the
+ * configuration has {@link LoadTls}: the framework's TLS stage, the JDK's {@code SSLEngine}), keeps one verified
  * message in flight on each, prints a progress line every second, then the result of the measured window
  * (messages, MiB/s, errors, and round-trip percentiles from an HdrHistogram).
  *
@@ -25,6 +26,8 @@ final class EchoLoad {
     private static final Logger log = LoggerFactory.getLogger(EchoLoad.class);
     static final String MEASURE_START = "# measure start";
     static final String MEASURE_END = "# measure end";
+    /** Starts the line that tells, over TLS, the protocol and cipher suite of the first handshake. */
+    static final String NEGOTIATED = "echo-load: negotiated";
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final EchoLoadConfig config;
@@ -32,6 +35,7 @@ final class EchoLoad {
     private final EchoStats stats = new EchoStats();
     private final CountDownLatch allClosed;
     private final AtomicLong seeds = new AtomicLong(System.nanoTime());
+    private final NegotiatedTls negotiated = new NegotiatedTls();
     private volatile boolean stopping;
 
     EchoLoad(EchoLoadConfig config, PrintStream out) {
@@ -42,18 +46,30 @@ final class EchoLoad {
 
     /** Runs the load to its end (or until every connection is lost) and returns what it measured. */
     EchoLoadResult run() throws InterruptedException {
-        out.printf(Locale.ROOT, "echo-load: %d connections to %s:%d, %d-byte messages, warmup %.1f s, measuring %.1f s%n",
-                config.connections(), config.host(), config.port(), config.size(),
+        out.printf(Locale.ROOT, "echo-load: %d connections to %s:%d%s, %d-byte messages, warmup %.1f s, measuring %.1f s%n",
+                config.connections(), config.host(), config.port(),
+                config.tls() == null ? "" : " (" + config.tls().describe() + ")", config.size(),
                 config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
         out.flush();
-        Client client = Client.builder()
+        Client.Builder builder = Client.builder()
                 .workers(config.loops())
-                .pipeline(p -> p.add(new EchoLoadHandler(config.size(), seeds.getAndIncrement(), stats,
-                        () -> stopping, allClosed::countDown)))
-                .build();
+                .pipeline(p -> {
+                    if (config.tls() != null) {
+                        p.add(negotiated);
+                    }
+                    p.add(new EchoLoadHandler(config.size(), seeds.getAndIncrement(), stats, () -> stopping,
+                            allClosed::countDown));
+                });
+        if (config.tls() != null) {
+            builder.tls(config.tls().context());
+        }
+        Client client = builder.build();
         try {
             if (!connectAll(client) || !firstAnswer()) {
                 return new EchoLoadResult(0, 0, 0, Math.max(1, stats.errors()), stats.firstError());
+            }
+            if (config.tls() != null) {
+                out.println(NEGOTIATED + " " + negotiated.describe());
             }
             return drive();
         } finally {

@@ -13,9 +13,15 @@ import java.time.Duration;
  * @param duration    measured time
  * @param warmup      time run before measuring, not counted
  * @param loops       client loops (threads) the connections are spread over
+ * @param tls         TLS to the server, or null for plain TCP
  */
 record EchoLoadConfig(String host, int port, int connections, int size, Duration duration, Duration warmup,
-                      int loops) {
+                      int loops, LoadTls tls) {
+
+    /** Plain TCP. */
+    EchoLoadConfig(String host, int port, int connections, int size, Duration duration, Duration warmup, int loops) {
+        this(host, port, connections, size, duration, warmup, loops, null);
+    }
 
     /** Validates the numbers. */
     EchoLoadConfig {

@@ -58,8 +58,8 @@ final class HttpLoad {
 
     /** Runs the load to its end (or until every connection is lost) and returns what it measured. */
     HttpLoadResult run() throws InterruptedException {
-        out.printf(Locale.ROOT, "load: %d connections to http://%s:%d%s, %s, pipeline %d, %s, warmup %.1f s, measuring %.1f s%n",
-                config.connections(), config.host(), config.port(), config.path(),
+        out.printf(Locale.ROOT, "load: %d connections to %s://%s:%d%s, %s, pipeline %d, %s, warmup %.1f s, measuring %.1f s%n",
+                config.connections(), config.scheme(), config.host(), config.port(), config.path(),
                 config.method() + (config.bodyBytes() > 0 ? " " + config.bodyBytes() + " B" : ""), config.pipeline(),
                 config.constantRate() ? String.format(Locale.ROOT, "constant rate %.0f req/s", config.rate()) : "closed loop",
                 config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
@@ -69,12 +69,15 @@ final class HttpLoad {
         long interval = config.constantRate() ? Math.max(1, Math.round(config.connections() * 1e9 / config.rate())) : 0;
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
         int[] index = {0};
-        Client client = Client.builder()
+        Client.Builder builder = Client.builder()
                 .workers(1) // one writer for the stats: see HttpLoadStats
                 .pipeline(p -> p.add(new HttpLoadHandler(requests, request.length, config.pipeline(),
                         start + index[0]++ * interval / config.connections(), interval, stats,
-                        () -> stopping, allClosed::countDown)))
-                .build();
+                        () -> stopping, allClosed::countDown)));
+        if (config.tls() != null) {
+            builder.tls(config.tls().context()); // the framework's TLS stage before the handler
+        }
+        Client client = builder.build();
         try {
             if (!connectAll(client) || !firstAnswer()) {
                 HttpLoadStats.Snapshot s = stats.snapshot();

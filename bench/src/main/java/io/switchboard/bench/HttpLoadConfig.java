@@ -16,9 +16,16 @@ import java.time.Duration;
  * @param rate        requests per second over all connections for the constant-rate mode; 0 for closed loop
  * @param method      {@code GET} or {@code POST}
  * @param bodyBytes   bytes of the body of each POST (0 for GET)
+ * @param tls         TLS to the server (an https URL), or null
  */
 record HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
-                      int pipeline, double rate, String method, int bodyBytes) {
+                      int pipeline, double rate, String method, int bodyBytes, LoadTls tls) {
+
+    /** Plain HTTP. */
+    HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
+                   int pipeline, double rate, String method, int bodyBytes) {
+        this(host, port, path, connections, duration, warmup, pipeline, rate, method, bodyBytes, null);
+    }
 
     /** Checks the values. */
     HttpLoadConfig {
@@ -37,16 +44,36 @@ record HttpLoadConfig(String host, int port, String path, int connections, Durat
      */
     static HttpLoadConfig forUrl(String url, int connections, Duration duration, Duration warmup, int pipeline,
                                  double rate, String method, int bodyBytes) {
+        return forUrl(url, connections, duration, warmup, pipeline, rate, method, bodyBytes, null);
+    }
+
+    /**
+     * Reads {@code http://HOST:PORT/PATH}, or {@code https://HOST:PORT/PATH} with {@code tls} (port 443 when none).
+     *
+     * @throws IllegalArgumentException when it is not an http URL with a host, or the scheme and {@code tls}
+     *                                  disagree
+     */
+    static HttpLoadConfig forUrl(String url, int connections, Duration duration, Duration warmup, int pipeline,
+                                 double rate, String method, int bodyBytes, LoadTls tls) {
         URI uri = URI.create(url);
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new IllegalArgumentException("not an http://HOST:PORT/PATH URL: " + url);
+        boolean https = "https".equals(uri.getScheme());
+        if (!(https || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not an http://HOST:PORT/PATH or https://HOST:PORT/PATH URL: " + url);
+        }
+        if (https != (tls != null)) {
+            throw new IllegalArgumentException(https ? "an https URL needs TLS settings" : "TLS settings need an https URL");
         }
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (uri.getRawQuery() != null) {
             path += "?" + uri.getRawQuery();
         }
-        return new HttpLoadConfig(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort(), path, connections, duration,
-                warmup, pipeline, rate, method, bodyBytes);
+        return new HttpLoadConfig(uri.getHost(), uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort(), path,
+                connections, duration, warmup, pipeline, rate, method, bodyBytes, tls);
+    }
+
+    /** {@return {@code https} with TLS, else {@code http}} */
+    String scheme() {
+        return tls == null ? "http" : "https";
     }
 
     /** True in the constant-rate mode. */

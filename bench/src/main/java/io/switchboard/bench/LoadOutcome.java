@@ -18,6 +18,10 @@ import java.util.regex.Pattern;
 record LoadOutcome(long ops, double seconds, long errors, double p50Micros, double p99Micros, double p999Micros) {
     private static final Pattern FIELD = Pattern.compile("(\\w+)=([0-9.eE+-]+)");
     private static final Pattern REDIS = Pattern.compile("^\\s*(\\w+): ([0-9.]+) requests per second(?:, p50=([0-9.]+) msec)?");
+    private static final Pattern S_TIME = Pattern.compile(
+            "(?m)^(\\d+) connections in (\\d+) real seconds, (\\d+) bytes read per connection");
+    private static final Pattern S_TIME_FAILED = Pattern.compile(
+            "(?m)^" + Pattern.quote(SuiteCommands.S_TIME_FAILED) + " (\\d+)");
     private static final Pattern ECHO_LATENCY = Pattern.compile("round trip µs: p50 ([0-9.]+)\\s+p99 ([0-9.]+)\\s+p99.9 ([0-9.]+)");
 
     /** Parses the {@code result:} line of bench/wrk/bench.lua or of the {@code load} command; null if not one. */
@@ -44,6 +48,36 @@ record LoadOutcome(long ops, double seconds, long errors, double p50Micros, doub
         return new LoadOutcome(result.messages(), result.seconds(), result.errors(),
                 lat ? Double.parseDouble(m.group(1)) : Double.NaN, lat ? Double.parseDouble(m.group(2)) : Double.NaN,
                 lat ? Double.parseDouble(m.group(3)) : Double.NaN);
+    }
+
+    /**
+     * Parses the output of {@link SuiteCommands#handshakes}: one summary line per {@code openssl s_time} client
+     * ({@code N connections in T real seconds, B bytes read per connection}) and the count of clients that failed.
+     * Ops are the connections of the clients that read an answer; errors are the clients that failed plus the
+     * connections of a client that read no byte. Null without any summary line.
+     */
+    static LoadOutcome parseSTime(String output) {
+        Matcher m = S_TIME.matcher(output);
+        long connections = 0;
+        long errors = 0;
+        int clients = 0;
+        while (m.find()) {
+            clients++;
+            long n = Long.parseLong(m.group(1));
+            if (Long.parseLong(m.group(3)) > 0) {
+                connections += n;
+            } else {
+                errors += Math.max(1, n);
+            }
+        }
+        if (clients == 0) {
+            return null;
+        }
+        Matcher failed = S_TIME_FAILED.matcher(output);
+        if (failed.find()) {
+            errors += Long.parseLong(failed.group(1));
+        }
+        return new LoadOutcome(connections, Double.NaN, errors, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /**

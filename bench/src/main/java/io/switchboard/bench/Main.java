@@ -30,8 +30,10 @@ public final class Main {
             "commands:",
             "  jmh [JMH options]      run the JMH benchmarks (-l lists them, -h shows JMH's options)",
             "  netty-echo             the standard Netty 4.2 echo server     [--host H] [--port N (7001)] [--workers N]",
+            "                         [--tls-cert FILE --tls-key FILE]  (PEM: TLS with SslHandler on the JDK provider)",
             "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo",
             "                                                                [--host H] [--port N (8081)] [--workers N]",
+            "                         [--tls-cert FILE --tls-key FILE]  (PEM: HTTPS with SslHandler on the JDK provider)",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
@@ -40,8 +42,10 @@ public final class Main {
             "  load URL               HTTP load on Switchboard's Client      [-c CONNECTIONS (64)] [-d SECONDS (10)]",
             "                         [--warmup S (0)] [--pipeline N (1)] [--rate REQ/S (0: closed loop)]",
             "                         [--method GET|POST (GET)] [--body BYTES (0)]     URL: http://HOST:PORT/PATH",
+            "                         or https://HOST:PORT/PATH [--tls-ca FILE | --tls-insecure]",
             "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
             "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
+            "                         [--tls [--tls-ca FILE | --tls-insecure]]",
             "  udp-load               UDP echo load: connected sockets on one thread, one datagram in flight each",
             "                         [--host H] [--port N (7002)] [-c SOCKETS (64)] [--size BYTES (64)] [-d SECONDS (10)]",
             "                         [--warmup SECONDS (0)]",
@@ -55,8 +59,11 @@ public final class Main {
             "                         [--wrk-script FILE (bench/wrk/bench.lua)] [--server-cpu N (0)] [--load-cpu N (1)]",
             "                         [--jvm-args \"FLAGS\"] [--idle-connections N (10000)] [--log-dir DIR]",
             "                         [--noise-limit PERCENT (10)] [--retries N (1)] [--echo-rounds N (3)] [--idle-rounds N (3)]",
-            "                         scenarios: http-plain,http-pipe16,http-echo-4k,echo-128,echo-16k,idle-10k,",
-            "                         idle-10k-nopretouch,churn,kv,udp-echo-64",
+            "                         [--tls-cert-type p256|rsa2048 (p256)] [--tls-handshake-warmup S (60)] [--tls-warmup S (15)]",
+            "                         (every TLS scenario first makes full handshakes, then its own load warms up)",
+            "                         scenarios: http-plain,https-plain,http-pipe16,https-pipe16,http-echo-4k,echo-128,",
+            "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64",
+            "                         (the TLS ones share a test certificate made with openssl for the run)",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
             "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
@@ -68,6 +75,9 @@ public final class Main {
             "server, may have set the pace. bench/load-vs-wrk.sh compares it with wrk on the same server.",
             "echo-load keeps one message of random bytes in flight per connection, checks every echoed byte, prints",
             "a progress line each second and the measured msgs/s, MiB/s and errors; it exits 1 if any byte differed.",
+            "Over TLS (https:// for load, --tls for echo-load) the framework's TLS stage is used; the server's certificate",
+            "must chain to the JDK's CAs, or to the PEM CAs of --tls-ca FILE (its name checked as well), or anything with",
+            "--tls-insecure (for a self-signed test certificate).",
             "load and echo-load start the warm-up once the connections are open and the first answer came back",
             "(at most 30 s each), so the measured window never holds a cold server's first answer.",
             "compare-echo runs from the repository root by default (examples/target/switchboard-examples.jar),",
@@ -76,16 +86,19 @@ public final class Main {
             "is repeated up to --retries times, then kept and marked noisy.",
             "Servers print a line containing 'listening' when ready and stop on SIGTERM.");
 
-    private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers");
+    private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key");
     private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
-            "method", "body");
-    private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops");
+            "method", "body", "tls-ca");
+    /** The HTTP load's switches: TLS comes from an https URL, so only the trust switch. */
+    private static final Set<String> HTTP_LOAD_SWITCHES = Set.of("tls-insecure");
+    private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops",
+            "tls-ca");
     private static final Set<String> UDP_LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup");
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
     private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
             "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries",
-            "echo-rounds", "idle-rounds");
+            "echo-rounds", "idle-rounds", "tls-cert-type", "tls-warmup", "tls-handshake-warmup");
     private static final Set<String> IDLE_FLAGS = Set.of("host", "port", "connections", "path");
     private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
@@ -133,16 +146,17 @@ public final class Main {
                     return floor(Args.parse(rest, FLOOR_FLAGS, Map.of()), 7002, "echo", FloorEcho::new, out);
                 }
                 case "load" -> {
-                    if (rest.isEmpty() || !rest.get(rest.size() - 1).startsWith("http://")) {
+                    String url = rest.isEmpty() ? "" : rest.get(rest.size() - 1);
+                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
                         throw new Args.UsageException(rest.contains("--help") || rest.contains("-h") ? null
-                                : "load needs a URL: http://HOST:PORT/PATH");
+                                : "load needs a URL: http://HOST:PORT/PATH or https://HOST:PORT/PATH");
                     }
                     HttpLoadConfig config = httpLoadConfig(Args.parse(rest.subList(0, rest.size() - 1),
-                            HTTP_LOAD_FLAGS, LOAD_ALIASES), rest.get(rest.size() - 1));
+                            HTTP_LOAD_FLAGS, HTTP_LOAD_SWITCHES, LOAD_ALIASES), url);
                     return new HttpLoad(config, out).run().exitCode();
                 }
                 case "echo-load" -> {
-                    EchoLoadConfig config = loadConfig(Args.parse(rest, LOAD_FLAGS, LOAD_ALIASES));
+                    EchoLoadConfig config = loadConfig(Args.parse(rest, LOAD_FLAGS, LoadTls.SWITCHES, LOAD_ALIASES));
                     return new EchoLoad(config, out).run().exitCode();
                 }
                 case "netty-udp-echo" -> {
@@ -216,7 +230,8 @@ public final class Main {
                 args.integer("size", 128, 1, 64 * 1024 * 1024),
                 args.seconds("duration", Duration.ofSeconds(10), 0.001, 86_400),
                 args.seconds("warmup", Duration.ZERO, 0, 86_400),
-                args.integer("loops", 1, 1, 1024));
+                args.integer("loops", 1, 1, 1024),
+                LoadTls.parse(args));
     }
 
     static HttpLoadConfig httpLoadConfig(Args args, String url) {
@@ -228,7 +243,8 @@ public final class Main {
                     args.integer("pipeline", 1, 1, 1024),
                     args.integer("rate", 0, 0, 100_000_000),
                     args.string("method", "GET"),
-                    args.integer("body", 0, 0, 64 * 1024 * 1024));
+                    args.integer("body", 0, 0, 64 * 1024 * 1024),
+                    LoadTls.parse(args, url.startsWith("https://")));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
@@ -260,7 +276,18 @@ public final class Main {
                 args.integer("noise-limit", 10, 0, 200) / 100.0,
                 args.integer("retries", 1, 0, 100),
                 args.integer("echo-rounds", 3, 1, 100),
-                args.integer("idle-rounds", 3, 1, 100));
+                args.integer("idle-rounds", 3, 1, 100),
+                certificateType(args.string("tls-cert-type", "p256")),
+                args.seconds("tls-warmup", SuiteConfig.DEFAULT_TLS_WARMUP, 1, 86_400),
+                args.seconds("tls-handshake-warmup", SuiteConfig.DEFAULT_HANDSHAKE_WARMUP, 1, 86_400));
+    }
+
+    private static TestCertificate.KeyType certificateType(String flag) {
+        try {
+            return TestCertificate.KeyType.byFlag(flag);
+        } catch (IllegalArgumentException e) {
+            throw new Args.UsageException("--tls-cert-type: " + e.getMessage());
+        }
     }
 
     static CompareConfig compareConfig(Args args) {
@@ -282,30 +309,56 @@ public final class Main {
                 args.integer("retries", 2, 0, 100));
     }
 
-    private static int nettyEcho(Args args, PrintStream out) throws InterruptedException {
+    private static int nettyEcho(Args args, PrintStream out) throws InterruptedException, IOException {
         String host = args.string("host", "127.0.0.1");
         int port = args.integer("port", 7001, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
-        NettyEchoServer server = NettyEchoServer.start(host, port, workers);
+        NettyTls tls = nettyTls(args);
+        NettyEchoServer server = NettyEchoServer.start(host, port, workers, tls == null ? null : tls.context());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty echo server listening on " + server.localAddress().getHostString() + ":"
-                + server.localAddress().getPort() + " (" + workers + " workers)");
+                + server.localAddress().getPort() + " (" + workers + " workers"
+                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe()) + ")");
         out.flush();
         server.closeFuture().join();
         return 0;
     }
 
-    private static int nettyHttp(Args args, PrintStream out) throws InterruptedException {
+    private static int nettyHttp(Args args, PrintStream out) throws InterruptedException, IOException {
         String host = args.string("host", "127.0.0.1");
         int port = args.integer("port", 8081, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
-        NettyHttpServer server = NettyHttpServer.start(host, port, workers);
+        NettyTls tls = nettyTls(args);
+        NettyHttpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
-                + server.localAddress().getPort() + " (" + workers + " workers)");
+                + server.localAddress().getPort() + " (" + workers + " workers"
+                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe()) + ")");
         out.flush();
         server.closeFuture().join();
         return 0;
+    }
+
+    /**
+     * The Netty servers' TLS from {@code --tls-cert FILE --tls-key FILE} (PEM), or null without them.
+     *
+     * @throws Args.UsageException when only one of the two is given or a file does not exist
+     */
+    static NettyTls nettyTls(Args args) throws IOException {
+        String cert = args.string("tls-cert", null);
+        String key = args.string("tls-key", null);
+        if (cert == null && key == null) {
+            return null;
+        }
+        if (cert == null || key == null) {
+            throw new Args.UsageException("--tls-cert and --tls-key go together: the certificate chain and its key (PEM)");
+        }
+        for (String file : List.of(cert, key)) {
+            if (!Files.isRegularFile(Path.of(file))) {
+                throw new Args.UsageException("no such file: " + file);
+            }
+        }
+        return NettyTls.server(Path.of(cert), Path.of(key));
     }
 
     private static int floor(Args args, int defaultPort, String name,

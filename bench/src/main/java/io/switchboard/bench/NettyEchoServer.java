@@ -12,6 +12,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * The standard Netty 4.2 echo server, the peer Switchboard's echo example is measured against: one boss
  * thread, N NIO worker threads, TCP_NODELAY, a shared handler that writes each read buffer back in
  * {@code channelRead} and flushes in {@code channelReadComplete}. Netty's defaults otherwise (its default
- * allocator, leak detection level and read sizing). Thread-safe.
+ * allocator, leak detection level and read sizing). Over TLS ({@code --tls-cert/--tls-key}): an {@code SslHandler}
+ * first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
 final class NettyEchoServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyEchoServer.class);
@@ -40,6 +42,15 @@ final class NettyEchoServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0 for any free port) and starts echoing on {@code workers} threads. */
     static NettyEchoServer start(String host, int port, int workers) throws InterruptedException {
+        return start(host, port, workers, null);
+    }
+
+    /**
+     * Binds {@code host:port} (0 for any free port) and starts echoing on {@code workers} threads, over TLS when
+     * {@code tls} is not null: an {@code SslHandler} from it first in each connection's pipeline, so the echo
+     * handler reads and writes plaintext.
+     */
+    static NettyEchoServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
         EchoHandler echo = new EchoHandler();
@@ -52,6 +63,9 @@ final class NettyEchoServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(echo);
                         }
                     })

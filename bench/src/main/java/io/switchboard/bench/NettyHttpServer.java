@@ -14,6 +14,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * JSON bodies with {@code Server}, {@code Date} (rendered once a second on each loop), {@code Content-Length}
  * and {@code Content-Type}, each response written in {@code channelRead} and flushed in
  * {@code channelReadComplete}, keep-alive as the request asks. Routes: {@code GET /plaintext}, {@code GET /json},
- * {@code POST /echo} (the body back). Anything else gets 404. Thread-safe.
+ * {@code POST /echo} (the body back). Anything else gets 404. Over TLS ({@code --tls-cert/--tls-key}): an
+ * {@code SslHandler} first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
 final class NettyHttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
@@ -61,6 +63,14 @@ final class NettyHttpServer implements AutoCloseable {
 
     /** Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads. */
     static NettyHttpServer start(String host, int port, int workers) throws InterruptedException {
+        return start(host, port, workers, null);
+    }
+
+    /**
+     * Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads, over TLS when
+     * {@code tls} is not null: an {@code SslHandler} from it first in each connection's pipeline.
+     */
+    static NettyHttpServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
         try {
@@ -72,6 +82,9 @@ final class NettyHttpServer implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (tls != null) {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
                                     new HttpHandler());
                         }

@@ -23,8 +23,23 @@ final class SuiteCommands {
         this.config = config;
     }
 
-    /** The command line of {@code server} in {@code scenario}; {@code redisPort} for redis-server. */
+    /** The command line of {@code server} in a plaintext {@code scenario}; {@code redisPort} for redis-server. */
     List<String> server(SuiteScenario scenario, String server, int redisPort) {
+        return server(scenario, server, redisPort, null);
+    }
+
+    /**
+     * The command line of {@code server} in {@code scenario}; {@code redisPort} for redis-server; the
+     * {@code certificate} the TLS scenarios' servers serve.
+     *
+     * @throws IllegalArgumentException for a TLS scenario without a certificate, or a server that has no TLS
+     */
+    List<String> server(SuiteScenario scenario, String server, int redisPort, TestCertificate certificate) {
+        if (scenario.tls() && (certificate == null
+                || !server.equals(SuiteScenario.SWITCHBOARD) && !server.equals(SuiteScenario.NETTY))) {
+            throw new IllegalArgumentException(scenario.key() + " needs a certificate and a server with TLS, got "
+                    + server + " with " + certificate);
+        }
         List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
                 "taskset", "-c", Integer.toString(config.serverCpu())));
         if (server.equals(SuiteScenario.REDIS)) {
@@ -61,6 +76,9 @@ final class SuiteCommands {
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
         c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));
+        if (scenario.tls()) {
+            c.addAll(certificate.serverFlags());
+        }
         return c;
     }
 
@@ -88,9 +106,17 @@ final class SuiteCommands {
 
     /** wrk for {@code d} on {@code path}, with the bench.lua script's arguments, timed on the load CPU. */
     List<String> wrk(int port, String path, Duration d, List<String> scriptArgs) {
+        return wrk(port, false, path, d, scriptArgs);
+    }
+
+    /**
+     * wrk for {@code d} on {@code path} ({@code https://} when {@code tls}: wrk checks no certificate), with the
+     * bench.lua script's arguments, timed on the load CPU.
+     */
+    List<String> wrk(int port, boolean tls, String path, Duration d, List<String> scriptArgs) {
         List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
                 "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
-                "http://127.0.0.1:" + port + path));
+                (tls ? "https" : "http") + "://127.0.0.1:" + port + path));
         if (!scriptArgs.isEmpty()) {
             c.add("--");
             c.addAll(scriptArgs);
@@ -115,13 +141,51 @@ final class SuiteCommands {
                 "-p", Integer.toString(port), "-t", tests, "-P", "16", "-q", "-n", Long.toString(requests)));
     }
 
+    /**
+     * {@link SuiteScenario#HANDSHAKE_CLIENTS} {@code openssl s_time -new -tls1_3} clients at once for {@code d}
+     * (whole seconds), each fetching {@code /plaintext} over one new connection after another: a full TLS 1.3
+     * handshake each (-new resumes no session), an HTTP/1.0 GET, the answer, the server's close. Timed on the load
+     * CPU; the script prints how many of the clients failed.
+     */
+    List<String> handshakes(int port, Duration d) {
+        return handshakes(port, d, true);
+    }
+
+    /**
+     * As {@link #handshakes(int, Duration)}; without {@code fetch} each client only completes the handshake and closes
+     * (for an echo server, which would echo the GET back and never close).
+     */
+    List<String> handshakes(int port, Duration d, boolean fetch) {
+        String script = "pids=(); for i in $(seq \"$1\"); do openssl s_time -connect \"$2\" -new -tls1_3"
+                + (fetch ? " -www /plaintext" : "")
+                + " -time \"$3\" & pids+=($!); done; failed=0; for p in \"${pids[@]}\"; do wait \"$p\" || failed=$((failed + 1));"
+                + " done; echo \"" + S_TIME_FAILED + " $failed\"";
+        return timedOnLoadCpu(List.of("bash", "-c", script, "bash", Integer.toString(SuiteScenario.HANDSHAKE_CLIENTS),
+                "127.0.0.1:" + port, Long.toString(Math.max(1, Math.round(d.toNanos() / 1e9)))));
+    }
+
+    /** The line {@link #handshakes} ends with, before the number of s_time clients that exited with an error. */
+    static final String S_TIME_FAILED = "s_time clients failed:";
+
     /** echo-load with {@code connections} connections of {@code size}-byte messages, pinned to the load CPU. */
     List<String> echoLoad(int port, int size, int connections) {
+        return echoLoad(port, size, connections, null);
+    }
+
+    /**
+     * echo-load with {@code connections} connections of {@code size}-byte messages, pinned to the load CPU; over TLS
+     * trusting {@code certificate} when it is not null, then after the TLS warm-up.
+     */
+    List<String> echoLoad(int port, int size, int connections, TestCertificate certificate) {
         List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
         command.addAll(config.jvmArgs());
         command.addAll(List.of("-jar", config.benchJar().toString(), "echo-load", "--host", "127.0.0.1",
                 "--port", Integer.toString(port), "-c", Integer.toString(connections),
-                "--size", Integer.toString(size), "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+                "--size", Integer.toString(size), "--warmup", seconds(certificate == null ? config.warmup() : config.tlsWarmup()),
+                "-d", seconds(config.duration())));
+        if (certificate != null) {
+            command.addAll(new LoadTls(certificate.certificate(), false).flags());
+        }
         return command;
     }
 

@@ -26,11 +26,36 @@ import java.util.List;
  *                      order alternates between rounds and the report takes each server's median
  * @param idleRounds    rounds of the idle scenarios, whose resident-set growth spreads widely from run to run
  *                      (the JIT compilers' scratch memory); the report takes each server's median
+ * @param certificateType the key of the test certificate the TLS scenarios' servers share (one made per run)
+ * @param tlsWarmup     the load's own warm-up before each measured window of a TLS scenario that keeps its
+ *                      connections, after {@code handshakeWarmup} of full handshakes
+ * @param handshakeWarmup full TLS handshakes before every TLS scenario's window (tls-handshake's own warm-up; see
+ *                      {@link #DEFAULT_HANDSHAKE_WARMUP})
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
-                   double noiseLimit, int retries, int echoRounds, int idleRounds) {
+                   double noiseLimit, int retries, int echoRounds, int idleRounds,
+                   TestCertificate.KeyType certificateType, Duration tlsWarmup, Duration handshakeWarmup) {
+
+    /** The warm-up of a TLS scenario's own load by default, after the handshakes. */
+    static final Duration DEFAULT_TLS_WARMUP = Duration.ofSeconds(15);
+
+    /**
+     * Full handshakes before every TLS scenario by default: the JDK's handshake code (elliptic-curve arithmetic, key
+     * derivation) takes the JIT about 50 s of handshakes to compile. Measured on the suite's machine, Switchboard's
+     * server in 10 s windows of handshakes from its start: 2,746, 450, 179, 76, 24, 11, 2, 3 compilations, and its
+     * compiler threads' CPU 53, 47, 21, 20, 3.8, 0.1 and then 0.0 % of the server's; the server's CPU per handshake
+     * 6.2, 3.6, 2.0, 2.0, 1.6, then 1.5 – 1.6 ms. The scenarios that keep their connections make few handshakes of
+     * their own (64 per wrk run), which would otherwise compile that code in the window: 355 compilations and 2.1 s
+     * of compiler CPU, a fifth of the server's, in one https-pipe16 window after 30 s of its own load.
+     */
+    static final Duration DEFAULT_HANDSHAKE_WARMUP = Duration.ofSeconds(60);
+
+    /** The warm-up of {@code scenario}'s own load before its window (after the handshakes, for the TLS ones). */
+    Duration warmup(SuiteScenario scenario) {
+        return scenario.kind() == SuiteScenario.Kind.HANDSHAKE ? handshakeWarmup : scenario.tls() ? tlsWarmup : warmup;
+    }
 
     /**
      * JVM flags of the idle scenarios' servers: a 1 GiB heap, the same collector as the others, and native

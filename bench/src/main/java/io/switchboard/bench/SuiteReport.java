@@ -116,7 +116,15 @@ final class SuiteReport {
                 .append("10 % is repeated once, then kept and marked NOISY). ")
                 .append("Ratios are Switchboard's figure over the other server's (CPU: lower is better; throughput: higher is better). ")
                 .append("**LOAD-BOUND** marks runs where the load generator used ≥ 90 % of its core while the server used less: ")
-                .append("there the throughput is the load generator's ceiling, not the server's, and only CPU per request compares the servers.\n\n");
+                .append("there the throughput is the load generator's ceiling, not the server's, and only CPU per request compares the servers.\n\n")
+                .append("The TLS scenarios (`https-…`, `tls-…`) serve one self-signed test certificate made with `openssl req` for the ")
+                .append("run (ECDSA P-256 unless `--tls-cert-type rsa2048`) on both servers: Switchboard's TLS stage, and Netty's ")
+                .append("`SslHandler` on the JDK provider with the same protocols and cipher suites in the same order (`NettyTls`). ")
+                .append("Each TLS run's note says what OpenSSL's client (that of wrk and s_time) negotiated with the server, or, for ")
+                .append("echo-load, the JDK's client. The TLS scenarios warm up longer: 60 s of full handshakes (`openssl s_time`, ")
+                .append("`--tls-handshake-warmup`), then 15 s of their own load (`--tls-warmup`): the JIT needs about 50 s of handshakes ")
+                .append("to compile the JDK's handshake code, and its compiler threads run on the server's core; the notes give the ")
+                .append("compilations and the compiler threads' CPU left in each window.\n\n");
         for (String scenario : scenarios(rows)) {
             List<Map<String, String>> runs = rows.stream().filter(r -> r.get("scenario").equals(scenario)).toList();
             s.append("### ").append(scenario).append("\n\n");
@@ -130,6 +138,7 @@ final class SuiteReport {
                 idleTable(s, scenario, runs);
             } else if (commands.isEmpty()) {
                 table(s, runs);
+                perUnit(s, scenario, runs);
             } else {
                 for (String command : commands) {
                     s.append("**").append(command).append("**\n\n");
@@ -182,6 +191,32 @@ final class SuiteReport {
         }
         notes(s, runs);
     }
+
+    /**
+     * The figure a TLS target is stated in, when it is not CPU per op: handshakes per server CPU-second
+     * (tls-handshake) and server CPU per byte (tls-echo-16k, 16 KiB messages).
+     */
+    private static void perUnit(StringBuilder s, String scenario, List<Map<String, String>> runs) {
+        Map<String, String> sb = find(runs, SuiteScenario.SWITCHBOARD);
+        Map<String, String> netty = find(runs, SuiteScenario.NETTY);
+        if (sb == null || netty == null) {
+            return;
+        }
+        if (scenario.equals("tls-handshake")) {
+            double a = 1e6 / num(sb, "server_cpu_us_per_op");
+            double b = 1e6 / num(netty, "server_cpu_us_per_op");
+            s.append(String.format(Locale.ROOT, "Full handshakes per server CPU-second: Switchboard %,.0f, Netty %,.0f "
+                    + "(Switchboard / Netty %.3f; at least 1.00 is the target).%n%n", a, b, a / b));
+        } else if (scenario.equals("tls-echo-16k")) {
+            double a = num(sb, "server_cpu_us_per_op") * 1e3 / TLS_ECHO_BYTES;
+            double b = num(netty, "server_cpu_us_per_op") * 1e3 / TLS_ECHO_BYTES;
+            s.append(String.format(Locale.ROOT, "Server CPU per echoed byte (each byte is decrypted and encrypted once): "
+                    + "Switchboard %.3f ns, Netty %.3f ns (Switchboard / Netty %.3f).%n%n", a, b, a / b));
+        }
+    }
+
+    /** Bytes per message of tls-echo-16k. */
+    private static final int TLS_ECHO_BYTES = 16 * 1024;
 
     private static void idleTable(StringBuilder s, String scenario, List<Map<String, String>> runs) {
         Map<String, String> netty = find(runs, SuiteScenario.NETTY);
@@ -262,10 +297,16 @@ final class SuiteReport {
     static String targets(List<Map<String, String>> rows) {
         StringBuilder s = new StringBuilder("| target | measured (Switchboard / the other) | met? | margin |\n|---|---:|---|---:|\n");
         target(s, rows, "http-plain", "server_cpu_us_per_op", 0.95, "server CPU per request, http-plain");
+        target(s, rows, "https-plain", "server_cpu_us_per_op", 0.9, "server CPU per request, https-plain");
         target(s, rows, "http-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, http-pipe16");
+        target(s, rows, "https-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, https-pipe16");
         target(s, rows, "echo-128", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-128");
         target(s, rows, "echo-16k", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-16k");
         target(s, rows, "udp-echo-64", "server_cpu_us_per_op", 0.9, "server CPU per datagram, udp-echo-64");
+        target(s, rows, "tls-echo-16k", "server_cpu_us_per_op", 1.0,
+                "server CPU per byte (16 KiB messages: the same ratio as per message), tls-echo-16k");
+        target(s, rows, "tls-handshake", "server_cpu_us_per_op", 1.0,
+                "server CPU per full TLS 1.3 handshake (handshakes per server CPU-second ≥ 1.00× Netty), tls-handshake");
         target(s, rows, "idle-10k", "heap_per_conn_b", 0.6, "heap per idle connection");
         target(s, rows, "idle-10k-nopretouch", "rss_per_conn_b", 0.6,
                 "RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC,");
@@ -394,7 +435,7 @@ final class SuiteReport {
                 + "| memory | " + memKib / 1024 / 1024 + " GiB |\n"
                 + "| kernel | Linux " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim() + " |\n"
                 + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
-                + "| load tools | wrk, ApacheBench (ab), redis-benchmark, and the bench jar's echo-load and idle-clients |\n";
+                + "| load tools | wrk, ApacheBench (ab), redis-benchmark, openssl s_time, and the bench jar's echo-load and idle-clients |\n";
     }
 
     /** The command a row measured ({@link SuiteRun#command()}), empty for the others and in older CSV files. */

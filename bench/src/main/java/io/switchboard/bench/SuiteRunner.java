@@ -56,6 +56,10 @@ final class SuiteRunner {
     private final PrintStream out;
     private final CpuTime cpuTime;
     private final SuiteCommands commands;
+    /** The TLS scenarios' certificate, made when the first of them runs; null before. */
+    private TestCertificate certificate;
+    /** What the first server of the TLS scenario now running negotiated, to compare the next one's with. */
+    private String firstNegotiated;
 
     SuiteRunner(SuiteConfig config, PrintStream out, CpuTime cpuTime) {
         this.config = config;
@@ -77,7 +81,35 @@ final class SuiteRunner {
         long started = System.nanoTime();
         boolean clean = true;
         List<SuiteRun> runs = new ArrayList<>();
+        Path tlsDir = config.scenarios().stream().anyMatch(SuiteScenario::tls)
+                ? Files.createTempDirectory("switchboard-tls-") : null;
+        try {
+            if (tlsDir != null) {
+                certificate = TestCertificate.generate(tlsDir, config.certificateType());
+                out.printf(Locale.ROOT, "TLS scenarios: a new %s test certificate, %s%n", certificate.type().label(),
+                        certificate.certificate());
+            }
+            clean = runAll(runs);
+        } finally {
+            if (tlsDir != null) {
+                try (var files = Files.list(tlsDir)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(tlsDir);
+            }
+        }
+        out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
+                runs.size(), config.out());
+        return clean ? 0 : 1;
+    }
+
+    /** Runs every scenario's rounds into {@code runs}; returns false when a run failed or had errors. */
+    private boolean runAll(List<SuiteRun> runs) throws IOException, InterruptedException {
+        boolean clean = true;
         for (SuiteScenario scenario : config.scenarios()) {
+            firstNegotiated = null;
             int rounds = scenario.echo() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
             for (int round = 1; round <= rounds; round++) {
                 List<String> servers = new ArrayList<>(scenario.servers());
@@ -90,9 +122,7 @@ final class SuiteRunner {
                 }
             }
         }
-        out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
-                runs.size(), config.out());
-        return clean ? 0 : 1;
+        return clean;
     }
 
     /** Runs one server in one scenario, prints and records its runs; returns false when it failed or had errors. */
@@ -158,15 +188,22 @@ final class SuiteRunner {
     private List<SuiteRun> runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
         int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
-        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort),
+        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort, certificate),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
                 redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
+            String tlsNote = scenario.tls() ? negotiated(process) : "";
+            if (scenario.tls() && scenario.kind() != SuiteScenario.Kind.HANDSHAKE) {
+                // the load's own connections make few handshakes (64 per wrk run): compile that code before the window
+                runTool(commands.handshakes(process.port(), config.handshakeWarmup(), !scenario.echo()),
+                        name + "-warmup-handshakes", l -> { });
+            }
             List<SuiteRun> runs = switch (scenario.kind()) {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
-                case ECHO_128 -> List.of(echo(scenario, server, process, commands.echoLoad(process.port(), 128, 64)));
-                case ECHO_16K -> List.of(echo(scenario, server, process, commands.echoLoad(process.port(), 16 * 1024, 16)));
+                case HANDSHAKE -> List.of(handshakes(scenario, server, process));
+                case ECHO_128 -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 128, 64)));
+                case ECHO_16K -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 16 * 1024, 16)));
                 case UDP_ECHO_64 -> List.of(echo(scenario, server, process, commands.udpLoad(process.port(), 64, 64)));
                 case IDLE, IDLE_NO_PRETOUCH -> List.of(idle(scenario, server, process));
                 case CHURN -> List.of(churn(scenario, server, process));
@@ -176,8 +213,24 @@ final class SuiteRunner {
                 throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
             }
             process.stop();
-            return runs;
+            return tlsNote.isEmpty() ? runs : runs.stream().map(r -> r.withNote(tlsNote)).toList();
         }
+    }
+
+    /**
+     * What the server negotiates with OpenSSL's client ({@link TlsProbe}), and the certificate: the TLS scenarios'
+     * note. It says so when the server negotiated other parameters than the scenario's first server.
+     */
+    private String negotiated(ServerProcess process) throws IOException, InterruptedException {
+        String tls = TlsProbe.run(process.port(), certificate.certificate());
+        String note = "OpenSSL's client negotiated " + tls + " with the " + certificate.type().label() + " test certificate";
+        if (firstNegotiated == null) {
+            firstNegotiated = tls;
+        } else if (!firstNegotiated.equals(tls)) {
+            note += " (NOT THE SAME as the first server's " + firstNegotiated + ")";
+        }
+        out.println("  " + note);
+        return note;
     }
 
     // ---- scenarios
@@ -185,15 +238,59 @@ final class SuiteRunner {
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
         String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(commands.wrk(process.port(), path, config.warmup(), scriptArgs), scenario.key() + "-" + server + "-warmup", l -> { });
+        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs),
+                scenario.key() + "-" + server + "-warmup", l -> { });
+        long[] jit = scenario.tls() ? jitNow(process) : null;
         Window w = new Window(process.pid());
-        String output = runTool(commands.wrk(process.port(), path, config.duration(), scriptArgs),
+        String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs),
                 scenario.key() + "-" + server + "-wrk", l -> { });
         w.end();
         w.loadCpu = SuiteCommands.childCpuNanos(output);
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
-        return finish(scenario, "", server, "wrk", process, o, w, "");
+        return finish(scenario, "", server, "wrk", process, o, w, jit == null ? "" : jitNote(process, jit, w));
+    }
+
+    /**
+     * The JIT's part of a window: the compilations made in it and their compiler threads' CPU time, which counts in
+     * the server's CPU time (the compilers run on the server's core). {@code before} is {@link #jitNow} read just
+     * before the window began. The TLS scenarios note it: the JDK's TLS code takes long to compile fully.
+     */
+    private String jitNote(ServerProcess process, long[] before, Window w) throws IOException, InterruptedException {
+        long[] after = jitNow(process);
+        double compilerMillis = (after[1] - before[1]) / 1e6;
+        return String.format(Locale.ROOT, "in the window %d JIT compilations; compiler threads %.0f ms of CPU (%.1f %% of the"
+                + " server's)", after[0] - before[0], compilerMillis, compilerMillis * 1e6 * 100 / w.cpu.schedstatNanos());
+    }
+
+    /** The compilations so far and the compiler threads' CPU nanoseconds, for {@link #jitNote}. */
+    private long[] jitNow(ServerProcess process) throws IOException, InterruptedException {
+        return new long[] {ServerMemory.jitCompilations(process.pid()), cpuTime.compilerNanos(process.pid())};
+    }
+
+    /**
+     * Full TLS handshakes ({@link SuiteCommands#handshakes}): a warm-up of {@link SuiteConfig#warmup()}, then one
+     * window of {@link SuiteConfig#duration()}; one op is one connection that was answered.
+     */
+    private SuiteRun handshakes(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        String name = scenario.key() + "-" + server;
+        runTool(commands.handshakes(process.port(), config.warmup(scenario)), name + "-warmup", l -> { });
+        long[] jit = jitNow(process);
+        Window w = new Window(process.pid());
+        String output = runTool(commands.handshakes(process.port(), config.duration()), name + "-s_time", l -> { });
+        w.end();
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
+        LoadOutcome o = LoadOutcome.parseSTime(output);
+        if (o == null) {
+            throw new IOException("openssl s_time printed no result: " + output);
+        }
+        return finish(scenario, "", server, "openssl s_time", process, o, w, jitNote(process, jit, w));
+    }
+
+    /** The TCP echo load for a scenario: over TLS, trusting the run's certificate, when the scenario is a TLS one. */
+    private List<String> tcpEchoLoad(SuiteScenario scenario, ServerProcess process, int size, int connections) {
+        return commands.echoLoad(process.port(), size, connections, scenario.tls() ? certificate : null);
     }
 
     private SuiteRun echo(SuiteScenario scenario, String server, ServerProcess process, List<String> command)
@@ -217,7 +314,9 @@ final class SuiteRunner {
         if (o == null || w[0] == null || w[0].wallNanos < 0) {
             throw new IOException("echo-load gave no result: " + output);
         }
-        return finish(scenario, "", server, scenario.udp() ? "udp-load" : "echo-load", process, o, w[0], "");
+        String note = output.lines().filter(l -> l.startsWith(EchoLoad.NEGOTIATED)).findFirst()
+                .map(l -> "the JDK's client negotiated " + l.substring(EchoLoad.NEGOTIATED.length()).trim()).orElse("");
+        return finish(scenario, "", server, scenario.udp() ? "udp-load" : "echo-load", process, o, w[0], note);
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
@@ -478,7 +577,8 @@ final class SuiteRunner {
                 lines.accept(line, p);
             }
         } finally {
-            if (!p.waitFor(config.duration().toSeconds() + config.warmup().toSeconds() + 120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(config.duration().toSeconds() + Math.max(config.warmup().toSeconds(),
+                    Math.max(config.tlsWarmup().toSeconds(), config.handshakeWarmup().toSeconds())) + 120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }

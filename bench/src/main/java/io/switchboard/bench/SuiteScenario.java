@@ -11,44 +11,60 @@ import java.util.stream.Collectors;
  *
  * @param key         the name on the command line and in the CSV
  * @param kind        which load tool and how it is driven
+ * @param tls         true when the servers serve TLS (with the run's test certificate) and the load speaks it
  * @param servers     the servers measured, in order
  * @param description one line for the report
  */
-record SuiteScenario(String key, Kind kind, List<String> servers, String description) {
+record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, String description) {
     static final String SWITCHBOARD = ComparisonReport.SWITCHBOARD;
     static final String NETTY = ComparisonReport.NETTY;
     static final String FLOOR = "floor";
     static final String REDIS = "redis";
+    /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
+    static final int HANDSHAKE_CLIENTS = 16;
 
     /**
      * How the load is made. {@code IDLE} and {@code IDLE_NO_PRETOUCH} both hold idle connections open; the first
      * runs the servers with {@code -XX:+AlwaysPreTouch} (the whole heap resident from the start), the second
      * without it (heap pages count in the resident set once first touched).
      */
-    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV, UDP_ECHO_64 }
+    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV,
+        UDP_ECHO_64 }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
-            new SuiteScenario("http-plain", Kind.WRK_PLAIN, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("http-plain", Kind.WRK_PLAIN, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "GET /plaintext, wrk -t1 -c64, no pipelining"),
-            new SuiteScenario("http-pipe16", Kind.WRK_PIPELINE, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("https-plain", Kind.WRK_PLAIN, true, List.of(SWITCHBOARD, NETTY),
+                    "GET /plaintext over TLS, wrk -t1 -c64 https://, no pipelining"),
+            new SuiteScenario("http-pipe16", Kind.WRK_PIPELINE, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "GET /plaintext, wrk -t1 -c64, 16 requests pipelined per connection (bench/wrk/bench.lua)"),
-            new SuiteScenario("http-echo-4k", Kind.WRK_POST, List.of(SWITCHBOARD, NETTY),
+            new SuiteScenario("https-pipe16", Kind.WRK_PIPELINE, true, List.of(SWITCHBOARD, NETTY),
+                    "GET /plaintext over TLS, wrk -t1 -c64 https://, 16 requests pipelined per connection"
+                            + " (bench/wrk/bench.lua)"),
+            new SuiteScenario("http-echo-4k", Kind.WRK_POST, false, List.of(SWITCHBOARD, NETTY),
                     "POST /echo with 4 KiB bodies, wrk -t1 -c64 (bench/wrk/bench.lua)"),
-            new SuiteScenario("echo-128", Kind.ECHO_128, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("echo-128", Kind.ECHO_128, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "TCP echo, 128-byte messages, 64 connections, one in flight each (echo-load)"),
-            new SuiteScenario("echo-16k", Kind.ECHO_16K, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("echo-16k", Kind.ECHO_16K, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "TCP echo, 16 KiB messages, 16 connections, one in flight each (echo-load)"),
-            new SuiteScenario("idle-10k", Kind.IDLE, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("tls-echo-16k", Kind.ECHO_16K, true, List.of(SWITCHBOARD, NETTY),
+                    "echo over TLS, 16 KiB messages, 16 connections, one in flight each"
+                            + " (echo-load --tls --tls-ca: the framework's TLS client); CPU per message = 16,384 × CPU per byte"),
+            new SuiteScenario("idle-10k", Kind.IDLE, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "10,000 idle HTTP keep-alive connections after one request each; server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"),
-            new SuiteScenario("idle-10k-nopretouch", Kind.IDLE_NO_PRETOUCH, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("idle-10k-nopretouch", Kind.IDLE_NO_PRETOUCH, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "the same 10,000 idle connections; server -Xms1g -Xmx1g without AlwaysPreTouch"),
-            new SuiteScenario("churn", Kind.CHURN, List.of(SWITCHBOARD, NETTY, FLOOR),
+            new SuiteScenario("churn", Kind.CHURN, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "a new HTTP/1.0 connection per request: ab -c 16, no keep-alive"),
-            new SuiteScenario("kv", Kind.KV, List.of(SWITCHBOARD, REDIS),
+            new SuiteScenario("tls-handshake", Kind.HANDSHAKE, true, List.of(SWITCHBOARD, NETTY),
+                    "a new TLS 1.3 connection per request: " + HANDSHAKE_CLIENTS + " openssl s_time -new -tls1_3 -www /plaintext"
+                            + " at once, each a full handshake (no session resumed), one HTTP/1.0 GET and the server's close;"
+                            + " one op = one handshake"),
+            new SuiteScenario("kv", Kind.KV, false, List.of(SWITCHBOARD, REDIS),
                     "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
                             + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
-            new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, List.of(SWITCHBOARD, NETTY),
+            new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, false, List.of(SWITCHBOARD, NETTY),
                     "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
@@ -72,11 +88,12 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
         return kind == Kind.KV ? List.of("SET", "GET") : List.of();
     }
 
-    /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle. */
+    /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle, handshakes. */
     String unit() {
         return switch (kind) {
             case ECHO_128, ECHO_16K, UDP_ECHO_64 -> "msg";
             case IDLE, IDLE_NO_PRETOUCH -> "conn";
+            case HANDSHAKE -> "handshake";
             default -> "req";
         };
     }
@@ -86,7 +103,7 @@ record SuiteScenario(String key, Kind kind, List<String> servers, String descrip
         return kind == Kind.IDLE || kind == Kind.IDLE_NO_PRETOUCH;
     }
 
-    /** {@return true for the raw echo scenarios, TCP and UDP} */
+    /** {@return true for the echo scenarios (over TCP, TLS or UDP)} */
     boolean echo() {
         return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reading CPU time from /proc. */
 class CpuTimeTest {
@@ -54,5 +55,21 @@ class CpuTimeTest {
         assertTrue(first.schedstatNanos() > 0, "a running JVM has used some CPU");
         assertTrue(second.minus(first).schedstatNanos() > 0, "the loop between the samples used CPU");
         assertTrue(second.statNanos() >= first.statNanos());
+    }
+
+    @Test
+    void compilerNanosCountsOnlyTheJitsThreads(@TempDir Path tasks) throws Exception {
+        thread(tasks, 101, "java", "9000 10 2");
+        thread(tasks, 102, "C2 CompilerThre", "2500 4 1");
+        thread(tasks, 103, "C1 CompilerThre", "500 2 1");
+        thread(tasks, 104, "switchboard-loop", "70000 99 9");
+
+        assertEquals(3000, CpuTime.compilerNanos(tasks), "C2 2,500 ns + C1 500 ns; the loop and main threads are not the JIT's");
+    }
+
+    private static void thread(Path tasks, int tid, String name, String schedstat) throws Exception {
+        Path dir = Files.createDirectories(tasks.resolve(Integer.toString(tid)));
+        Files.writeString(dir.resolve("comm"), name + "\n");
+        Files.writeString(dir.resolve("schedstat"), schedstat + "\n");
     }
 }

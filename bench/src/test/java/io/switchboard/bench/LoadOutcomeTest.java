@@ -2,6 +2,7 @@ package io.switchboard.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,5 +23,26 @@ class LoadOutcomeTest {
         assertEquals(1_398_601.38, LoadOutcome.redisRate(REDIS_BENCHMARK, "GET"), 1e-6);
         assertNull(LoadOutcome.parseRedisBenchmark(REDIS_BENCHMARK, "INCR", 1), "a test that did not run");
         assertEquals(0, LoadOutcome.redisRate("Could not connect", "SET"));
+    }
+
+    /** Two openssl s_time clients, as SuiteCommands#handshakes runs them, one of which read no answer, one failed. */
+    @Test
+    void sTimeConnectionsAreSummedAndEmptyOrFailedClientsAreErrors() {
+        String output = "Collecting connection statistics for 10 seconds\n***\n\n"
+                + "812 connections in 1.02s; 796.08 connections/user sec, bytes read 104748\n"
+                + "812 connections in 11 real seconds, 129 bytes read per connection\n"
+                + "Collecting connection statistics for 10 seconds\n"
+                + "790 connections in 0.98s; 806.12 connections/user sec, bytes read 101910\n"
+                + "790 connections in 11 real seconds, 129 bytes read per connection\n"
+                + "5 connections in 0.01s; 500.00 connections/user sec, bytes read 0\n"
+                + "5 connections in 11 real seconds, 0 bytes read per connection\n"
+                + SuiteCommands.S_TIME_FAILED + " 1\n0m1.500s 0m0.500s\n0m9.000s 0m3.000s\n";
+
+        LoadOutcome o = LoadOutcome.parseSTime(output);
+
+        assertEquals(1602, o.ops(), "812 + 790 answered connections; the client that read nothing does not count");
+        assertEquals(6, o.errors(), "5 connections without an answer and 1 client that failed");
+        assertTrue(Double.isNaN(o.p50Micros()), "s_time measures no latency");
+        assertNull(LoadOutcome.parseSTime("Unable to get connection\n" + SuiteCommands.S_TIME_FAILED + " 16\n"));
     }
 }

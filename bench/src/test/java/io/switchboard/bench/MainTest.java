@@ -141,4 +141,61 @@ class MainTest {
         assertEquals(2, config.idleRounds());
         assertEquals(3, config.echoRounds());
     }
+
+    @Test
+    void echoLoadTakesTlsSwitchesAndATrustedCaFile() {
+        EchoLoadConfig config = Main.loadConfig(Args.parse(List.of("--port", "7443", "--tls", "--tls-ca", "/run/cert.pem"),
+                Set.of("port", "tls-ca"), LoadTls.SWITCHES, Map.of()));
+        assertEquals(new LoadTls(Path.of("/run/cert.pem"), false), config.tls());
+        assertEquals(List.of("--tls", "--tls-ca", "/run/cert.pem"), config.tls().flags());
+
+        EchoLoadConfig insecure = Main.loadConfig(Args.parse(List.of("--tls", "--tls-insecure"), Set.of("tls-ca"),
+                LoadTls.SWITCHES, Map.of()));
+        assertEquals(new LoadTls(null, true), insecure.tls());
+        assertNull(Main.loadConfig(Args.parse(List.of(), Set.of(), LoadTls.SWITCHES, Map.of())).tls(), "plain TCP");
+    }
+
+    @Test
+    void tlsFlagsThatContradictOrLackTlsExit2() {
+        assertEquals(2, run("echo-load", "--tls-insecure"));
+        assertTrue(err().contains("--tls-insecure needs TLS"), err());
+        assertEquals(2, run("echo-load", "--tls", "--tls-ca", "ca.pem", "--tls-insecure"));
+        assertTrue(err().contains("--tls-ca and --tls-insecure exclude each other"), err());
+        assertEquals(2, run("echo-load", "--tls=yes"));
+        assertTrue(err().contains("--tls takes no value"), err());
+        assertEquals(2, run("load", "--tls-insecure", "http://127.0.0.1:8080/"));
+        assertTrue(err().contains("--tls-insecure needs TLS"), err());
+        assertEquals(2, run("netty-http", "--tls-cert", "cert.pem"));
+        assertTrue(err().contains("--tls-cert and --tls-key go together"), err());
+        assertEquals(2, run("netty-echo", "--tls-cert", "/no/such/cert.pem", "--tls-key", "/no/such/key.pem"));
+        assertTrue(err().contains("no such file: /no/such/cert.pem"), err());
+    }
+
+    @Test
+    void anHttpsUrlTurnsTheHttpLoadsTlsOn() {
+        HttpLoadConfig config = Main.httpLoadConfig(Args.parse(List.of("--tls-ca", "/run/cert.pem"), Set.of("tls-ca"),
+                Set.of("tls-insecure"), Map.of()), "https://localhost/plaintext");
+
+        assertEquals(new HttpLoadConfig("localhost", 443, "/plaintext", 64, Duration.ofSeconds(10), Duration.ZERO, 1, 0,
+                "GET", 0, new LoadTls(Path.of("/run/cert.pem"), false)), config);
+        assertEquals("https", config.scheme());
+    }
+
+    @Test
+    void compareKnowsTheTlsScenariosAndTheCertificateType() {
+        SuiteConfig config = Main.suiteConfig(Args.parse(List.of("--scenarios", "https-plain,https-pipe16,tls-echo-16k,"
+                + "tls-handshake", "--tls-cert-type", "rsa2048"), Set.of("scenarios", "tls-cert-type"), Map.of()));
+
+        assertEquals(List.of("https-plain", "https-pipe16", "tls-echo-16k", "tls-handshake"),
+                config.scenarios().stream().map(SuiteScenario::key).toList());
+        assertEquals(TestCertificate.KeyType.RSA2048, config.certificateType());
+        assertEquals(Duration.ofSeconds(15), config.tlsWarmup(), "the TLS scenarios' longer warm-up by default");
+        assertEquals(Duration.ofSeconds(60), config.warmup(SuiteScenario.byKey("tls-handshake")), "60 s of handshakes");
+        assertEquals(Duration.ofSeconds(15), config.warmup(SuiteScenario.byKey("https-pipe16")));
+        assertEquals(Duration.ofSeconds(5), config.warmup(SuiteScenario.byKey("http-plain")));
+        assertEquals(TestCertificate.KeyType.P256, Main.suiteConfig(Args.parse(List.of(), Set.of(), Map.of()))
+                .certificateType(), "P-256 by default");
+        assertEquals(2, run("compare", "--tls-cert-type", "dsa"));
+        assertTrue(err().contains("unknown certificate type dsa"), err());
+    }
 }

@@ -119,6 +119,46 @@ class SuiteReportTest {
                 + "| 1.000 | not judged: LOAD-BOUND |"), text);
     }
 
+    @Test
+    void tlsTargetsAndTheFiguresTheyAreStatedIn() throws Exception {
+        // 1 s windows. https-plain: 100,000 requests each, switchboard 0.85 s of CPU, netty 1.0 s: 0.850, met (limit
+        // 0.90). tls-handshake: 500 handshakes each, switchboard 0.6 s (1,200 µs each,
+        // 833 per CPU-second), netty 0.5 s (1,000 µs, 1,000 per CPU-second): 1.200, NOT met. tls-echo-16k: 50,000
+        // messages, 1.0 s and 0.8 s: 20 µs and 16 µs per 16 KiB message, 1.221 and 0.977 ns per byte, 1.250, NOT met.
+        Path in = dir.resolve("tls.csv");
+        Files.writeString(in, SuiteRun.HEADER + "\n"
+                + cpuRun("https-plain", "switchboard", 100_000, 850_000_000).csvRow() + "\n"
+                + cpuRun("https-plain", "netty", 100_000, 1_000_000_000).csvRow() + "\n"
+                + cpuRun("tls-handshake", "switchboard", 500, 600_000_000).csvRow() + "\n"
+                + cpuRun("tls-handshake", "netty", 500, 500_000_000).csvRow() + "\n"
+                + cpuRun("tls-echo-16k", "switchboard", 50_000, 1_000_000_000).csvRow() + "\n"
+                + cpuRun("tls-echo-16k", "netty", 50_000, 800_000_000).csvRow() + "\n");
+        Path doc = dir.resolve("tls.md");
+
+        int status = new SuiteReport(in, doc, dir.resolve("img"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(0, status);
+        String text = Files.readString(doc);
+        assertTrue(text.contains("| server CPU per request, https-plain ≤ 0.90× Netty | 0.850 | **met** |"), text);
+        assertTrue(text.contains("| server CPU per request, https-pipe16 ≤ 0.75× Netty | – | not measured |"), text);
+        assertTrue(text.contains("| server CPU per full TLS 1.3 handshake (handshakes per server CPU-second ≥ 1.00× Netty), "
+                + "tls-handshake ≤ 1.00× Netty | 1.200 | **NOT met** |"), text);
+        assertTrue(text.contains("Full handshakes per server CPU-second: Switchboard 833, Netty 1,000 (Switchboard / Netty 0.833;"),
+                text);
+        assertTrue(text.contains("| server CPU per byte (16 KiB messages: the same ratio as per message), tls-echo-16k "
+                + "≤ 1.00× Netty | 1.250 | **NOT met** |"), text);
+        assertTrue(text.contains("Switchboard 1.221 ns, Netty 0.977 ns (Switchboard / Netty 1.250)."), text);
+        assertTrue(text.indexOf("### https-plain") < text.indexOf("### tls-handshake"), "in the CSV's order: " + text);
+    }
+
+    /** A run of {@code ops} operations in one second using {@code cpuNanos} of the server's CPU; loads at 50 %. */
+    private static SuiteRun cpuRun(String scenario, String server, long ops, long cpuNanos) {
+        return new SuiteRun(scenario, "", server, "wrk", ops, 1, 0, cpuNanos, cpuNanos, 500_000_000, 500_000_000,
+                100, 200, 300, 10_000, 2_000, -1, -1, -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED,
+                SuiteRun.NOT_MEASURED, "");
+    }
+
     /** A kv run of {@code command}: {@code ops} requests in one second, the load generator using {@code loadUse} of its core. */
     private static SuiteRun kvRun(String command, String server, long ops, long cpuNanos, double loadUse) {
         long load = Math.round(loadUse * 1e9);

@@ -1,0 +1,74 @@
+package io.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The suite's command lines for the TLS scenarios: certificate flags, https URLs, TLS load flags, s_time. */
+class SuiteCommandsTest {
+    private static final TestCertificate CERT = new TestCertificate(Path.of("/run/cert.pem"), Path.of("/run/key.pem"),
+            TestCertificate.KeyType.P256);
+    private final SuiteConfig config = new SuiteConfig(SuiteScenario.ALL, Duration.ofSeconds(10), Duration.ofSeconds(5),
+            Path.of("out.csv"), Path.of("ex.jar"), Path.of("bench.jar"), Path.of("bench.lua"), 0, 1, List.of("-Xmx256m"),
+            List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256, Duration.ofSeconds(15),
+            Duration.ofSeconds(60));
+    private final SuiteCommands commands = new SuiteCommands(config);
+
+    @Test
+    void tlsServersServeTheRunsCertificateAndPlaintextOnesDoNot() {
+        List<String> sb = commands.server(SuiteScenario.byKey("https-plain"), SuiteScenario.SWITCHBOARD, 0, CERT);
+        List<String> netty = commands.server(SuiteScenario.byKey("tls-echo-16k"), SuiteScenario.NETTY, 0, CERT);
+        List<String> plain = commands.server(SuiteScenario.byKey("http-plain"), SuiteScenario.SWITCHBOARD, 0, CERT);
+
+        assertEquals(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600", "--workers", "1", "--host",
+                "127.0.0.1", "--port", "0", "--tls-cert", "/run/cert.pem", "--tls-key", "/run/key.pem"),
+                sb.subList(sb.indexOf("ex.jar") + 1, sb.size()));
+        assertEquals(List.of("netty-echo", "--workers", "1", "--host", "127.0.0.1", "--port", "0", "--tls-cert",
+                "/run/cert.pem", "--tls-key", "/run/key.pem"), netty.subList(netty.indexOf("bench.jar") + 1, netty.size()));
+        assertFalse(plain.contains("--tls-cert"), plain.toString());
+    }
+
+    @Test
+    void aTlsScenarioNeedsACertificateAndAServerWithTls() {
+        assertThrows(IllegalArgumentException.class,
+                () -> commands.server(SuiteScenario.byKey("https-plain"), SuiteScenario.SWITCHBOARD, 0, null));
+        assertThrows(IllegalArgumentException.class,
+                () -> commands.server(SuiteScenario.byKey("https-plain"), SuiteScenario.FLOOR, 0, CERT));
+    }
+
+    @Test
+    void wrkSpeaksHttpsAndEchoLoadTrustsTheCertificate() {
+        List<String> wrk = commands.wrk(8443, true, "/plaintext", Duration.ofSeconds(10), List.of("pipeline", "16"));
+        List<String> echo = commands.echoLoad(7443, 16384, 16, CERT);
+
+        assertTrue(wrk.contains("https://127.0.0.1:8443/plaintext"), wrk.toString());
+        assertEquals(List.of("--", "pipeline", "16"), wrk.subList(wrk.size() - 3, wrk.size()));
+        assertEquals(List.of("--tls", "--tls-ca", "/run/cert.pem"), echo.subList(echo.size() - 3, echo.size()));
+        assertEquals("15.000", echo.get(echo.indexOf("--warmup") + 1), "the TLS warm-up");
+        assertEquals("5.000", commands.echoLoad(7000, 128, 64).get(echo.indexOf("--warmup") + 1), "the plaintext warm-up");
+        assertFalse(commands.echoLoad(7000, 128, 64).contains("--tls"));
+    }
+
+    @Test
+    void handshakesRunSixteenFreshOpensslClientsOnTheLoadCpu() {
+        List<String> c = commands.handshakes(8443, Duration.ofMillis(9_600));
+
+        assertEquals(List.of("taskset", "-c", "1"), c.subList(0, 3));
+        String script = c.stream().filter(a -> a.contains("s_time")).findFirst().orElseThrow();
+        assertTrue(script.contains("openssl s_time -connect \"$2\" -new -tls1_3 -www /plaintext -time \"$3\" &"), script);
+        assertTrue(script.endsWith("echo \"" + SuiteCommands.S_TIME_FAILED + " $failed\""), script);
+        assertEquals(List.of(Integer.toString(SuiteScenario.HANDSHAKE_CLIENTS), "127.0.0.1:8443", "10"),
+                c.subList(c.size() - 3, c.size()), "client count, address, whole seconds");
+        assertEquals(List.of("bash", "-c", script, "bash"), c.subList(c.indexOf(script) - 2, c.indexOf(script) + 2));
+        String handshakeOnly = commands.handshakes(7443, Duration.ofSeconds(10), false).stream()
+                .filter(a -> a.contains("s_time")).findFirst().orElseThrow();
+        assertTrue(handshakeOnly.contains("-new -tls1_3 -time") && !handshakeOnly.contains("-www"),
+                "an echo server would echo the GET and never close: " + handshakeOnly);
+    }
+}
