@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * pipeline, dropped by the server as oversized, or dropped by the kernel on the full socket), and the server answers
  * a ping at once afterwards.
  */
+@Tag("hardening")
 class DatagramBurstTest {
     private static final int BURST = 100_000;
     private static final int MAX = 512;

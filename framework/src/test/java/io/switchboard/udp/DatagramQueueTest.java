@@ -11,9 +11,11 @@ import io.switchboard.testing.EmbeddedDatagramEndpoint;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Backpressure without blocking: what the socket cannot take now waits within bounds, the rest is counted. */
+@Tag("hardening")
 class DatagramQueueTest {
 
     private static EmbeddedDatagramEndpoint echo(DatagramConfig config, MemoryBudget budget) {
