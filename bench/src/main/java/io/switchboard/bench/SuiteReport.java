@@ -476,7 +476,7 @@ final class SuiteReport {
                 + "| memory | " + memKib / 1024 / 1024 + " GiB |\n"
                 + "| kernel | Linux " + Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim() + " |\n"
                 + "| JDK | " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + " |\n"
-                + "| load tools | wrk, ApacheBench (ab), redis-benchmark, openssl s_time, and the bench jar's echo-load and idle-clients |\n";
+                + "| load tools | wrk, ApacheBench (ab), redis-benchmark, openssl s_time, and the bench jar's echo-load, idle-clients, udp-load, ws-load, ws-broadcast-load and ws-idle-clients |\n";
     }
 
     /** The command a row measured ({@link SuiteRun#command()}), empty for the others and in older CSV files. */
