@@ -268,7 +268,9 @@ final class SuiteReport {
                 .append("wave. Kernel socket buffers are in none of these.");
         if (scenario.startsWith("ws-")) {
             s.append(" The connections are WebSockets here (`ws-idle-clients`: the handshake, then one 1 KiB text echoed on ")
-                    .append("each), and so are the warm-up waves. With `-XX:+AlwaysPreTouch` the heap is resident from the start, ")
+                    .append("each), and so are the warm-up waves (without compression for ws-idle-10k-deflate: waves with it ")
+                    .append("would leave 10,000 freed zlib states in the C allocator for the measured wave to reuse, hiding ")
+                    .append("their cost). With `-XX:+AlwaysPreTouch` the heap is resident from the start, ")
                     .append("so the RSS growth is memory outside the heap: with permessage-deflate, zlib's native deflate and ")
                     .append("inflate states. Switchboard makes them at a connection's first compressed message and lets the ")
                     .append("deflater go after 10 s without one (`DeflateOptions.releaseAfterIdle`); Netty's ")
