@@ -14,7 +14,7 @@ fi
 scenarios=$1
 shift
 needed=(taskset jcmd)
-[[ ,$scenarios, =~ ,(http-|https-|idle-) ]] && needed+=(wrk)
+[[ ,$scenarios, =~ ,(http-|https-|idle-|ws-idle-) ]] && needed+=(wrk)
 [[ ,$scenarios, =~ ,(https-|tls-) ]] && needed+=(openssl)
 [[ ,$scenarios, == *,churn,* ]] && needed+=(ab)
 [[ ,$scenarios, == *,kv,* ]] && needed+=(redis-server redis-benchmark)

@@ -30,6 +30,15 @@ final class ConnectAll {
         for (int i = 0; i < count; i++) {
             pending.add(client.connect(host, port));
         }
+        return await(pending, timeout);
+    }
+
+    /**
+     * Waits up to {@code timeout} for every connect (or WebSocket handshake) in {@code pending}.
+     *
+     * @return null when every one completed, otherwise why not
+     */
+    static String await(List<? extends CompletableFuture<?>> pending, Duration timeout) throws InterruptedException {
         try {
             CompletableFuture.allOf(pending.toArray(CompletableFuture<?>[]::new)).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             return null;

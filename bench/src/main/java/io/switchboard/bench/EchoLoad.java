@@ -1,8 +1,14 @@
 package io.switchboard.bench;
 
 import io.switchboard.server.Client;
+import io.switchboard.websocket.WebSocket;
+import io.switchboard.websocket.WebSocketClient;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The echo load generator, built on Switchboard's {@link Client}: opens the connections (over TLS when the
- * configuration has {@link LoadTls}: the framework's TLS stage, the JDK's {@code SSLEngine}), keeps one verified
+ * configuration has {@link LoadTls}: the framework's TLS stage, the JDK's {@code SSLEngine}; or as WebSockets with the
+ * framework's {@link WebSocketClient}, {@code ws-load}, each message a text message), keeps one verified
  * message in flight on each, prints a progress line every second, then the result of the measured window
  * (messages, MiB/s, errors, and round-trip percentiles from an HdrHistogram).
  *
@@ -31,6 +38,8 @@ final class EchoLoad {
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final EchoLoadConfig config;
+    /** The WebSocket URI of {@code ws-load}, or null for TCP echo. */
+    private final URI webSocket;
     private final PrintStream out;
     private final EchoStats stats = new EchoStats();
     private final CountDownLatch allClosed;
@@ -39,18 +48,37 @@ final class EchoLoad {
     private volatile boolean stopping;
 
     EchoLoad(EchoLoadConfig config, PrintStream out) {
+        this(config, null, out);
+    }
+
+    /**
+     * A WebSocket echo load ({@code ws-load}) when {@code webSocket} is not null: {@link WsEchoHandler} on each
+     * WebSocket, text messages of {@code config.size()} ASCII characters.
+     */
+    EchoLoad(EchoLoadConfig config, URI webSocket, PrintStream out) {
         this.config = config;
+        this.webSocket = webSocket;
         this.out = out;
         this.allClosed = new CountDownLatch(config.connections());
     }
 
     /** Runs the load to its end (or until every connection is lost) and returns what it measured. */
     EchoLoadResult run() throws InterruptedException {
-        out.printf(Locale.ROOT, "echo-load: %d connections to %s:%d%s, %d-byte messages, warmup %.1f s, measuring %.1f s%n",
-                config.connections(), config.host(), config.port(),
+        out.printf(Locale.ROOT, "echo-load: %d connections to %s%s, %d-byte messages, warmup %.1f s, measuring %.1f s%n",
+                config.connections(), webSocket != null ? webSocket + " (WebSockets, text)" : config.host() + ":" + config.port(),
                 config.tls() == null ? "" : " (" + config.tls().describe() + ")", config.size(),
                 config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
         out.flush();
+        if (webSocket != null) {
+            Client client = Client.builder().workers(config.loops()).connectTimeout(CONNECT_TIMEOUT).build();
+            try {
+                return connected(openWebSockets(client)) && firstAnswer() ? drive()
+                        : new EchoLoadResult(0, 0, 0, Math.max(1, stats.errors()), stats.firstError());
+            } finally {
+                stopping = true;
+                client.close();
+            }
+        }
         Client.Builder builder = Client.builder()
                 .workers(config.loops())
                 .pipeline(p -> {
@@ -79,7 +107,22 @@ final class EchoLoad {
     }
 
     private boolean connectAll(Client client) throws InterruptedException {
-        String failure = ConnectAll.open(client, config.host(), config.port(), config.connections(), CONNECT_TIMEOUT);
+        return connected(ConnectAll.open(client, config.host(), config.port(), config.connections(), CONNECT_TIMEOUT));
+    }
+
+    /** Opens the WebSockets, all at once; returns null when every handshake succeeded, otherwise why not. */
+    private String openWebSockets(Client client) throws InterruptedException {
+        WebSocketClient websockets = WebSocketClient.builder(client).handshakeTimeout(CONNECT_TIMEOUT).build();
+        List<CompletableFuture<WebSocket>> pending = new ArrayList<>(config.connections());
+        for (int i = 0; i < config.connections(); i++) {
+            pending.add(websockets.connect(webSocket, new WsEchoHandler(config.size(), seeds.getAndIncrement(), stats,
+                    () -> stopping, allClosed::countDown)));
+        }
+        return ConnectAll.await(pending, CONNECT_TIMEOUT);
+    }
+
+    /** Records a failure to connect; returns true when there was none. */
+    private boolean connected(String failure) {
         if (failure != null) {
             stats.error(failure);
             out.println("echo-load: " + failure);
@@ -147,6 +190,11 @@ final class EchoLoad {
     }
 
     private void mark(String marker) {
+        mark(out, marker);
+    }
+
+    /** Prints a window's edge ({@link #MEASURE_START}, {@link #MEASURE_END}) at once: the runner samples CPU there. */
+    static void mark(PrintStream out, String marker) {
         out.println(marker);
         out.flush();
     }

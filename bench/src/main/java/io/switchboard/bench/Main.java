@@ -34,6 +34,11 @@ public final class Main {
             "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo",
             "                                                                [--host H] [--port N (8081)] [--workers N]",
             "                         [--tls-cert FILE --tls-key FILE]  (PEM: HTTPS with SslHandler on the JDK provider)",
+            "  netty-ws               Netty 4.2 WebSocket server (WebSocketServerProtocolHandler, WebSocketServerCompressionHandler):",
+            "                         /ws/echo (echo), /ws/broadcast (ChannelGroup), GET /plaintext",
+            "                                                                [--host H] [--port N (8083)] [--workers N]",
+            "  ws-broadcast           Switchboard WebSocket broadcast server (ConnectionGroup, WebSocketFrame): /ws/broadcast,",
+            "                         GET /plaintext                         [--host H] [--port N (8084)] [--workers N]",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
@@ -46,6 +51,14 @@ public final class Main {
             "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
             "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
             "                         [--tls [--tls-ca FILE | --tls-insecure]]",
+            "  ws-load                WebSocket echo load on Switchboard's WebSocketClient: text messages of --size ASCII",
+            "                         characters, one in flight per connection, as echo-load",
+            "                         [--host H] [--port N (8080)] [--path P (/ws/echo)] [-c CONNECTIONS (64)] [--size N (128)]",
+            "                         [-d SECONDS (10)] [--warmup SECONDS (0)]",
+            "  ws-broadcast-load      WebSocket broadcast load: N WebSockets, one binary message a second sent on the first,",
+            "                         timed from the send to the last receipt  [--host H] [--port N (8084)]",
+            "                         [--path P (/ws/broadcast)] [-c N (10000)] [--size BYTES (128)] [--rounds N (60)]",
+            "                         [--warmup-rounds N (5)]",
             "  udp-load               UDP echo load: connected sockets on one thread, one datagram in flight each",
             "                         [--host H] [--port N (7002)] [-c SOCKETS (64)] [--size BYTES (64)] [-d SECONDS (10)]",
             "                         [--warmup SECONDS (0)]",
@@ -62,8 +75,12 @@ public final class Main {
             "                         [--tls-cert-type p256|rsa2048 (p256)] [--tls-handshake-warmup S (60)] [--tls-warmup S (15)]",
             "                         (every TLS scenario first makes full handshakes, then its own load warms up)",
             "                         scenarios: http-plain,https-plain,http-pipe16,https-pipe16,http-echo-4k,echo-128,",
-            "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64",
+            "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64,",
+            "                         ws-echo-128,ws-broadcast-10k,ws-idle-10k,ws-idle-10k-deflate",
+            "                         [--broadcast-rounds N (60)] (measured rounds of ws-broadcast-10k, one a second)",
             "                         (the TLS ones share a test certificate made with openssl for the run)",
+            "  ws-idle-clients        hold N idle WebSockets (one 1 KiB text echoed each) until stdin ends",
+            "                         [--host H] [--port N] [-c N (10000)] [--path P (/ws/echo)] [--deflate]",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
             "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
@@ -98,8 +115,12 @@ public final class Main {
     private static final Map<String, String> LOAD_ALIASES = Map.of("-c", "connections", "-d", "duration");
     private static final Set<String> SUITE_FLAGS = Set.of("scenarios", "duration", "warmup", "out", "examples-jar",
             "bench-jar", "wrk-script", "server-cpu", "load-cpu", "jvm-args", "idle-connections", "log-dir", "noise-limit", "retries",
-            "echo-rounds", "idle-rounds", "tls-cert-type", "tls-warmup", "tls-handshake-warmup");
+            "echo-rounds", "idle-rounds", "tls-cert-type", "tls-warmup", "tls-handshake-warmup", "broadcast-rounds");
     private static final Set<String> IDLE_FLAGS = Set.of("host", "port", "connections", "path");
+    private static final Set<String> WS_LOAD_FLAGS = Set.of("host", "port", "path", "connections", "size", "duration",
+            "warmup");
+    private static final Set<String> WS_BROADCAST_FLAGS = Set.of("host", "port", "path", "connections", "size", "rounds",
+            "warmup-rounds");
     private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
             "bench-jar", "server-cpu", "load-cpu", "jvm-args", "jfr", "log-dir", "noise-limit", "retries");
@@ -181,6 +202,55 @@ public final class Main {
                 case "compare" -> {
                     SuiteConfig config = suiteConfig(Args.parse(rest, SUITE_FLAGS, Map.of()));
                     return new SuiteRunner(config, out, new CpuTime(CpuTime.clockTicksPerSecond())).run();
+                }
+                case "netty-ws" -> {
+                    Args args = Args.parse(rest, SERVER_FLAGS, Map.of());
+                    int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+                    NettyWebSocketServer server = NettyWebSocketServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 8083, 0, 65535), workers);
+                    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+                    out.println("netty websocket server listening on " + server.localAddress().getHostString() + ":"
+                            + server.localAddress().getPort() + " (" + workers + " workers)");
+                    out.flush();
+                    server.closeFuture().join();
+                    return 0;
+                }
+                case "ws-broadcast" -> {
+                    Args args = Args.parse(rest, SERVER_FLAGS, Map.of());
+                    int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+                    io.switchboard.server.Server server = WsBroadcastServer.start(args.string("host", "127.0.0.1"),
+                            args.integer("port", 8084, 0, 65535), workers);
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> server.closeGracefully(Duration.ofSeconds(1)),
+                            "shutdown"));
+                    out.println("switchboard websocket broadcast server listening on " + server.localAddress().getHostString()
+                            + ":" + server.localAddress().getPort() + " (" + workers + " workers)");
+                    out.flush();
+                    server.closeFuture().join();
+                    return 0;
+                }
+                case "ws-load" -> {
+                    Args args = Args.parse(rest, WS_LOAD_FLAGS, LOAD_ALIASES);
+                    EchoLoadConfig config = new EchoLoadConfig(args.string("host", "127.0.0.1"),
+                            args.integer("port", 8080, 1, 65535), args.integer("connections", 64, 1, 100_000),
+                            args.integer("size", 128, 1, 16 * 1024 * 1024),
+                            args.seconds("duration", Duration.ofSeconds(10), 0.001, 86_400),
+                            args.seconds("warmup", Duration.ZERO, 0, 86_400), 1);
+                    java.net.URI uri = java.net.URI.create("ws://" + config.host() + ":" + config.port()
+                            + args.string("path", NettyWebSocketServer.ECHO_PATH));
+                    return new EchoLoad(config, uri, out).run().exitCode();
+                }
+                case "ws-broadcast-load" -> {
+                    Args args = Args.parse(rest, WS_BROADCAST_FLAGS, LOAD_ALIASES);
+                    return new WsBroadcastLoad(args.string("host", "127.0.0.1"), args.integer("port", 8084, 1, 65535),
+                            args.string("path", NettyWebSocketServer.BROADCAST_PATH),
+                            args.integer("connections", 10_000, 1, 1_000_000), args.integer("size", 128, 16, 65_536),
+                            args.integer("warmup-rounds", 5, 0, 100_000), args.integer("rounds", 60, 1, 100_000), out).run();
+                }
+                case "ws-idle-clients" -> {
+                    Args args = Args.parse(rest, IDLE_FLAGS, Set.of("deflate"), LOAD_ALIASES);
+                    return new WsIdleClients(args.string("host", "127.0.0.1"), args.integer("port", 8080, 1, 65535),
+                            args.string("path", NettyWebSocketServer.ECHO_PATH),
+                            args.integer("connections", 10_000, 1, 1_000_000), args.has("deflate"), out).run(System.in);
                 }
                 case "idle-clients" -> {
                     Args args = Args.parse(rest, IDLE_FLAGS, LOAD_ALIASES);
@@ -279,7 +349,8 @@ public final class Main {
                 args.integer("idle-rounds", 3, 1, 100),
                 certificateType(args.string("tls-cert-type", "p256")),
                 args.seconds("tls-warmup", SuiteConfig.DEFAULT_TLS_WARMUP, 1, 86_400),
-                args.seconds("tls-handshake-warmup", SuiteConfig.DEFAULT_HANDSHAKE_WARMUP, 1, 86_400));
+                args.seconds("tls-handshake-warmup", SuiteConfig.DEFAULT_HANDSHAKE_WARMUP, 1, 86_400),
+                args.integer("broadcast-rounds", SuiteConfig.DEFAULT_BROADCAST_ROUNDS, 1, 100_000));
     }
 
     private static TestCertificate.KeyType certificateType(String flag) {

@@ -118,7 +118,7 @@ final class NettyHttpServer implements AutoCloseable {
     }
 
     /** Answers the routes. One per connection (it holds the loop's date cache reference only). */
-    private static final class HttpHandler extends ChannelInboundHandlerAdapter {
+    static final class HttpHandler extends ChannelInboundHandlerAdapter {
         private static final AsciiString SERVER = AsciiString.cached("Netty");
         private static final AsciiString TEXT = AsciiString.cached("text/plain");
         private static final AsciiString JSON = AsciiString.cached("application/json");

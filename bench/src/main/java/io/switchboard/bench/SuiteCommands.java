@@ -49,17 +49,22 @@ final class SuiteCommands {
         }
         c.add(java);
         c.addAll(scenario.idle() ? config.idleJvmArgs() : config.jvmArgs());
-        if (scenario.kind() == SuiteScenario.Kind.IDLE) {
+        if (scenario.preTouch()) {
             c.add(SuiteConfig.PRE_TOUCH);
         }
         String examples = config.examplesJar().toString();
         String bench = config.benchJar().toString();
         boolean echo = scenario.echo();
         boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
+        boolean broadcast = scenario.kind() == SuiteScenario.Kind.WS_BROADCAST;
         switch (server) {
             case SuiteScenario.SWITCHBOARD -> {
-                c.addAll(List.of("-jar", examples));
-                if (scenario.udp()) {
+                c.addAll(List.of("-jar", broadcast ? bench : examples));
+                if (broadcast) {
+                    c.add("ws-broadcast");
+                } else if (scenario.webSocket()) {
+                    c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
+                } else if (scenario.udp()) {
                     c.add("udp-echo");
                 } else if (echo) {
                     c.add("echo");
@@ -71,7 +76,8 @@ final class SuiteCommands {
                 c.addAll(List.of("--workers", "1"));
             }
             case SuiteScenario.NETTY -> c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
-                    : List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+                    : List.of("-jar", bench, scenario.webSocket() ? "netty-ws" : echo ? "netty-echo" : "netty-http",
+                            "--workers", "1"));
             case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
@@ -202,6 +208,53 @@ final class SuiteCommands {
     /** {@code idle-clients} holding {@link SuiteConfig#idleConnections()} connections to {@code port}, pinned to the load CPU. */
     List<String> idleClients(int port) {
         return idleClients(port, config.idleConnections());
+    }
+
+    /**
+     * The idle connections of {@code scenario}: {@code idle-clients} (HTTP), or {@code ws-idle-clients} on the echo
+     * route (with {@code --deflate} for ws-idle-10k-deflate), {@link SuiteConfig#idleConnections()} of them to
+     * {@code port}, pinned to the load CPU.
+     */
+    List<String> idleClients(SuiteScenario scenario, int port) {
+        if (!scenario.webSocket()) {
+            return idleClients(port);
+        }
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "ws-idle-clients", "--port", Integer.toString(port),
+                "-c", Integer.toString(config.idleConnections()), "--path", NettyWebSocketServer.ECHO_PATH));
+        if (scenario.kind() == SuiteScenario.Kind.WS_IDLE_DEFLATE) {
+            command.add("--deflate");
+        }
+        return command;
+    }
+
+    /** ws-load: {@code connections} WebSockets to the echo route, {@code size}-character text messages, on the load CPU. */
+    List<String> wsLoad(int port, int size, int connections) {
+        List<String> command = new ArrayList<>(List.of("taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "ws-load", "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--path", NettyWebSocketServer.ECHO_PATH,
+                "-c", Integer.toString(connections), "--size", Integer.toString(size),
+                "--warmup", seconds(config.warmup()), "-d", seconds(config.duration())));
+        return command;
+    }
+
+    /**
+     * ws-broadcast-load: {@link SuiteConfig#idleConnections()} WebSockets to the broadcast route,
+     * {@link SuiteConfig#broadcastRounds()} measured rounds of one 128-byte message, on the load CPU with its open-file
+     * limit raised to the hard one.
+     */
+    List<String> wsBroadcastLoad(int port) {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                "taskset", "-c", Integer.toString(config.loadCpu()), java));
+        command.addAll(config.jvmArgs());
+        command.addAll(List.of("-jar", config.benchJar().toString(), "ws-broadcast-load", "--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--path", NettyWebSocketServer.BROADCAST_PATH,
+                "-c", Integer.toString(config.idleConnections()), "--size", "128",
+                "--rounds", Integer.toString(config.broadcastRounds())));
+        return command;
     }
 
     /** {@code idle-clients} holding {@code connections} connections to {@code port}, pinned to the load CPU. */

@@ -31,12 +31,17 @@ import java.util.List;
  *                      connections, after {@code handshakeWarmup} of full handshakes
  * @param handshakeWarmup full TLS handshakes before every TLS scenario's window (tls-handshake's own warm-up; see
  *                      {@link #DEFAULT_HANDSHAKE_WARMUP})
+ * @param broadcastRounds measured rounds of ws-broadcast-10k, one a second (its connections: {@code idleConnections})
  */
 record SuiteConfig(List<SuiteScenario> scenarios, Duration duration, Duration warmup, Path out, Path examplesJar,
                    Path benchJar, Path wrkScript, int serverCpu, int loadCpu, List<String> jvmArgs,
                    List<String> idleJvmArgs, int idleConnections, Path logDir,
                    double noiseLimit, int retries, int echoRounds, int idleRounds,
-                   TestCertificate.KeyType certificateType, Duration tlsWarmup, Duration handshakeWarmup) {
+                   TestCertificate.KeyType certificateType, Duration tlsWarmup, Duration handshakeWarmup,
+                   int broadcastRounds) {
+
+    /** Measured rounds of ws-broadcast-10k by default: a minute, one message a second. */
+    static final int DEFAULT_BROADCAST_ROUNDS = 60;
 
     /** The warm-up of a TLS scenario's own load by default, after the handshakes. */
     static final Duration DEFAULT_TLS_WARMUP = Duration.ofSeconds(15);

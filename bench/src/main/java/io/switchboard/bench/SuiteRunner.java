@@ -42,6 +42,11 @@ final class SuiteRunner {
     /** How long the idle connections stay idle, all answered, before the server's memory is read. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(2);
     /**
+     * How long the idle WebSockets stay idle before the resident set is read once more: past Switchboard's
+     * {@code DeflateOptions.releaseAfterIdle} (10 s), after which it lets an idle connection's deflater go.
+     */
+    private static final Duration WS_IDLE_LATE = Duration.ofSeconds(15);
+    /**
      * Warm-up waves of idle connections before the baseline. Measured with 10,000 connections per wave: Netty's
      * JIT compiled 710, 83, 6 and 18 methods in four waves in a row, Switchboard's 224, 17, 2 and 0: two waves
      * leave both with the handful of compilations any later wave has.
@@ -205,7 +210,9 @@ final class SuiteRunner {
                 case ECHO_128 -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 128, 64)));
                 case ECHO_16K -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 16 * 1024, 16)));
                 case UDP_ECHO_64 -> List.of(echo(scenario, server, process, commands.udpLoad(process.port(), 64, 64)));
-                case IDLE, IDLE_NO_PRETOUCH -> List.of(idle(scenario, server, process));
+                case WS_ECHO_128 -> List.of(echo(scenario, server, process, commands.wsLoad(process.port(), 128, 64)));
+                case WS_BROADCAST -> List.of(broadcast(scenario, server, process));
+                case IDLE, IDLE_NO_PRETOUCH, WS_IDLE, WS_IDLE_DEFLATE -> List.of(idle(scenario, server, process));
                 case CHURN -> List.of(churn(scenario, server, process));
                 case KV -> kv(scenario, server, process);
             };
@@ -315,8 +322,30 @@ final class SuiteRunner {
             throw new IOException("echo-load gave no result: " + output);
         }
         String note = output.lines().filter(l -> l.startsWith(EchoLoad.NEGOTIATED)).findFirst()
-                .map(l -> "the JDK's client negotiated " + l.substring(EchoLoad.NEGOTIATED.length()).trim()).orElse("");
-        return finish(scenario, "", server, scenario.udp() ? "udp-load" : "echo-load", process, o, w[0], note);
+                .map(l -> "the JDK's client negotiated " + l.substring(EchoLoad.NEGOTIATED.length()).trim())
+                .or(() -> output.lines().filter(l -> l.startsWith(BROADCAST_SUMMARY)).findFirst().map(String::trim))
+                .orElse("");
+        String tool = switch (scenario.kind()) {
+            case UDP_ECHO_64 -> "udp-load";
+            case WS_ECHO_128 -> "ws-load";
+            case WS_BROADCAST -> "ws-broadcast-load";
+            default -> "echo-load";
+        };
+        return finish(scenario, "", server, tool, process, o, w[0], note);
+    }
+
+    /** The line of ws-broadcast-load's summary, kept as the run's note. */
+    private static final String BROADCAST_SUMMARY = "broadcast:";
+
+    /**
+     * ws-broadcast-10k: {@link SuiteConfig#idleConnections()} WebSockets, one message a second broadcast to all
+     * ({@link WsBroadcastLoad}); the window spans the measured rounds, so the server's CPU per op is per message
+     * delivered, and the latencies are the send-to-last-receipt times of the rounds.
+     */
+    private SuiteRun broadcast(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        checkOpenFileLimit(config.idleConnections());
+        return echo(scenario, server, process, commands.wsBroadcastLoad(process.port()));
     }
 
     private SuiteRun churn(SuiteScenario scenario, String server, ServerProcess process)
@@ -386,7 +415,7 @@ final class SuiteRunner {
         // warm the request path so that the baseline holds the JIT's and the loop's own memory
         runTool(commands.wrk(process.port(), "/plaintext", config.warmup(), List.of()), name + "-warmup", l -> { });
         long files = ServerMemory.openFiles(pid);
-        String warmNote = warmUpIdle(name, process, files);
+        String warmNote = warmUpIdle(scenario, name, process, files);
         long compilations = ServerMemory.jitCompilations(pid);
         long youngGcs = ServerMemory.youngCollections(pid);
         long baseHeap = ServerMemory.heapUsedAfterGcKib(pid); // the last GC forced before the idle readings
@@ -399,7 +428,8 @@ final class SuiteRunner {
         long heapPages;
         long heap;
         long servedMillis;
-        IdleWave wave = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients.log"));
+        long lateRss;
+        IdleWave wave = IdleWave.start(commands.idleClients(scenario, process.port()), config.logDir().resolve(name + "-clients.log"));
         try (wave) {
             w = new Window(pid);
             wave.awaitReady();
@@ -412,10 +442,15 @@ final class SuiteRunner {
             youngGcs = ServerMemory.youngCollections(pid) - youngGcs;
             heap = ServerMemory.heapUsedAfterGcKib(pid);
             servedMillis = newClientServed(process.port());
+            lateRss = scenario.webSocket() ? rssAfterIdle(pid, w.startNanos + w.wallNanos) : -1;
         }
         String note = warmNote + "; burst: " + compilations + " JIT compilations, " + youngGcs + " young GCs; "
                 + (servedMillis >= 0 ? "a new client was served in " + servedMillis + " ms with the connections open"
                 : "a NEW CLIENT WAS NOT SERVED within 10 s");
+        if (lateRss >= 0 && wave.answered() > 0) {
+            note += String.format(Locale.ROOT, "; RSS growth %,.0f B/conn after %d s idle (no GC forced since the heap's"
+                    + " reading)", (lateRss - baseRss) * 1024.0 / wave.answered(), WS_IDLE_LATE.toSeconds());
+        }
         if (!awaitOpenFiles(pid, files + 16, Duration.ofSeconds(30))) {
             note += "; the server still had " + ServerMemory.openFiles(pid) + " files open 30 s after the clients left";
         }
@@ -424,7 +459,7 @@ final class SuiteRunner {
         long againBaseRss = ServerMemory.rssKib(pid);
         long againRss;
         long againHeapPages;
-        IdleWave again = IdleWave.start(commands.idleClients(process.port()), config.logDir().resolve(name + "-clients-again.log"));
+        IdleWave again = IdleWave.start(commands.idleClients(scenario, process.port()), config.logDir().resolve(name + "-clients-again.log"));
         try (again) {
             again.awaitReady();
             Thread.sleep(IDLE_SETTLE.toMillis());
@@ -451,14 +486,20 @@ final class SuiteRunner {
      * {@code AlwaysPreTouch} a server that allocates little would otherwise touch eden pages for the first time
      * during the burst); then waits until the JIT has compiled nothing for a second (at most
      * {@link #JIT_QUIET_LIMIT}). Returns a note on what it did.
+     *
+     * <p>ws-idle-10k-deflate warms up with WebSockets that do not offer compression: waves with it would leave the
+     * zlib states of their 10,000 connections (about 100 KiB each) freed to the C allocator, which the measured wave
+     * would then reuse without growing the resident set, and the growth would no longer show what compression
+     * costs an idle connection.
      */
-    private String warmUpIdle(String name, ServerProcess process, long files) throws IOException, InterruptedException {
+    private String warmUpIdle(SuiteScenario scenario, String name, ServerProcess process, long files)
+            throws IOException, InterruptedException {
         long pid = process.pid();
         List<String> notes = new ArrayList<>();
         List<Long> compiled = new ArrayList<>();
         for (int wave = 1; wave <= WARMUP_WAVES; wave++) {
             long before = ServerMemory.jitCompilations(pid);
-            IdleWave warm = IdleWave.start(commands.idleClients(process.port()),
+            IdleWave warm = IdleWave.start(commands.idleClients(warmUpAs(scenario), process.port()),
                     config.logDir().resolve(name + "-clients-warmup-" + wave + ".log"));
             try (warm) {
                 warm.awaitReady();
@@ -469,7 +510,8 @@ final class SuiteRunner {
                         + wave + " left");
             }
         }
-        notes.add(WARMUP_WAVES + " warm-up waves of " + config.idleConnections() + " connections (JIT compilations "
+        notes.add(WARMUP_WAVES + " warm-up waves of " + config.idleConnections() + " connections"
+                + (warmUpAs(scenario) != scenario ? " without compression" : "") + " (JIT compilations "
                 + compiled.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + ")");
         long deadline = System.nanoTime() + YOUNG_GC_WARMUP_LIMIT.toNanos();
         int slices = 0;
@@ -491,6 +533,20 @@ final class SuiteRunner {
             compilations = now;
         }
         return String.join("; ", notes);
+    }
+
+    /** The resident set of {@code pid} once {@link #WS_IDLE_LATE} has passed since {@code readyNanos}. */
+    private static long rssAfterIdle(long pid, long readyNanos) throws IOException, InterruptedException {
+        long left = readyNanos + WS_IDLE_LATE.toNanos() - System.nanoTime();
+        if (left > 0) {
+            TimeUnit.NANOSECONDS.sleep(left); // the connections' idle time; the runner is not a test
+        }
+        return ServerMemory.rssKib(pid);
+    }
+
+    /** The scenario whose idle clients warm up {@code scenario}'s server: the same but without compression. */
+    private static SuiteScenario warmUpAs(SuiteScenario scenario) {
+        return scenario.kind() == SuiteScenario.Kind.WS_IDLE_DEFLATE ? SuiteScenario.byKey("ws-idle-10k") : scenario;
     }
 
     /** Waits until process {@code pid} has at most {@code files} files open; returns false when it did not in time. */

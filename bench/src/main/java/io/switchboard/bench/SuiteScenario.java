@@ -29,7 +29,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * without it (heap pages count in the resident set once first touched).
      */
     enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV,
-        UDP_ECHO_64 }
+        UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -65,7 +65,23 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                     "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
                             + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
             new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, false, List.of(SWITCHBOARD, NETTY),
-                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"));
+                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"),
+            new SuiteScenario("ws-echo-128", Kind.WS_ECHO_128, false, List.of(SWITCHBOARD, NETTY),
+                    "WebSocket echo of 128-character text messages, 64 connections, one in flight each (ws-load: the"
+                            + " framework's WebSocketClient, no compression offered); Switchboard: the http example's /ws/echo;"
+                            + " Netty: WebSocketServerProtocolHandler (netty-ws)"),
+            new SuiteScenario("ws-broadcast-10k", Kind.WS_BROADCAST, false, List.of(SWITCHBOARD, NETTY),
+                    "10,000 WebSockets on /ws/broadcast; once a second one 128-byte binary message, sent on the first"
+                            + " connection, is broadcast by the server to all 10,000 (ws-broadcast-load); p50/p99 are the"
+                            + " time from the send to the last receipt over the rounds, on the load's clock; CPU per op is"
+                            + " per message delivered. Bench-only servers on both sides: ConnectionGroup + WebSocketFrame"
+                            + " (ws-broadcast), ChannelGroup.writeAndFlush (netty-ws)"),
+            new SuiteScenario("ws-idle-10k", Kind.WS_IDLE, false, List.of(SWITCHBOARD, NETTY),
+                    "10,000 idle WebSockets on /ws/echo, each after one 1 KiB text echoed (ws-idle-clients), no"
+                            + " compression; server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"),
+            new SuiteScenario("ws-idle-10k-deflate", Kind.WS_IDLE_DEFLATE, false, List.of(SWITCHBOARD, NETTY),
+                    "the same with permessage-deflate offered and agreed (context takeover both ways, each side"
+                            + " compressed and inflated the one message); server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -91,8 +107,8 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** The unit counted: requests for HTTP and kv, messages for echo, connections for idle, handshakes. */
     String unit() {
         return switch (kind) {
-            case ECHO_128, ECHO_16K, UDP_ECHO_64 -> "msg";
-            case IDLE, IDLE_NO_PRETOUCH -> "conn";
+            case ECHO_128, ECHO_16K, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST -> "msg";
+            case IDLE, IDLE_NO_PRETOUCH, WS_IDLE, WS_IDLE_DEFLATE -> "conn";
             case HANDSHAKE -> "handshake";
             default -> "req";
         };
@@ -100,12 +116,22 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
 
     /** {@return true for the scenarios that measure memory held by idle connections, not CPU} */
     boolean idle() {
-        return kind == Kind.IDLE || kind == Kind.IDLE_NO_PRETOUCH;
+        return kind == Kind.IDLE || kind == Kind.IDLE_NO_PRETOUCH || kind == Kind.WS_IDLE || kind == Kind.WS_IDLE_DEFLATE;
     }
 
-    /** {@return true for the echo scenarios (over TCP, TLS or UDP)} */
+    /** {@return true for the echo scenarios (over TCP, TLS, UDP or WebSocket), which run in rounds} */
     boolean echo() {
-        return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp();
+        return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp() || kind == Kind.WS_ECHO_128;
+    }
+
+    /** {@return true for the WebSocket scenarios} */
+    boolean webSocket() {
+        return kind == Kind.WS_ECHO_128 || kind == Kind.WS_BROADCAST || kind == Kind.WS_IDLE || kind == Kind.WS_IDLE_DEFLATE;
+    }
+
+    /** {@return true when the servers run with every heap page touched at start ({@link SuiteConfig#PRE_TOUCH})} */
+    boolean preTouch() {
+        return kind == Kind.IDLE || kind == Kind.WS_IDLE || kind == Kind.WS_IDLE_DEFLATE;
     }
 
     /** {@return true for the UDP echo scenario} */

@@ -45,7 +45,8 @@ class MainTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"netty-echo", "echo-load", "compare-echo", "netty-http", "floor-http", "floor-echo",
-            "compare", "idle-clients", "report"})
+            "compare", "idle-clients", "report", "netty-ws", "ws-broadcast", "ws-load", "ws-broadcast-load",
+            "ws-idle-clients"})
     void unknownFlagExits2(String command) {
         assertEquals(2, run(command, "--connectionz", "3"));
         assertTrue(err().contains("unknown flag: --connectionz"), err());

@@ -17,7 +17,7 @@ class SuiteCommandsTest {
     private final SuiteConfig config = new SuiteConfig(SuiteScenario.ALL, Duration.ofSeconds(10), Duration.ofSeconds(5),
             Path.of("out.csv"), Path.of("ex.jar"), Path.of("bench.jar"), Path.of("bench.lua"), 0, 1, List.of("-Xmx256m"),
             List.of("-Xmx1g"), 10, Path.of("logs"), 0.1, 1, 3, 3, TestCertificate.KeyType.P256, Duration.ofSeconds(15),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), 60);
     private final SuiteCommands commands = new SuiteCommands(config);
 
     @Test
@@ -70,5 +70,41 @@ class SuiteCommandsTest {
                 .filter(a -> a.contains("s_time")).findFirst().orElseThrow();
         assertTrue(handshakeOnly.contains("-new -tls1_3 -time") && !handshakeOnly.contains("-www"),
                 "an echo server would echo the GET and never close: " + handshakeOnly);
+    }
+
+    @Test
+    void theWebSocketScenariosRunTheHttpExampleTheBroadcastServerAndNettysWebSocketServer() {
+        List<String> echo = commands.server(SuiteScenario.byKey("ws-echo-128"), SuiteScenario.SWITCHBOARD, 0);
+        List<String> broadcast = commands.server(SuiteScenario.byKey("ws-broadcast-10k"), SuiteScenario.SWITCHBOARD, 0);
+        List<String> netty = commands.server(SuiteScenario.byKey("ws-broadcast-10k"), SuiteScenario.NETTY, 0);
+        List<String> idle = commands.server(SuiteScenario.byKey("ws-idle-10k-deflate"), SuiteScenario.NETTY, 0);
+
+        assertEquals(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600", "--workers", "1", "--host",
+                "127.0.0.1", "--port", "0"), echo.subList(echo.indexOf("ex.jar") + 1, echo.size()));
+        assertEquals(List.of("ws-broadcast", "--workers", "1", "--host", "127.0.0.1", "--port", "0"),
+                broadcast.subList(broadcast.indexOf("bench.jar") + 1, broadcast.size()));
+        assertEquals("netty-ws", netty.get(netty.indexOf("bench.jar") + 1));
+        assertTrue(netty.contains("-Xmx256m") && !netty.contains(SuiteConfig.PRE_TOUCH), netty.toString());
+        assertTrue(idle.contains("-Xmx1g") && idle.contains(SuiteConfig.PRE_TOUCH), "idle: the idle flags, pre-touched: " + idle);
+    }
+
+    @Test
+    void theWebSocketLoadsTakeTheirRoutesConnectionsAndRounds() {
+        List<String> load = commands.wsLoad(8080, 128, 64);
+        List<String> broadcast = commands.wsBroadcastLoad(8084);
+        List<String> idle = commands.idleClients(SuiteScenario.byKey("ws-idle-10k"), 8080);
+        List<String> deflate = commands.idleClients(SuiteScenario.byKey("ws-idle-10k-deflate"), 8080);
+
+        assertEquals(List.of("taskset", "-c", "1"), load.subList(0, 3));
+        assertEquals(List.of("ws-load", "--host", "127.0.0.1", "--port", "8080", "--path", "/ws/echo", "-c", "64", "--size",
+                "128", "--warmup", "5.000", "-d", "10.000"), load.subList(load.indexOf("bench.jar") + 1, load.size()));
+        assertEquals(List.of("ws-broadcast-load", "--host", "127.0.0.1", "--port", "8084", "--path", "/ws/broadcast", "-c",
+                "10", "--size", "128", "--rounds", "60"), broadcast.subList(broadcast.indexOf("bench.jar") + 1, broadcast.size()));
+        assertTrue(broadcast.get(2).startsWith("ulimit -n hard"), "10,000 sockets need the hard limit: " + broadcast);
+        assertEquals(List.of("ws-idle-clients", "--port", "8080", "-c", "10", "--path", "/ws/echo"),
+                idle.subList(idle.indexOf("bench.jar") + 1, idle.size()));
+        assertEquals("--deflate", deflate.get(deflate.size() - 1));
+        assertEquals("idle-clients", commands.idleClients(SuiteScenario.byKey("idle-10k"), 8080)
+                .get(idle.indexOf("bench.jar") + 1), "the HTTP idle scenarios keep their clients");
     }
 }

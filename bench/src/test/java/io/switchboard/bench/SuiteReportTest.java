@@ -152,6 +152,43 @@ class SuiteReportTest {
         assertTrue(text.indexOf("### https-plain") < text.indexOf("### tls-handshake"), "in the CSV's order: " + text);
     }
 
+    @Test
+    void webSocketTargetsAndReportedFigures() throws Exception {
+        // ws-echo-128: 100,000 messages each, switchboard 0.7 s of CPU, netty 1.0 s: 0.700, met (limit 0.80).
+        // ws-broadcast-10k: p50 12 ms and p99 30 ms against netty's 15 and 40 ms: 0.800 and 0.750, reported.
+        // ws-idle-10k-deflate over 10 connections: RSS growth 1,000 and 2,000 KiB, 102,400 and 204,800 B a connection.
+        Path in = dir.resolve("ws.csv");
+        Files.writeString(in, SuiteRun.HEADER + "\n"
+                + cpuRun("ws-echo-128", "switchboard", 100_000, 700_000_000).csvRow() + "\n"
+                + cpuRun("ws-echo-128", "netty", 100_000, 1_000_000_000).csvRow() + "\n"
+                + broadcastRun("switchboard", 12_000, 30_000).csvRow() + "\n"
+                + broadcastRun("netty", 15_000, 40_000).csvRow() + "\n"
+                + idleRun("ws-idle-10k-deflate", "switchboard", 101_000, 100_000).csvRow() + "\n"
+                + idleRun("ws-idle-10k-deflate", "netty", 102_000, 100_000).csvRow() + "\n");
+        Path doc = dir.resolve("ws.md");
+
+        int status = new SuiteReport(in, doc, dir.resolve("img"), new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8)).run();
+
+        assertEquals(0, status);
+        String text = Files.readString(doc);
+        assertTrue(text.contains("| server CPU per message, ws-echo-128 ≤ 0.80× Netty | 0.700 | **met** |"), text);
+        assertTrue(text.contains("| time from send to last receipt, p99, ws-broadcast-10k, against Netty (no limit) | 0.750 "
+                + "(30,000 vs 40,000 µs) | reported | |"), text);
+        assertTrue(text.contains("Switchboard p50 12.0 ms, p99 30.0 ms; Netty p50 15.0 ms, p99 40.0 ms"), text);
+        assertTrue(text.contains("| RSS growth per idle WebSocket, ws-idle-10k-deflate, against Netty (no limit) | 0.500 "
+                + "(102,400 vs 204,800 B) | reported | |"), text);
+        assertTrue(text.contains("| heap per idle WebSocket, ws-idle-10k, against Netty (no limit) | – | not measured | |"), text);
+        assertTrue(text.contains("zlib's native deflate"), "the WebSocket idle tables say what their RSS holds: " + text);
+    }
+
+    /** A broadcast run: 60 rounds to 10,000 connections in 60 s, with these send-to-last-receipt percentiles. */
+    private static SuiteRun broadcastRun(String server, double p50Micros, double p99Micros) {
+        return new SuiteRun("ws-broadcast-10k", "", server, "ws-broadcast-load", 600_000, 60, 0, 3_000_000_000L,
+                3_000_000_000L, 2_000_000_000L, 2_000_000_000L, p50Micros, p99Micros, p99Micros, 100_000, 20_000, -1, -1,
+                -1, -1, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, SuiteRun.NOT_MEASURED, "");
+    }
+
     /** A run of {@code ops} operations in one second using {@code cpuNanos} of the server's CPU; loads at 50 %. */
     private static SuiteRun cpuRun(String scenario, String server, long ops, long cpuNanos) {
         return new SuiteRun(scenario, "", server, "wrk", ops, 1, 0, cpuNanos, cpuNanos, 500_000_000, 500_000_000,

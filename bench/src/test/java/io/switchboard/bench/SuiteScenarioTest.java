@@ -35,4 +35,19 @@ class SuiteScenarioTest {
         assertTrue(SuiteScenario.byKey("tls-echo-16k").echo(), "TLS echo runs in rounds like the plaintext echo");
         assertFalse(SuiteScenario.byKey("tls-handshake").echo());
     }
+
+    @Test
+    void theWebSocketScenarios() {
+        assertTrue(SuiteScenario.byKey("ws-echo-128").echo(), "the echo runs in rounds");
+        assertEquals("msg", SuiteScenario.byKey("ws-broadcast-10k").unit());
+        assertFalse(SuiteScenario.byKey("ws-broadcast-10k").echo() || SuiteScenario.byKey("ws-broadcast-10k").idle());
+        for (String idle : List.of("ws-idle-10k", "ws-idle-10k-deflate")) {
+            SuiteScenario s = SuiteScenario.byKey(idle);
+            assertTrue(s.idle() && s.preTouch() && s.webSocket(), idle);
+            assertEquals("conn", s.unit());
+            assertEquals(List.of(SuiteScenario.SWITCHBOARD, SuiteScenario.NETTY), s.servers());
+        }
+        assertFalse(SuiteScenario.byKey("idle-10k-nopretouch").preTouch());
+        assertTrue(SuiteScenario.byKey("idle-10k").preTouch());
+    }
 }

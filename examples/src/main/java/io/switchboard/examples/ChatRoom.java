@@ -8,10 +8,8 @@ import io.switchboard.lifecycle.SlowReceivers;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,7 +73,6 @@ final class ChatRoom implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChatRoom.class);
     /** What an event costs besides its text: the event, its task, the line's string. */
     private static final int EVENT_OVERHEAD = 64;
-    private static final long SWEEP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RECEIPT_WAIT_MILLIS = 1000;
     private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final HttpResponse SAID = HttpResponse.of(204);
@@ -197,28 +194,21 @@ final class ChatRoom implements AutoCloseable {
     // The room thread.
 
     private void run() {
-        long nextSweep = System.nanoTime() + SWEEP_NANOS;
         while (!closed) {
             Event event;
             try {
-                event = events.poll(SWEEP_NANOS, TimeUnit.NANOSECONDS);
+                event = events.take();
             } catch (InterruptedException e) {
                 return;
             }
-            if (event != null) {
-                waiting.addAndGet(-event.weight());
-                try {
-                    event.action().run();
-                } catch (RuntimeException e) {
-                    warn("an event failed: " + e);
-                    log.debug("chat room event failed", e);
-                }
-                resumeSenders();
+            waiting.addAndGet(-event.weight());
+            try {
+                event.action().run();
+            } catch (RuntimeException e) {
+                warn("an event failed: " + e);
+                log.debug("chat room event failed", e);
             }
-            if (System.nanoTime() - nextSweep >= 0) {
-                sweep();
-                nextSweep = System.nanoTime() + SWEEP_NANOS;
-            }
+            resumeSenders();
         }
     }
 
@@ -345,17 +335,6 @@ final class ChatRoom implements AutoCloseable {
         }
     }
 
-    /** Event streams whose connection closed, or that were ended for being slow, leave. */
-    private void sweep() {
-        List<ChatMember> closedStreams = new ArrayList<>();
-        for (ChatMember stream : streams.values()) {
-            if (!stream.events.isOpen()) {
-                closedStreams.add(stream);
-            }
-        }
-        closedStreams.forEach(this::left);
-    }
-
     private void resumeSenders() {
         if (paused.isEmpty() || waiting.get() >= RESUME_AT) {
             return;
@@ -376,7 +355,7 @@ final class ChatRoom implements AutoCloseable {
         try {
             stream.loop.execute(() -> deliver(stream, event));
         } catch (RejectedExecutionException e) {
-            // The loop stopped, and the stream with it: the sweep finds it closed.
+            // The loop stopped, and the stream with it: the server is shutting down.
         }
     }
 

@@ -88,7 +88,9 @@ final class ChatWeb {
 
     private static void events(ChatRoom room, HttpRequest request, HttpResponder responder, Duration heartbeat) {
         EventStream events = EventStream.open(request, responder, heartbeat);
-        room.join(ChatMember.events(events, request.remoteAddress(), responder.loop()));
+        ChatMember member = ChatMember.events(events, request.remoteAddress(), responder.loop());
+        room.join(member);
+        events.onClose(() -> room.leave(member)); // after the join: both are queued to the room from this loop
     }
 
     private static byte[] page() {

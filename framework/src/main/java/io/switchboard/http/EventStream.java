@@ -3,8 +3,13 @@ package io.switchboard.http;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.Scheduled;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Server-Sent Events stream (WHATWG HTML section 9.2): the answer to one request, kept open, that carries
@@ -28,11 +33,17 @@ import java.util.concurrent.TimeUnit;
  * while the client is a watermark behind (and gives up after {@link HttpConfig#sendTimeout()}, resetting the
  * connection); a send on the loop never waits. A producer that must not wait for one slow client (a
  * broadcast to many) checks {@link #isWritable()} first and skips or closes that client.
+ *
+ * <p><b>The end.</b> {@link #onClose} tells when the stream is over, whoever ended it: the client went away (its
+ * connection closed or was reset: a client that only half-closes is found at the next send or heartbeat), the
+ * server closed the stream ({@link #close()}), or a writer gave up on a client that took nothing for the send
+ * timeout. A subscriber registers its removal there instead of polling {@link #isOpen()}.
  */
 public final class EventStream {
     /** Default interval of heartbeat comments: 15 s, under the 30–60 s idle timeouts of common proxies. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
 
+    private static final Logger log = LoggerFactory.getLogger(EventStream.class);
     private static final ServerSentEvent HEARTBEAT = ServerSentEvent.comment("");
 
     private final ResponseStream body;
@@ -42,6 +53,10 @@ public final class EventStream {
     /** Set by every send; cleared by the heartbeat timer, which sends a comment only when it finds it clear. */
     private volatile boolean sentSinceBeat;
     private volatile Scheduled beat;
+    /** The callbacks of {@link #onClose} waiting for the end; loop thread only (no array until the first). */
+    private final List<Runnable> closeCallbacks = new ArrayList<>();
+    /** Set once the stream is over and its callbacks ran; loop thread only. */
+    private boolean over;
 
     private EventStream(ResponseStream body, String lastEventId, EventLoop loop, Duration heartbeat) {
         this.body = body;
@@ -82,7 +97,7 @@ public final class EventStream {
         EventStream stream = new EventStream(body, request.headers().get("Last-Event-ID"), responder.loop(), heartbeat);
         stream.scheduleBeat();
         if (body instanceof StreamedBody) {
-            ((StreamedBody) body).onClose(stream::stopBeat);
+            ((StreamedBody) body).onClose(stream::connectionClosed);
         }
         return stream;
     }
@@ -121,10 +136,83 @@ public final class EventStream {
         return body.isWritable();
     }
 
-    /** Ends the stream (the browser reconnects after its retry time unless it is closed on its side). */
+    /**
+     * Ends the stream (the browser reconnects after its retry time unless it is closed on its side); the
+     * {@link #onClose} callbacks run. Does nothing more once the stream is over.
+     */
     public void close() {
         stopBeat();
         body.end();
+        onLoop(this::ended);
+    }
+
+    /**
+     * Asks for {@code callback} to run on the connection's loop once the stream is over: its connection closed (the
+     * client went away, or the server closed the connection), {@link #close()} ended it, or a writer gave up on a
+     * client that took nothing for the send timeout. Each callback given runs exactly once, in the order given; one
+     * given when the stream is already over runs soon, never inside this call (as {@link ResponseStream#onWritable}
+     * does). Callable from any thread. A callback must not block; what it throws is logged and the others still run.
+     * Once the loop has stopped (the server shut down) nothing more runs on it, and a callback not yet run is dropped.
+     *
+     * @param callback what to run on the loop, such as the removal of this stream from a list of subscribers
+     */
+    public void onClose(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (loop.inLoop() && !over) {
+            closeCallbacks.add(callback);
+            return;
+        }
+        execute(() -> {
+            if (over) {
+                runCallback(callback);
+            } else {
+                closeCallbacks.add(callback);
+            }
+        });
+    }
+
+    /** The connection closed, or gave up on this answer: from its loop, or from any thread when the loop stopped. */
+    private void connectionClosed() {
+        stopBeat();
+        onLoop(this::ended);
+    }
+
+    /** The stream is over: the heartbeat stops and the close callbacks run, once. Loop thread only. */
+    private void ended() {
+        assert loop.inLoop();
+        if (over) {
+            return;
+        }
+        over = true;
+        stopBeat();
+        for (Runnable callback : closeCallbacks) {
+            runCallback(callback);
+        }
+        closeCallbacks.clear();
+    }
+
+    private void runCallback(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException e) {
+            log.warn("a close callback of an event stream failed", e);
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (loop.inLoop()) {
+            task.run();
+        } else {
+            execute(task);
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("a close callback of an event stream is dropped: the loop has stopped");
+        }
     }
 
     private void stopBeat() {
