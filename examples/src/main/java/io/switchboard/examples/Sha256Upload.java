@@ -14,8 +14,8 @@ import java.util.HexFormat;
 /**
  * {@code PUT /upload}: reads the body as it arrives, on the connection's loop, and answers
  * {@code {"bytes":N,"sha256":"…"}}. The body is streamed ({@link BodyPolicy#stream}) with no limit on its size:
- * nothing is kept but the digest, the connection holds at most its window of unread bytes (64 KiB) and stops
- * reading from the client while the digest catches up, so a 1 GiB upload takes as little memory as a 1 KiB one,
+ * nothing is kept but the digest, the connection holds at most its window of unread bytes (64 KiB) plus one read,
+ * and stops reading from the client while the digest catches up, so a 1 GiB upload takes as little memory as a 1 KiB one,
  * and the body timeout still drops a client that stops sending. A server that stored uploads would set a limit
  * here. No thread waits: the handler reads what has arrived with {@link RequestBody#read()} and asks with
  * {@link RequestBody#demand} to be called back when there is more.

@@ -3,9 +3,9 @@ package io.switchboard.http;
 /**
  * The answers the server makes itself, in one place: the refusals of the parser and the limits (400, 408, 413,
  * 414, 417, 431, 501, 505), those of {@link Routes} (400 for a path it cannot route, 404, 405), the memory budget
- * and a busy offload (503), a handler that throws (500) and every {@link HttpException} a handler throws or
- * fails its responder with. Give one to {@link HttpService#HttpService(HttpConfig, HttpHandler, ErrorAnswers)}
- * and an API answers them all as JSON, say:
+ * and a busy offload (503), a handler that throws (500), a refused WebSocket handshake, and every
+ * {@link HttpException} a handler throws or fails its responder with. Give one to
+ * {@link HttpService#HttpService(HttpConfig, HttpHandler, ErrorAnswers)} and an API answers them all as JSON, say:
  *
  * <pre>{@code
  * new HttpService(HttpConfig.DEFAULTS, routes, ErrorAnswers.JSON)

@@ -49,8 +49,9 @@ import java.util.function.Consumer;
  * more specific route cannot finish (no route under it, or none for its method) goes to the next. Two routes
  * of one method whose patterns differ only in parameter names, or are the same, are refused by the builder.
  * Matching walks a tree of segments: no regular expression, each node visited at most once per request, so
- * the work grows with the path's length and the size of the tree, never with the number of routes or
- * exponentially with a crafted path (the request line's own limit, 8 KiB, bounds the path).
+ * the work is bounded by the path's length and the nodes of the routes that share its beginning, never by trying
+ * the routes one after another, and never exponential in a crafted path (the request line's own limit, 8 KiB,
+ * bounds the path).
  *
  * <p><b>Methods.</b> {@code HEAD} is served by the {@code GET} route when it has none of its own (the body is
  * left out). A path that routes match with other methods only gets 405 with {@code Allow} listing them (with
