@@ -114,7 +114,7 @@ public final class HttpRequest {
     }
 
     /** The router found these values for the parameters {@code names} of the route that matched. Loop thread. */
-    void pathParams(String[] names, String[] values) {
+    void bindPathParams(String[] names, String[] values) {
         path = new PathParams(path(), names, values);
     }
 

@@ -89,7 +89,7 @@ final class Route {
                 values[p] = PathSegments.decode(path, start, PathSegments.end(path, start), true);
             }
         }
-        request.pathParams(paramNames, values);
+        request.bindPathParams(paramNames, values);
     }
 
     @Override
