@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
- * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), and a
- * WebSocket echo at {@code /ws/echo}.
+ * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), a
+ * WebSocket echo at {@code /ws/echo}, an upload of any size digested as it streams in ({@code PUT /upload},
+ * {@link Sha256Upload}) and a small REST resource with path parameters ({@code /users/{id}}, {@link UsersApi}).
  */
 public final class HttpExample {
     /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
@@ -67,14 +68,16 @@ public final class HttpExample {
 
     /** The routes, still open to more (a test adds the WebSocket echo at {@code /}, where Autobahn asks for it). */
     static Routes.Builder routeBuilder(Offload offload) {
-        return Routes.builder()
+        Routes.Builder routes = Routes.builder()
                 .get("/plaintext", (req, res) -> res.send(PLAINTEXT))
                 .get("/json", (req, res) -> res.send(JSON))
                 .post("/echo", (req, res) -> res.send(HttpResponse.of(200)
                         .header("Content-Type", contentType(req)).body(req.body())))
                 .get("/stream", (req, res) -> stream(req, res, offload))
                 .get("/delay", HttpExample::delay)
-                .get("/ws/echo", WS_ECHO);
+                .get("/ws/echo", WS_ECHO)
+                .put("/upload", new Sha256Upload());
+        return new UsersApi().addTo(routes);
     }
 
     /** Starts the HTTP example server. */

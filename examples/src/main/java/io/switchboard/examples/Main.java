@@ -22,6 +22,7 @@ public final class Main {
             "",
             "commands:",
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
+            "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",

@@ -168,6 +168,43 @@ class HttpExampleIT {
     }
 
     @Test
+    void curlStreamsAChunkedUploadThroughTheDigest() throws Exception {
+        Tools.require("curl", "curl");
+        byte[] data = new byte[3 * 1024 * 1024 + 5];
+        new Random(13).nextBytes(data);
+        Path file = Files.createTempFile("upload", ".bin");
+        try {
+            Files.write(file, data);
+            // -T - reads stdin, which curl sends chunked: 3 MiB in chunks the handler digests as they arrive.
+            Tools.Result r = Tools.run(60, List.of("bash", "-c", "curl -sS -f -T - " + base + "/upload < " + file));
+            assertEquals(0, r.exit(), r.stderr());
+            String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+            assertEquals("{\"bytes\":" + data.length + ",\"sha256\":\"" + sha256 + "\"}", r.stdout());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void curlDrivesTheUsersResourceAndAWrongMethodGetsAllow() throws Exception {
+        Tools.require("curl", "curl");
+        Tools.Result put = Tools.run(30, List.of("curl", "-sS", "-f", "-X", "PUT", "-H", "Content-Type: application/json",
+                "-d", "{\"name\":\"Ada\"}", base + "/users/ada"));
+        assertEquals(0, put.exit(), put.stderr());
+        Tools.Result get = Tools.run(30, List.of("curl", "-sS", "-f", base + "/users/ada"));
+        assertEquals("{\"name\":\"Ada\"}", get.stdout());
+        Tools.Result wrong = Tools.run(30, List.of("curl", "-sS", "-i", "-X", "POST", base + "/users/ada"));
+        assertTrue(wrong.stdout().startsWith("HTTP/1.1 405 Method Not Allowed\r\n"), wrong.stdout());
+        assertTrue(wrong.stdout().contains("Allow: DELETE, GET, HEAD, OPTIONS, PUT\r\n"), wrong.stdout());
+        Tools.Result missing = Tools.run(30, List.of("curl", "-sS", "-i", base + "/users/nobody"));
+        assertTrue(missing.stdout().startsWith("HTTP/1.1 404 Not Found\r\n"), missing.stdout());
+        assertTrue(missing.stdout().endsWith("404 Not Found: no user nobody\n"), "the example's answers are plain text: "
+                + missing.stdout());
+        Tools.Result dots = Tools.run(30, List.of("curl", "-sS", "-i", "--path-as-is", base + "/users/../plaintext"));
+        assertTrue(dots.stdout().startsWith("HTTP/1.1 400 Bad Request\r\n"), "a dot segment sent as is: " + dots.stdout());
+    }
+
+    @Test
     void malformedRequestGets400AndClose() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(20_000);

@@ -57,6 +57,20 @@ final class ProcessMemory {
         throw new IllegalStateException("no VmRSS for process " + process.pid());
     }
 
+    /** {@return the most resident memory the process has had so far, in bytes (VmHWM, the kernel's high-water mark)} */
+    static long peakRss(Process process) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmHWM for process " + process.pid());
+    }
+
     /** {@return the number of GC log lines seen so far, to look only at collections after this point} */
     static int collections(ExampleProcess p) {
         return (int) p.stdout.stream().filter(l -> GC.matcher(l).find()).count();

@@ -454,7 +454,7 @@ final class HttpConnection implements Handler {
         }
         x.closeAfter = true;
         if (x.claimByServer()) {
-            x.response = service.errorResponse(e.status(), e.getMessage());
+            x.response = service.errorAnswer(x.request, e);
         }
         drain();
     }
@@ -564,17 +564,17 @@ final class HttpConnection implements Handler {
         if (error instanceof HttpException) {
             HttpException refusal = (HttpException) error;
             log.debug("handler refused {} from {}: {}", x.request, ctx.connection().remoteAddress(), refusal.getMessage());
-            answered(x, service.errorResponse(refusal.status(), refusal.getMessage()));
+            answered(x, service.errorAnswer(x.request, refusal));
             return;
         }
         if (error instanceof RejectedExecutionException) {
             log.debug("no room to run the handler of {} from {}: {}", x.request, ctx.connection().remoteAddress(),
                     error.getMessage());
-            answered(x, service.errorResponse(503, "the server is busy; try again later"));
+            answered(x, service.errorAnswer(x.request, 503, "the server is busy; try again later"));
             return;
         }
         log.warn("handler failed on {} from {}; answering 500", x.request, ctx.connection().remoteAddress(), error);
-        answered(x, service.errorResponse(500, "the handler failed"));
+        answered(x, service.errorAnswer(x.request, 500, "the handler failed"));
     }
 
     void handlerFailedAfterAnswer(Exchange x, Throwable error) {
@@ -670,7 +670,7 @@ final class HttpConnection implements Handler {
             log.debug("{}: upgrade refused: the connection is closing", ctx.connection());
             x.upgradeTo = null;
             x.closeAfter = true;
-            x.response = service.errorResponse(503, "the connection is closing");
+            x.response = service.errorAnswer(x.request, 503, "the connection is closing");
             return;
         }
         inFlight.removeOldest();

@@ -31,7 +31,11 @@ public final class HttpRequest {
      */
     private Object body = NO_BODY;
     private HttpHeaders trailers;
-    private String path;
+    /**
+     * The path ({@code String}), once asked for, or the {@link PathParams} that hold it with the values of the
+     * parameters of the route that matched: one field for both, so that a request stays at 48 bytes.
+     */
+    private Object path;
     private Map<String, List<String>> query;
 
     HttpRequest(String method, String target, HttpVersion version, HttpHeaders headers, Connection connection) {
@@ -75,11 +79,49 @@ public final class HttpRequest {
 
     /** {@return the path of the target, without the query; still percent-encoded} */
     public String path() {
-        String p = path;
+        Object p = path;
         if (p == null) {
-            path = p = pathOf(target);
+            String s = pathOf(target);
+            path = s;
+            return s;
         }
-        return p;
+        return p instanceof String ? (String) p : ((PathParams) p).path;
+    }
+
+    /**
+     * The value of a parameter of the {@link Routes} pattern that matched this request: for {@code /users/{id}},
+     * {@code pathParam("id")} is {@code 7} for {@code /users/7}. A parameter's value is its segment of the path,
+     * percent-decoded as UTF-8 ({@code %2F} gives {@code /}, {@code +} stays a plus); the wildcard's
+     * ({@code pathParam("*")} for {@code /static/*}) is the rest of the path after the prefix's {@code /}, as sent
+     * (still percent-encoded, so that an encoded {@code /} stays apart from the separators), and empty for the
+     * prefix itself.
+     *
+     * @param name the parameter's name as in the pattern, without braces, or {@code *}
+     * @return the value, or null when the matched route has no such parameter (or no route matched)
+     */
+    public String pathParam(String name) {
+        Object p = path;
+        return p instanceof PathParams ? ((PathParams) p).get(name) : null;
+    }
+
+    /**
+     * {@return the parameters of the {@link Routes} pattern that matched, by name in the order of the pattern (the
+     * wildcard last, as {@code *}); values as {@link #pathParam} gives them; empty for a route without parameters}
+     */
+    public Map<String, String> pathParams() {
+        Object p = path;
+        return p instanceof PathParams ? ((PathParams) p).asMap() : Collections.emptyMap();
+    }
+
+    /** The router found these values for the parameters {@code names} of the route that matched. Loop thread. */
+    void bindPathParams(String[] names, String[] values) {
+        path = new PathParams(path(), names, values);
+    }
+
+    /** {@return true when the route whose parameters are {@code names} gave this request their values already} */
+    boolean pathParamsFrom(String[] names) {
+        Object p = path;
+        return p instanceof PathParams && ((PathParams) p).names == names;
     }
 
     private static String pathOf(String target) {

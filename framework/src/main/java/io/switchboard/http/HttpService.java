@@ -2,7 +2,12 @@ package io.switchboard.http;
 
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.0 and HTTP/1.1 service: give it to a server as its pipeline and every connection speaks HTTP
@@ -31,13 +36,22 @@ import java.util.function.Consumer;
  *       close, so that no client takes it for complete.</li>
  * </ul>
  *
+ * <p>Every answer the service or {@link Routes} makes itself (the refusals above, 404, 405, 500 ...) comes from one
+ * place, the service's {@link ErrorAnswers}: plain text unless another is given.
+ *
  * Thread-safe: one instance serves every connection of a server.
  */
 public final class HttpService implements Consumer<Pipeline> {
+    private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+    private static final long WARN_INTERVAL = TimeUnit.MINUTES.toNanos(1);
+
     private final HttpConfig config;
     private final HttpHandler handler;
+    private final ErrorAnswers errorAnswers;
     private final DateCache dates;
     private final byte[] serverLine;
+    /** When a failing {@link ErrorAnswers} was last logged, to log it at most once a minute. */
+    private final AtomicLong answersWarnedAt = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
 
     /**
      * A service with the default limits.
@@ -55,8 +69,21 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param handler answers the requests
      */
     public HttpService(HttpConfig config, HttpHandler handler) {
-        this.config = config;
-        this.handler = handler;
+        this(config, handler, ErrorAnswers.PLAIN_TEXT);
+    }
+
+    /**
+     * A service with the given limits whose own answers (refusals, 404, 405, 500 ...) come from
+     * {@code errorAnswers}.
+     *
+     * @param config       the limits
+     * @param handler      answers the requests
+     * @param errorAnswers makes the answers the server makes itself; {@link ErrorAnswers#JSON} for an API
+     */
+    public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.errorAnswers = Objects.requireNonNull(errorAnswers, "errorAnswers");
         this.dates = new DateCache(System::currentTimeMillis);
         this.serverLine = config.serverName() == null ? new byte[0]
                 : ("Server: " + config.serverName() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -86,10 +113,49 @@ public final class HttpService implements Consumer<Pipeline> {
         return serverLine;
     }
 
-    /** The answer to a refused request: its status and the reason as plain text. */
-    HttpResponse errorResponse(int status, String reason) {
-        return HttpResponse.of(status)
-                .header("Content-Type", "text/plain; charset=utf-8")
-                .body(status + " " + HttpStatus.reason(status) + ": " + reason + "\n");
+    /** {@return what makes the answers the server makes itself} */
+    public ErrorAnswers errorAnswers() {
+        return errorAnswers;
+    }
+
+    /**
+     * The answer to a refused or failed request, from the {@link ErrorAnswers}, with the fields {@code refusal}
+     * carries.
+     *
+     * @param request the request, or null when the bytes never made one
+     */
+    HttpResponse errorAnswer(HttpRequest request, HttpException refusal) {
+        return errorAnswer(request, refusal.status(), refusal.getMessage(), refusal);
+    }
+
+    /** The answer with {@code status} and {@code reason}, from the {@link ErrorAnswers}. */
+    HttpResponse errorAnswer(HttpRequest request, int status, String reason) {
+        return errorAnswer(request, status, reason, null);
+    }
+
+    private HttpResponse errorAnswer(HttpRequest request, int status, String reason, HttpException fields) {
+        try {
+            HttpResponse answer = errorAnswers.answer(blank(status, fields), request, reason);
+            if (answer == null || answer.status() < 200) {
+                throw new IllegalStateException("the error answers gave " + answer + " for " + status);
+            }
+            return answer;
+        } catch (RuntimeException e) {
+            long last = answersWarnedAt.get();
+            long now = System.nanoTime();
+            if (now - last >= WARN_INTERVAL && answersWarnedAt.compareAndSet(last, now)) {
+                log.warn("the error answers failed on a {} for {}; answering in plain text (logged at most once a minute)",
+                        status, request, e);
+            }
+            return ErrorAnswers.PLAIN_TEXT.answer(blank(status, fields), request, reason);
+        }
+    }
+
+    private static HttpResponse blank(int status, HttpException fields) {
+        HttpResponse answer = HttpResponse.of(status);
+        if (fields != null) {
+            fields.addFieldsTo(answer);
+        }
+        return answer;
     }
 }

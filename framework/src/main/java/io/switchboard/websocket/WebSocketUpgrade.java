@@ -1,6 +1,8 @@
 package io.switchboard.websocket;
 
+import io.switchboard.http.HttpException;
 import io.switchboard.http.HttpHandler;
+import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponder;
 import io.switchboard.http.HttpResponse;
@@ -31,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * }</pre>
  *
- * <p>What is checked, and the answer when it fails (no WebSocket is opened, the connection goes on with HTTP):
+ * <p>What is checked, and the answer when it fails (no WebSocket is opened, the connection goes on with HTTP; the
+ * answer's body is the service's {@link io.switchboard.http.ErrorAnswers}, with the fields named here):
  * <table>
  *   <caption>Handshake checks</caption>
  *   <tr><th>check</th><th>answer</th></tr>
@@ -98,21 +101,21 @@ public final class WebSocketUpgrade implements HttpHandler {
 
     @Override
     public void handle(HttpRequest request, HttpResponder responder) {
-        HttpResponse refusal = check(request);
+        HttpException refusal = check(request);
         if (refusal != null) {
             log.debug("WebSocket handshake from {} refused: {} {}", request.remoteAddress(), refusal.status(),
-                    new String(refusal.body(), StandardCharsets.UTF_8).strip());
-            responder.send(refusal);
+                    refusal.getMessage());
+            responder.fail(refusal);
             return;
         }
         String origin = request.headers().get("Origin");
         if (!origins.test(origin)) {
-            responder.send(refuse(403, "origin not allowed: " + origin));
+            responder.fail(new HttpException(403, "origin not allowed: " + origin));
             return;
         }
         WebSocketHandler handler = handlers.apply(request);
         if (handler == null) {
-            responder.send(refuse(403, "refused"));
+            responder.fail(new HttpException(403, "refused"));
             return;
         }
         HttpResponse switching = HttpResponse.of(101)
@@ -136,27 +139,31 @@ public final class WebSocketUpgrade implements HttpHandler {
         responder.upgrade(switching, WebSocketStage.server(handler, config, deflate).subprotocol(subprotocol));
     }
 
-    /** {@return the answer to a request that is no valid opening handshake, or null when it is one} */
-    private static HttpResponse check(HttpRequest request) {
+    /**
+     * {@return the refusal of a request that is no valid opening handshake, or null when it is one} The service's
+     * {@link io.switchboard.http.ErrorAnswers} make the answer, with the fields given here.
+     */
+    private static HttpException check(HttpRequest request) {
         if (!request.method().equals("GET")) {
-            return refuse(405, "a WebSocket handshake is a GET").header("Allow", "GET");
+            return new HttpException(405, "a WebSocket handshake is a GET", new HttpHeaders().add("Allow", "GET"));
         }
         if (request.version() != HttpVersion.HTTP_1_1 || !request.headers().containsToken("Upgrade", "websocket")) {
-            return refuse(426, "this resource speaks WebSocket: send Upgrade: websocket over HTTP/1.1")
-                    .header("Upgrade", "websocket").header("Connection", "Upgrade");
+            return new HttpException(426, "this resource speaks WebSocket: send Upgrade: websocket over HTTP/1.1",
+                    new HttpHeaders().add("Upgrade", "websocket").add("Connection", "Upgrade"));
         }
         if (!request.headers().containsToken("Connection", "upgrade")) {
-            return refuse(400, "Connection must name upgrade");
+            return new HttpException(400, "Connection must name upgrade");
         }
         if (!"13".equals(single(request, "Sec-WebSocket-Version"))) {
-            return refuse(426, "unsupported WebSocket version; this server speaks 13").header("Sec-WebSocket-Version", "13");
+            return new HttpException(426, "unsupported WebSocket version; this server speaks 13",
+                    new HttpHeaders().add("Sec-WebSocket-Version", "13"));
         }
         String key = single(request, "Sec-WebSocket-Key");
         if (key == null || !validKey(key.strip())) {
-            return refuse(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
+            return new HttpException(400, "Sec-WebSocket-Key must be one base64 value of 16 bytes");
         }
         if (request.body().length > 0 || request.headers().get("Transfer-Encoding") != null) {
-            return refuse(400, "a WebSocket handshake has no body");
+            return new HttpException(400, "a WebSocket handshake has no body");
         }
         return null;
     }
@@ -195,9 +202,6 @@ public final class WebSocketUpgrade implements HttpHandler {
         return null;
     }
 
-    private static HttpResponse refuse(int status, String reason) {
-        return HttpResponse.of(status).header("Content-Type", "text/plain; charset=utf-8").body(reason + "\n");
-    }
 
     /** Collects the settings of a {@link WebSocketUpgrade}. Not thread-safe. */
     public static final class Builder {

@@ -39,7 +39,7 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * HTTP/1.1 server work for 16 pipelined {@code GET /plaintext} requests (and, Switchboard only, 16 {@code POST}s
- * with a 16-byte body) arriving in one read: parse, dispatch
+ * with a 16-byte body, and 16 {@code GET /users/12345} routed by a path parameter) arriving in one read: parse, dispatch
  * to a handler that answers with a pre-built 13-byte plaintext response, encode, and drain the bytes written.
  * Switchboard: {@link HttpService} with {@link Routes} in an {@link EmbeddedConnection}; the written bytes are
  * drained with {@link EmbeddedConnection#discardWritten()} (counted, not copied). Netty: {@link HttpServerCodec} and a handler writing a pre-built
@@ -65,6 +65,7 @@ public class HttpPipelineBenchmark {
 
     private byte[] input;
     private byte[] posts;
+    private byte[] params;
     private EmbeddedConnection switchboard;
     private HandlerContext switchboardEntry;
     private EmbeddedChannel netty;
@@ -78,8 +79,16 @@ public class HttpPipelineBenchmark {
 
         HttpResponse plaintext = HttpResponse.of(200).header("Content-Type", "text/plain").body("Hello, World!");
         Routes routes = Routes.builder().get("/plaintext", (req, res) -> res.send(plaintext))
-                .post("/echo", (req, res) -> res.send(plaintext)).build();
+                .post("/echo", (req, res) -> res.send(plaintext))
+                .get("/users/{id}", (req, res) -> {
+                    if (!req.pathParam("id").equals("12345")) {
+                        throw new IllegalStateException("routed with " + req.pathParams());
+                    }
+                    res.send(plaintext);
+                })
+                .build();
         posts = POST.repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII);
+        params = REQUEST.replace("/plaintext", "/users/12345").repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII);
         Handler entry = new Handler() { };
         HttpService service = new HttpService(routes);
         switchboard = new EmbeddedConnection(p -> {
@@ -113,6 +122,7 @@ public class HttpPipelineBenchmark {
 
         requireResponses("Switchboard", switchboardOnce(input));
         requireResponses("Switchboard", switchboardOnce(posts));
+        requireResponses("Switchboard", switchboardOnce(params));
         requireResponses("Netty", nettyOnce());
     }
 
@@ -162,6 +172,15 @@ public class HttpPipelineBenchmark {
     @Benchmark
     public void switchboardHttpServicePost(Blackhole bh) {
         switchboardEntry.fireRead(ByteBuffer.wrap(posts));
+        switchboardEntry.fireReadComplete();
+        switchboard.runPending();
+        bh.consume(switchboard.discardWritten());
+    }
+
+    /** Switchboard: 16 pipelined {@code GET /users/12345} matched by {@code /users/{id}}, the handler reading the parameter. */
+    @Benchmark
+    public void switchboardHttpServiceParam(Blackhole bh) {
+        switchboardEntry.fireRead(ByteBuffer.wrap(params));
         switchboardEntry.fireReadComplete();
         switchboard.runPending();
         bh.consume(switchboard.discardWritten());
