@@ -20,6 +20,13 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final String NETTY = ComparisonReport.NETTY;
     static final String FLOOR = "floor";
     static final String REDIS = "redis";
+    static final String NGINX = "nginx";
+    /** The file static-1m serves, under {@code /static/}: 1 MiB of random bytes. */
+    static final String STATIC_FILE = "file-1m.bin";
+    /** The length of {@link #STATIC_FILE}. */
+    static final int STATIC_FILE_BYTES = 1024 * 1024;
+    /** Keep-alive connections of static-1m, each with one request in flight. */
+    static final int STATIC_CONNECTIONS = 16;
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -29,7 +36,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * without it (heap pages count in the resident set once first touched).
      */
     enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV,
-        UDP_ECHO_64 }
+        UDP_ECHO_64, WRK_STATIC }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -65,7 +72,12 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                     "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
                             + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
             new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, false, List.of(SWITCHBOARD, NETTY),
-                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"));
+                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"),
+            new SuiteScenario("static-1m", Kind.WRK_STATIC, false, List.of(SWITCHBOARD, NETTY, NGINX),
+                    "GET /static/" + STATIC_FILE + ", a 1 MiB file, wrk -t1 -c" + STATIC_CONNECTIONS
+                            + " (keep-alive, one request in flight per connection): Switchboard's StaticFiles (the http example's"
+                            + " --static), Netty's DefaultFileRegion (netty-static), and nginx with sendfile on, the physical anchor;"
+                            + " CPU per byte = CPU per request / 1,048,576"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -106,6 +118,16 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** {@return true for the echo scenarios (over TCP, TLS or UDP)} */
     boolean echo() {
         return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp();
+    }
+
+    /** {@return true for the scenario that serves a static file} */
+    boolean staticFile() {
+        return kind == Kind.WRK_STATIC;
+    }
+
+    /** {@return true when {@code server} runs on the JVM (its heap can be read)} */
+    static boolean java(String server) {
+        return !server.equals(REDIS) && !server.equals(NGINX);
     }
 
     /** {@return true for the UDP echo scenario} */

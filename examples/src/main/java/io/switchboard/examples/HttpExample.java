@@ -1,13 +1,16 @@
 package io.switchboard.examples;
 
+import io.switchboard.http.BodyPolicy;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.http.HttpException;
+import io.switchboard.http.HttpHandler;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponder;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
+import io.switchboard.http.StaticFiles;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
@@ -17,12 +20,14 @@ import io.switchboard.websocket.WebSocketConfig;
 import io.switchboard.websocket.WebSocketHandler;
 import io.switchboard.websocket.WebSocketUpgrade;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
- * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), and a
- * WebSocket echo at {@code /ws/echo}.
+ * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), a
+ * WebSocket echo at {@code /ws/echo}, and, with {@code --static DIR}, the files of a directory at
+ * {@code /static/}.
  */
 public final class HttpExample {
     /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
@@ -34,6 +39,8 @@ public final class HttpExample {
     /** The ALPN protocol the HTTPS server offers. */
     public static final String ALPN = "http/1.1";
     private static final int MAX_CHUNKS = 10_000;
+    /** Where {@code --static DIR} is served. */
+    static final String STATIC_PREFIX = "/static";
     private static final int MAX_DELAY_MS = 60_000;
     /** The largest WebSocket message {@code /ws/echo} takes: 16 MiB, the size of Autobahn's largest cases. */
     public static final int MAX_WS_MESSAGE = 16 * 1024 * 1024;
@@ -91,8 +98,21 @@ public final class HttpExample {
         return start(host, port, workers, config, routes(offload), tls);
     }
 
+    /**
+     * Starts the HTTP example server as {@link #start(String, int, int, HttpConfig, Offload, TlsServerContext)} does,
+     * serving the files under {@code staticDir} at {@code /static/} when it is not null ({@link StaticFiles}).
+     */
+    public static Server start(String host, int port, int workers, HttpConfig config, Offload offload,
+                               TlsServerContext tls, Path staticDir) {
+        HttpHandler handler = routes(offload);
+        if (staticDir != null) {
+            handler = withStatic(StaticFiles.of(staticDir, STATIC_PREFIX), handler);
+        }
+        return start(host, port, workers, config, handler, tls);
+    }
+
     /** Starts the example's server with other routes (the example's own and more, for a test). */
-    static Server start(String host, int port, int workers, HttpConfig config, Routes routes, TlsServerContext tls) {
+    static Server start(String host, int port, int workers, HttpConfig config, HttpHandler routes, TlsServerContext tls) {
         return Server.builder()
                 .host(host)
                 .port(port)
@@ -100,6 +120,37 @@ public final class HttpExample {
                 .tls(tls)
                 .pipeline(new HttpService(config, routes))
                 .start();
+    }
+
+    /**
+     * {@code files} for the paths under its prefix ({@code /static} and {@code /static/...}), {@code routes} for the
+     * rest. Routes match exact paths only for now; with a trailing wildcard route this is
+     * {@code Routes.builder().get("/static/*", files)}.
+     */
+    static HttpHandler withStatic(StaticFiles files, HttpHandler routes) {
+        String prefix = files.prefix();
+        return new HttpHandler() {
+            private HttpHandler pick(HttpRequest request) {
+                String path = request.path();
+                boolean mine = path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
+                return mine ? files : routes;
+            }
+
+            @Override
+            public void handle(HttpRequest request, HttpResponder responder) throws Exception {
+                pick(request).handle(request, responder);
+            }
+
+            @Override
+            public boolean wantsBody(HttpRequest head) {
+                return pick(head).wantsBody(head);
+            }
+
+            @Override
+            public BodyPolicy bodyPolicy(HttpRequest head) {
+                return pick(head).bodyPolicy(head);
+            }
+        };
     }
 
     private static String contentType(HttpRequest req) {
