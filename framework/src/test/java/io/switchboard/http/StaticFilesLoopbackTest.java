@@ -109,7 +109,7 @@ class StaticFilesLoopbackTest {
     }
 
     private static String field(String head, String name) {
-        Matcher m = Pattern.compile("(?im)^" + name + ": (.*)\r$").matcher(head);
+        Matcher m = Pattern.compile("(?im)^" + name + ": ([^\r\n]*)").matcher(head);
         assertTrue(m.find(), name + " in " + head);
         return m.group(1);
     }
