@@ -26,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code If-None-Match}), {@code --compressed} and {@code -I}; {@code ab -k}; a file larger than the outbound limit;
  * clients that reset or leave in the middle of a file (no descriptor stays open); the traversal attempts.
  */
+@Tag("hardening")
 class StaticFilesLoopbackTest {
     private static final int MIB = 1024 * 1024;
 

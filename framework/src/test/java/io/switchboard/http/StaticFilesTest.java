@@ -23,10 +23,12 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every rule of {@link StaticFiles}, over an embedded connection (the file regions go through its transport). */
+@Tag("hardening")
 class StaticFilesTest {
     @TempDir
     Path dir;

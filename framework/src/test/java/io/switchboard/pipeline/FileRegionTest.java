@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * toward the watermarks but not toward the memory limits, their files closed once sent or dropped on every path, and
  * a file cut short failing the connection instead of spinning. Which pipelines pass them to the socket.
  */
+@Tag("hardening")
 class FileRegionTest {
     private static final int KIB = 1024;
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Static files over TLS, where the stage must see the bytes: no file region reaches it (it would refuse one), the
  * file is read in chunks while the client keeps up, and it is closed once sent. curl checks every byte.
  */
+@Tag("hardening")
 class TlsStaticFilesTest {
     private static final int MIB = 1024 * 1024;
 
