@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -382,6 +383,38 @@ class StaticFilesTest {
         assertTrue(stage.seen.size() > StaticFixture.BIG / (16 * 1024), "in chunks of at most 16 KiB: " + stage.seen.size());
         assertTrue(transformed.isOpen());
         assertEquals(0, StaticFixture.openDescriptors(files.root.resolve("big.bin")), "closed after the last chunk");
+    }
+
+    @Test
+    void aClientThatStopsReadingDoesNotHoldTheFileForever() throws IOException {
+        Path big = files.root.resolve("big.bin");
+        // read in chunks (a stage must see the bytes): the answer waits for the client, sendTimeout (60 s) bounds it
+        EmbeddedConnection chunked = new EmbeddedConnection(p -> {
+            p.add(new ByteStage());
+            new HttpService(handler).accept(p);
+        });
+        chunked.peerWindow(0);
+        chunked.feed(raw("GET", "/static/big.bin"));
+        chunked.advance(Duration.ofSeconds(59));
+        assertTrue(chunked.isOpen(), "59 s without the client taking a byte: still waiting");
+        chunked.peerWindow(8 * 1024); // the client takes 8 KiB, then stops again
+        chunked.advance(Duration.ofSeconds(59));
+        assertTrue(chunked.isOpen(), "the timeout counts from the last bytes the client took");
+        chunked.advance(Duration.ofSeconds(2));
+        assertTrue(chunked.isAborted(), "60 s with nothing taken: reset");
+        assertEquals(0, StaticFixture.openDescriptors(big));
+
+        // zero copy: the whole file is queued at once, the keep-alive timeout (75 s) closes, and the close timeout
+        // (5 s) resets a client that takes nothing
+        EmbeddedConnection plain = connection();
+        plain.peerWindow(0);
+        plain.feed(raw("GET", "/static/big.bin"));
+        assertEquals(1, StaticFixture.openDescriptors(big));
+        plain.advance(Duration.ofSeconds(76));
+        assertFalse(plain.isOpen(), "closing after the keep-alive timeout");
+        plain.advance(Duration.ofSeconds(6));
+        assertTrue(plain.isAborted(), "the client took none of the queued bytes for the close timeout: reset");
+        assertEquals(0, StaticFixture.openDescriptors(big), "and the file closed with it");
     }
 
     @Test
