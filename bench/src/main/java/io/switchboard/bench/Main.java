@@ -39,6 +39,8 @@ public final class Main {
             "                                                                [--host H] [--port N (8083)] [--workers N]",
             "  ws-broadcast           Switchboard WebSocket broadcast server (ConnectionGroup, WebSocketFrame): /ws/broadcast,",
             "                         GET /plaintext                         [--host H] [--port N (8084)] [--workers N]",
+            "  netty-static           Netty 4.2 static file server (DefaultFileRegion): the files of DIR at /static/",
+            "                         --dir DIR                              [--host H] [--port N (8083)] [--workers N]",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
@@ -66,7 +68,8 @@ public final class Main {
             "                         [--duration S (15)] [--warmup S (5)] [--rounds N (1)] [--csv FILE]",
             "                         [--examples-jar FILE] [--bench-jar FILE] [--server-cpu N (0)] [--load-cpu N (1)]",
             "                         [--jvm-args \"FLAGS\"] [--jfr DIR] [--log-dir DIR] [--noise-limit PERCENT (5)] [--retries N (2)]",
-            "  compare                the side-by-side suite: Switchboard vs Netty vs the floor (vs redis-server for kv)",
+            "  compare                the side-by-side suite: Switchboard vs Netty vs the floor (vs redis-server for kv,",
+            "                         nginx for static-1m)",
             "                         [--scenarios a,b,... (all)] [--duration S (10)] [--warmup S (5)]",
             "                         [--out FILE (bench/results/compare.csv)] [--examples-jar FILE] [--bench-jar FILE]",
             "                         [--wrk-script FILE (bench/wrk/bench.lua)] [--server-cpu N (0)] [--load-cpu N (1)]",
@@ -78,6 +81,7 @@ public final class Main {
             "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64,",
             "                         ws-echo-128,ws-broadcast-10k,ws-idle-10k,ws-idle-10k-deflate",
             "                         [--broadcast-rounds N (60)] (measured rounds of ws-broadcast-10k, one a second)",
+            "                         static-1m (with nginx: apt-get install nginx-light)",
             "                         (the TLS ones share a test certificate made with openssl for the run)",
             "  ws-idle-clients        hold N idle WebSockets (one 1 KiB text echoed each) until stdin ends",
             "                         [--host H] [--port N] [-c N (10000)] [--path P (/ws/echo)] [--deflate]",
@@ -105,6 +109,7 @@ public final class Main {
 
     private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key");
     private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
+    private static final Set<String> STATIC_FLAGS = Set.of("host", "port", "workers", "dir");
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
             "method", "body", "tls-ca");
     /** The HTTP load's switches: TLS comes from an https URL, so only the trust switch. */
@@ -156,6 +161,9 @@ public final class Main {
                 }
                 case "netty-http" -> {
                     return nettyHttp(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
+                }
+                case "netty-static" -> {
+                    return nettyStatic(Args.parse(rest, STATIC_FLAGS, Map.of()), out);
                 }
                 case "floor-http" -> {
                     Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());
@@ -405,6 +413,24 @@ public final class Main {
         out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers"
                 + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe()) + ")");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+    private static int nettyStatic(Args args, PrintStream out) throws InterruptedException {
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 8083, 0, 65535);
+        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        String dir = args.string("dir", null);
+        if (dir == null || !Files.isDirectory(Path.of(dir))) {
+            throw new Args.UsageException("netty-static needs --dir DIR, a directory");
+        }
+        NettyStaticServer server = NettyStaticServer.start(host, port, workers, Path.of(dir).toFile());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        out.println("netty static server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (" + workers + " workers; " + dir + " at "
+                + NettyStaticServer.PREFIX + ")");
         out.flush();
         server.closeFuture().join();
         return 0;

@@ -35,6 +35,26 @@ final class SuiteCommands {
      * @throws IllegalArgumentException for a TLS scenario without a certificate, or a server that has no TLS
      */
     List<String> server(SuiteScenario scenario, String server, int redisPort, TestCertificate certificate) {
+        return server(scenario, server, redisPort, certificate, null);
+    }
+
+    /**
+     * The command line of {@code server} in {@code scenario}, as {@link #server(SuiteScenario, String, int,
+     * TestCertificate)}, serving the files of {@code staticDir}{@code /files} in the static scenario (nginx listens on
+     * {@code port}, its configuration written already by {@link NginxStatic#writeConfig()}).
+     */
+    List<String> server(SuiteScenario scenario, String server, int port, TestCertificate certificate, Path staticDir) {
+        if (scenario.staticFile() != (staticDir != null) || server.equals(SuiteScenario.NGINX) && staticDir == null) {
+            throw new IllegalArgumentException(scenario.key() + " with " + server + " and the folder " + staticDir);
+        }
+        if (server.equals(SuiteScenario.NGINX)) {
+            NginxStatic nginx = new NginxStatic(staticDir, port);
+            List<String> c = new ArrayList<>(List.of("bash", "-c", "ulimit -n hard && exec \"$@\"", "bash",
+                    "taskset", "-c", Integer.toString(config.serverCpu())));
+            c.addAll(nginx.command());
+            return c;
+        }
+        int redisPort = port;
         if (scenario.tls() && (certificate == null
                 || !server.equals(SuiteScenario.SWITCHBOARD) && !server.equals(SuiteScenario.NETTY))) {
             throw new IllegalArgumentException(scenario.key() + " needs a certificate and a server with TLS, got "
@@ -72,10 +92,15 @@ final class SuiteCommands {
                     c.add("kv");
                 } else {
                     c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
+                    if (staticDir != null) {
+                        c.addAll(List.of("--static", staticDir.resolve("files").toString()));
+                    }
                 }
                 c.addAll(List.of("--workers", "1"));
             }
             case SuiteScenario.NETTY -> c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
+                    : staticDir != null ? List.of("-jar", bench, "netty-static", "--dir", staticDir.resolve("files").toString(),
+                            "--workers", "1")
                     : List.of("-jar", bench, scenario.webSocket() ? "netty-ws" : echo ? "netty-echo" : "netty-http",
                             "--workers", "1"));
             case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
@@ -120,7 +145,12 @@ final class SuiteCommands {
      * bench.lua script's arguments, timed on the load CPU.
      */
     List<String> wrk(int port, boolean tls, String path, Duration d, List<String> scriptArgs) {
-        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c64",
+        return wrk(port, tls, path, d, scriptArgs, 64);
+    }
+
+    /** As {@link #wrk(int, boolean, String, Duration, List)}, with {@code connections} connections. */
+    List<String> wrk(int port, boolean tls, String path, Duration d, List<String> scriptArgs, int connections) {
+        List<String> c = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections,
                 "-d" + Math.max(1, Math.round(d.toNanos() / 1e9)) + "s", "-s", config.wrkScript().toString(),
                 (tls ? "https" : "http") + "://127.0.0.1:" + port + path));
         if (!scriptArgs.isEmpty()) {

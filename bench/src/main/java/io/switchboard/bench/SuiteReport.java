@@ -214,6 +214,13 @@ final class SuiteReport {
                             + "Netty %s µs.%n%n", millis(sb, "p50_us"), millis(sb, "p99_us"), millis(netty, "p50_us"),
                     millis(netty, "p99_us"), ratio(sb, netty, "p50_us"), ratio(sb, netty, "p99_us"),
                     fmt(sb, "server_cpu_us_per_op", "%.3f"), fmt(netty, "server_cpu_us_per_op", "%.3f")));
+        } else if (scenario.equals("static-1m")) {
+            double a = num(sb, "server_cpu_us_per_op") * 1e3 / SuiteScenario.STATIC_FILE_BYTES;
+            double b = num(netty, "server_cpu_us_per_op") * 1e3 / SuiteScenario.STATIC_FILE_BYTES;
+            Map<String, String> nginx = find(runs, SuiteScenario.NGINX);
+            double c = nginx == null ? Double.NaN : num(nginx, "server_cpu_us_per_op") * 1e3 / SuiteScenario.STATIC_FILE_BYTES;
+            s.append(String.format(Locale.ROOT, "Server CPU per byte sent: Switchboard %.4f ns, Netty %.4f ns, nginx %.4f ns "
+                    + "(Switchboard / Netty %.3f, the target at most 1.00; Switchboard / nginx %.3f).%n%n", a, b, c, a / b, a / c));
         } else if (scenario.equals("tls-echo-16k")) {
             double a = num(sb, "server_cpu_us_per_op") * 1e3 / TLS_ECHO_BYTES;
             double b = num(netty, "server_cpu_us_per_op") * 1e3 / TLS_ECHO_BYTES;
@@ -325,6 +332,8 @@ final class SuiteReport {
                 "server CPU per byte (16 KiB messages: the same ratio as per message), tls-echo-16k");
         target(s, rows, "tls-handshake", "server_cpu_us_per_op", 1.0,
                 "server CPU per full TLS 1.3 handshake (handshakes per server CPU-second ≥ 1.00× Netty), tls-handshake");
+        target(s, rows, "static-1m", "server_cpu_us_per_op", 1.0,
+                "server CPU per byte (1 MiB file: the same ratio as per request), static-1m");
         target(s, rows, "idle-10k", "heap_per_conn_b", 0.6, "heap per idle connection");
         target(s, rows, "idle-10k-nopretouch", "rss_per_conn_b", 0.6,
                 "RSS growth per idle connection, `-Xmx1g`, no AlwaysPreTouch, no forced GC,");

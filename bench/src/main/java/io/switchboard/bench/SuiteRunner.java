@@ -38,6 +38,7 @@ final class SuiteRunner {
     private static final Logger log = LoggerFactory.getLogger(SuiteRunner.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern REDIS_READY = Pattern.compile("Ready to accept connections");
+    private static final Pattern NGINX_READY = Pattern.compile(Pattern.quote(NginxStatic.READY));
     private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
     /** How long the idle connections stay idle, all answered, before the server's memory is read. */
     private static final Duration IDLE_SETTLE = Duration.ofSeconds(2);
@@ -63,6 +64,8 @@ final class SuiteRunner {
     private final SuiteCommands commands;
     /** The TLS scenarios' certificate, made when the first of them runs; null before. */
     private TestCertificate certificate;
+    /** The static scenario's folder ({@code files/} holds the file served), made for the run; null without it. */
+    private Path staticDir;
     /** What the first server of the TLS scenario now running negotiated, to compare the next one's with. */
     private String firstNegotiated;
 
@@ -88,6 +91,7 @@ final class SuiteRunner {
         List<SuiteRun> runs = new ArrayList<>();
         Path tlsDir = config.scenarios().stream().anyMatch(SuiteScenario::tls)
                 ? Files.createTempDirectory("switchboard-tls-") : null;
+        staticDir = config.scenarios().stream().anyMatch(SuiteScenario::staticFile) ? staticFiles() : null;
         try {
             if (tlsDir != null) {
                 certificate = TestCertificate.generate(tlsDir, config.certificateType());
@@ -96,6 +100,9 @@ final class SuiteRunner {
             }
             clean = runAll(runs);
         } finally {
+            if (staticDir != null) {
+                deleteTree(staticDir);
+            }
             if (tlsDir != null) {
                 try (var files = Files.list(tlsDir)) {
                     for (Path f : files.toList()) {
@@ -108,6 +115,25 @@ final class SuiteRunner {
         out.printf(Locale.ROOT, "%nsuite done in %.0f s; %d runs written to %s%n", (System.nanoTime() - started) / 1e9,
                 runs.size(), config.out());
         return clean ? 0 : 1;
+    }
+
+    /** A new folder with {@code files/}{@link SuiteScenario#STATIC_FILE}: 1 MiB of random bytes, for static-1m. */
+    private Path staticFiles() throws IOException {
+        Path dir = Files.createTempDirectory("switchboard-static-");
+        Path files = Files.createDirectories(dir.resolve("files"));
+        byte[] bytes = new byte[SuiteScenario.STATIC_FILE_BYTES];
+        new java.util.Random(42).nextBytes(bytes);
+        Files.write(files.resolve(SuiteScenario.STATIC_FILE), bytes);
+        out.printf(Locale.ROOT, "static scenario: %s (%,d bytes)%n", files.resolve(SuiteScenario.STATIC_FILE), bytes.length);
+        return dir;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Runs every scenario's rounds into {@code runs}; returns false when a run failed or had errors. */
@@ -192,10 +218,18 @@ final class SuiteRunner {
     /** One run of {@code server} in {@code scenario}: one measured window, or one per command (kv). */
     private List<SuiteRun> runOne(SuiteScenario scenario, String server) throws IOException, InterruptedException {
         String name = scenario.key() + "-" + server;
-        int redisPort = server.equals(SuiteScenario.REDIS) ? freePort() : 0;
-        try (ServerProcess process = ServerProcess.start(commands.server(scenario, server, redisPort, certificate),
+        boolean nginx = server.equals(SuiteScenario.NGINX);
+        int fixedPort = server.equals(SuiteScenario.REDIS) || nginx ? freePort() : 0;
+        if (nginx) {
+            new NginxStatic(staticDir, fixedPort).writeConfig();
+        }
+        try (ServerProcess process = ServerProcess.start(
+                commands.server(scenario, server, fixedPort, certificate, scenario.staticFile() ? staticDir : null),
                 config.logDir().resolve(name + ".log"), START_TIMEOUT,
-                redisPort > 0 ? REDIS_READY : LISTENING, redisPort)) {
+                nginx ? NGINX_READY : fixedPort > 0 ? REDIS_READY : LISTENING, fixedPort)) {
+            if (nginx) {
+                awaitListening(fixedPort); // the ready line comes just before nginx binds
+            }
             String tlsNote = scenario.tls() ? negotiated(process) : "";
             if (scenario.tls() && scenario.kind() != SuiteScenario.Kind.HANDSHAKE) {
                 // the load's own connections make few handshakes (64 per wrk run): compile that code before the window
@@ -206,6 +240,7 @@ final class SuiteRunner {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
+                case WRK_STATIC -> List.of(wrk(scenario, server, process, List.of()));
                 case HANDSHAKE -> List.of(handshakes(scenario, server, process));
                 case ECHO_128 -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 128, 64)));
                 case ECHO_16K -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 16 * 1024, 16)));
@@ -244,12 +279,14 @@ final class SuiteRunner {
 
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
-        String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
-        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs),
+        String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo"
+                : scenario.staticFile() ? "/static/" + SuiteScenario.STATIC_FILE : "/plaintext";
+        int connections = scenario.staticFile() ? SuiteScenario.STATIC_CONNECTIONS : 64;
+        runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs, connections),
                 scenario.key() + "-" + server + "-warmup", l -> { });
         long[] jit = scenario.tls() ? jitNow(process) : null;
         Window w = new Window(process.pid());
-        String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs),
+        String output = runTool(commands.wrk(process.port(), scenario.tls(), path, config.duration(), scriptArgs, connections),
                 scenario.key() + "-" + server + "-wrk", l -> { });
         w.end();
         w.loadCpu = SuiteCommands.childCpuNanos(output);
@@ -606,7 +643,7 @@ final class SuiteRunner {
     private SuiteRun finish(SuiteScenario scenario, String command, String server, String tool, ServerProcess process,
                             LoadOutcome o, Window w, String note) throws IOException, InterruptedException {
         long rss = ServerMemory.rssKib(process.pid());
-        long heap = server.equals(SuiteScenario.REDIS) ? -1 : ServerMemory.heapUsedAfterGcKib(process.pid());
+        long heap = SuiteScenario.java(server) ? ServerMemory.heapUsedAfterGcKib(process.pid()) : -1;
         double seconds = w.wallNanos / 1e9;
         return new SuiteRun(scenario.key(), command, server, tool, o.ops(), seconds, o.errors(), w.cpu.schedstatNanos(),
                 w.serverCore, w.loadCore, w.loadCpu, o.p50Micros(), o.p99Micros(), o.p999Micros(), rss, heap, -1, -1,
@@ -643,6 +680,22 @@ final class SuiteRunner {
             out.println("  " + command + " exited with " + p.exitValue() + " (see " + config.logDir().resolve(name + ".log") + ")");
         }
         return text.toString();
+    }
+
+    /** Waits up to {@link #START_TIMEOUT} until {@code port} accepts a connection. */
+    private static void awaitListening(int port) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("nothing listens on port " + port + " after " + START_TIMEOUT.toSeconds() + " s", e);
+                }
+                Thread.sleep(20); // polling another process's socket; the runner is not a test
+            }
+        }
     }
 
     private static int freePort() throws IOException {

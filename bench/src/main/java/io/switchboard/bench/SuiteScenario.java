@@ -20,6 +20,13 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final String NETTY = ComparisonReport.NETTY;
     static final String FLOOR = "floor";
     static final String REDIS = "redis";
+    static final String NGINX = "nginx";
+    /** The file static-1m serves, under {@code /static/}: 1 MiB of random bytes. */
+    static final String STATIC_FILE = "file-1m.bin";
+    /** The length of {@link #STATIC_FILE}. */
+    static final int STATIC_FILE_BYTES = 1024 * 1024;
+    /** Keep-alive connections of static-1m, each with one request in flight. */
+    static final int STATIC_CONNECTIONS = 16;
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -29,7 +36,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * without it (heap pages count in the resident set once first touched).
      */
     enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV,
-        UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE }
+        UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC }
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -81,7 +88,12 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                             + " compression; server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"),
             new SuiteScenario("ws-idle-10k-deflate", Kind.WS_IDLE_DEFLATE, false, List.of(SWITCHBOARD, NETTY),
                     "the same with permessage-deflate offered and agreed (context takeover both ways, each side"
-                            + " compressed and inflated the one message); server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"));
+                            + " compressed and inflated the one message); server -Xms1g -Xmx1g -XX:+AlwaysPreTouch"),
+            new SuiteScenario("static-1m", Kind.WRK_STATIC, false, List.of(SWITCHBOARD, NETTY, NGINX),
+                    "GET /static/" + STATIC_FILE + ", a 1 MiB file, wrk -t1 -c" + STATIC_CONNECTIONS
+                            + " (keep-alive, one request in flight per connection): Switchboard's StaticFiles (the http example's"
+                            + " --static), Netty's DefaultFileRegion (netty-static), and nginx with sendfile on, the physical anchor;"
+                            + " CPU per byte = CPU per request / 1,048,576"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -132,6 +144,16 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** {@return true when the servers run with every heap page touched at start ({@link SuiteConfig#PRE_TOUCH})} */
     boolean preTouch() {
         return kind == Kind.IDLE || kind == Kind.WS_IDLE || kind == Kind.WS_IDLE_DEFLATE;
+    }
+
+    /** {@return true for the scenario that serves a static file} */
+    boolean staticFile() {
+        return kind == Kind.WRK_STATIC;
+    }
+
+    /** {@return true when {@code server} runs on the JVM (its heap can be read)} */
+    static boolean java(String server) {
+        return !server.equals(REDIS) && !server.equals(NGINX);
     }
 
     /** {@return true for the UDP echo scenario} */

@@ -2,12 +2,14 @@ package io.switchboard.examples;
 
 import io.switchboard.http.HttpConfig;
 import io.switchboard.http.HttpException;
+import io.switchboard.http.HttpHandler;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponder;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
+import io.switchboard.http.StaticFiles;
 import io.switchboard.loop.Offload;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
@@ -17,13 +19,15 @@ import io.switchboard.websocket.WebSocketConfig;
 import io.switchboard.websocket.WebSocketHandler;
 import io.switchboard.websocket.WebSocketUpgrade;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
  * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), a
  * WebSocket echo at {@code /ws/echo}, an upload of any size digested as it streams in ({@code PUT /upload},
- * {@link Sha256Upload}) and a small REST resource with path parameters ({@code /users/{id}}, {@link UsersApi}).
+ * {@link Sha256Upload}), a small REST resource with path parameters ({@code /users/{id}}, {@link UsersApi}) and,
+ * with {@code --static DIR}, the files of a directory at {@code /static/}.
  */
 public final class HttpExample {
     /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
@@ -35,6 +39,8 @@ public final class HttpExample {
     /** The ALPN protocol the HTTPS server offers. */
     public static final String ALPN = "http/1.1";
     private static final int MAX_CHUNKS = 10_000;
+    /** Where {@code --static DIR} is served. */
+    static final String STATIC_PREFIX = "/static";
     private static final int MAX_DELAY_MS = 60_000;
     /** The largest WebSocket message {@code /ws/echo} takes: 16 MiB, the size of Autobahn's largest cases. */
     public static final int MAX_WS_MESSAGE = 16 * 1024 * 1024;
@@ -94,8 +100,21 @@ public final class HttpExample {
         return start(host, port, workers, config, routes(offload), tls);
     }
 
+    /**
+     * Starts the HTTP example server as {@link #start(String, int, int, HttpConfig, Offload, TlsServerContext)} does,
+     * serving the files under {@code staticDir} at {@code /static/} when it is not null ({@link StaticFiles}).
+     */
+    public static Server start(String host, int port, int workers, HttpConfig config, Offload offload,
+                               TlsServerContext tls, Path staticDir) {
+        Routes.Builder routes = routeBuilder(offload);
+        if (staticDir != null) {
+            routes.get(STATIC_PREFIX + "/*", StaticFiles.of(staticDir, STATIC_PREFIX));
+        }
+        return start(host, port, workers, config, routes.build(), tls);
+    }
+
     /** Starts the example's server with other routes (the example's own and more, for a test). */
-    static Server start(String host, int port, int workers, HttpConfig config, Routes routes, TlsServerContext tls) {
+    static Server start(String host, int port, int workers, HttpConfig config, HttpHandler routes, TlsServerContext tls) {
         return Server.builder()
                 .host(host)
                 .port(port)

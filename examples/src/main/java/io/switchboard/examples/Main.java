@@ -10,6 +10,8 @@ import io.switchboard.tls.TlsConfigException;
 import io.switchboard.tls.TlsServerContext;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +26,7 @@ public final class Main {
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
             "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
-            "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS]",
+            "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR] [TLS]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          and its web page                      [--http-port N (8081)]",
             "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
@@ -45,6 +47,8 @@ public final class Main {
             "                       chat: close clients that sent nothing this long",
             "  --request-timeout S  http: a request's header (and a new connection's first",
             "                       request) must arrive within this time",
+            "  --static DIR         http: serve the files under DIR at /static/ (ranges, ETag and",
+            "                       304, precompressed NAME.gz, sendfile on plain connections)",
             "  --ping-interval S    chat: send PING to clients written nothing for this long",
             "                       (a WebSocket ping to web clients; an event stream's comment)",
             "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
@@ -69,7 +73,8 @@ public final class Main {
             "(https, and wss for its WebSocket, with TLS: the same certificate on both ports).");
 
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
-    private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout");
+    private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout",
+            "static");
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
             "http-port");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
@@ -106,9 +111,10 @@ public final class Main {
                             Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
                             HttpConfig.DEFAULTS.bodyTimeout());
                     TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
+                    Path staticDir = staticDir(args);
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls);
+                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls, staticDir);
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
@@ -202,6 +208,22 @@ public final class Main {
         Set<String> all = new HashSet<>(Set.of(flags));
         all.addAll(TlsFlags.SERVER);
         return Set.copyOf(all);
+    }
+
+    /**
+     * The directory of {@code --static}, or null without the flag.
+     *
+     * @throws Args.UsageException when it is not a directory
+     */
+    private static Path staticDir(Args args) {
+        String dir = args.string("static", null);
+        if (dir == null) {
+            return null;
+        }
+        if (!Files.isDirectory(Path.of(dir))) {
+            throw new Args.UsageException("--static needs a directory: " + dir);
+        }
+        return Path.of(dir);
     }
 
     private static int workers(Args args) {

@@ -3,6 +3,7 @@ package io.switchboard.http;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Handler;
 import java.io.EOFException;
+import java.nio.channels.FileChannel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
@@ -37,10 +38,12 @@ final class Exchange implements HttpResponder {
     private volatile boolean answered;
 
     // Loop thread only from here on.
+    /** The answer: a whole response, or the head of a streamed or file answer ({@link #body} or {@link #file} set). */
     HttpResponse response;
-    HttpResponse streamHead;
     /** The body of a streamed answer; set on the loop when the stream starts. */
     StreamedBody body;
+    /** The body of an answer sent from a file; set on the loop with {@link #response}, its head. */
+    FileBody file;
     /**
      * The answer's head is written and its body is still leaving: a streamed body, or a large whole one that
      * leaves in slices (a whole answer written at once never sets it).
@@ -126,6 +129,45 @@ final class Exchange implements HttpResponder {
     }
 
     @Override
+    public void sendFile(HttpResponse head, FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        try {
+            if (head.body().length != 0) {
+                throw new IllegalArgumentException("a file answer's head has no body of its own");
+            }
+            if (!ResponseEncoder.hasBody(head.status())) {
+                throw new IllegalArgumentException("status " + head.status() + " has no body to send a file in");
+            }
+            if (position < 0 || count < 0 || position + count < 0) {
+                throw new IllegalArgumentException("a range needs a position and a count of at least 0, got " + position
+                        + " and " + count);
+            }
+        } catch (RuntimeException e) {
+            FileBody.range(file, position, count).close();
+            throw e;
+        }
+        sendFile(head, FileBody.range(file, position, count));
+    }
+
+    /**
+     * Answers with {@code head} and {@code body}: a file, maybe not opened yet (the static files' answers). The body
+     * is closed when this throws.
+     *
+     * @throws IllegalStateException when the request was already answered
+     */
+    void sendFile(HttpResponse head, FileBody body) {
+        try {
+            claim();
+        } catch (RuntimeException e) {
+            body.close();
+            throw e;
+        }
+        if (!onLoop(() -> connection.fileAnswered(this, head, body))) {
+            body.close();
+        }
+    }
+
+    @Override
     public void fail(Throwable error) {
         if (ANSWERED.compareAndSet(this, false, true)) {
             onLoop(() -> connection.handlerFailed(this, error));
@@ -158,6 +200,9 @@ final class Exchange implements HttpResponder {
         dead = true;
         if (body != null) {
             body.close();
+        }
+        if (file != null) {
+            file.close();
         }
         IncomingBody bodyIn = bodyIn();
         if (bodyIn != null) {

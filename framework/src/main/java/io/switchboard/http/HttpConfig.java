@@ -25,7 +25,10 @@ import java.time.Duration;
  *                        client_body_timeout); 408 and a close
  * @param sendTimeout     longest a writer of a {@link ResponseStream} on another thread waits for the peer
  *                        to take bytes, counted from the last chunk that left (default 60 s, nginx's
- *                        send_timeout); past it the stream is cut and the connection reset
+ *                        send_timeout); past it the stream is cut and the connection reset. Also the longest
+ *                        an answer whose body leaves in slices (a large whole body, a file read in chunks
+ *                        where TLS must see the bytes) waits for the client to take any: then the connection
+ *                        is reset
  *
  * <p>Request bodies also count against the server's {@link io.switchboard.pipeline.MemoryBudget}: a body's
  * memory grows with the bytes that arrive (never with the declared {@code Content-Length} alone), and a

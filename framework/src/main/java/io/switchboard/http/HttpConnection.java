@@ -191,8 +191,8 @@ final class HttpConnection implements Handler {
     public void writabilityChanged(HandlerContext ctx, boolean writable) {
         if (writable) {
             Exchange oldest = inFlight.oldest();
-            if (oldest != null && oldest.bodyOpen() && oldest.response != null) {
-                drain();
+            if (oldest != null && oldest.body == null && (oldest.bodyOpen() || oldest.file != null)) {
+                drain(); // a large whole body goes on, or a file answer starts or goes on
             }
             inFlight.forEach(x -> {
                 if (x.body != null) {
@@ -525,8 +525,19 @@ final class HttpConnection implements Handler {
             body.close();
             return;
         }
-        x.streamHead = head;
+        x.response = head;
         x.body = body;
+        drain();
+    }
+
+    void fileAnswered(Exchange x, HttpResponse head, FileBody body) {
+        assert ctx.loop().inLoop();
+        if (x.dead) {
+            body.close();
+            return;
+        }
+        x.response = head;
+        x.file = body;
         drain();
     }
 
@@ -586,7 +597,7 @@ final class HttpConnection implements Handler {
         } else {
             log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
         }
-        if (x.streamHead != null && !x.written && !x.dead) {
+        if (x.body != null && !x.written && !x.dead) {
             // A streamed body cut short: only a reset tells the client it is incomplete.
             ctx.connection().abort();
         }
@@ -684,11 +695,21 @@ final class HttpConnection implements Handler {
 
     // Timeouts
 
-    /** What the connection waits for, and so which timeout applies. */
-    private enum Wait { NOTHING, FIRST_REQUEST, NEXT_REQUEST, HEADERS, BODY }
+    /**
+     * What the connection waits for, and so which timeout applies. SEND: the client to take more of an answer's body
+     * that leaves in slices (a large whole body, a file read in chunks), which the connection holds until it does.
+     */
+    private enum Wait { NOTHING, FIRST_REQUEST, NEXT_REQUEST, HEADERS, BODY, SEND }
 
     private Wait waitingFor() {
-        if (closed || state != ReadState.READING) {
+        if (closed) {
+            return Wait.NOTHING;
+        }
+        Exchange oldest = inFlight.oldest();
+        if (oldest != null && oldest.body == null && oldest.bodyOpen()) {
+            return Wait.SEND; // streamed bodies have their own send timeout, in their writers
+        }
+        if (state != ReadState.READING) {
             return Wait.NOTHING;
         }
         if (reading != null) {
@@ -709,6 +730,7 @@ final class HttpConnection implements Handler {
             case NEXT_REQUEST -> lastAnswerAt + config.keepAliveTimeout().toNanos();
             case HEADERS -> headStartedAt + config.requestHeaderTimeout().toNanos();
             case BODY -> bodyProgressAt + config.bodyTimeout().toNanos();
+            case SEND -> ctx.connection().lastWriteNanos() + config.sendTimeout().toNanos();
             case NOTHING -> Long.MAX_VALUE;
         };
     }
@@ -747,6 +769,11 @@ final class HttpConnection implements Handler {
             }
             case HEADERS -> refuse(new HttpException(408, "the request header did not arrive in time"));
             case BODY -> refuse(new HttpException(408, "the request body stopped arriving"));
+            case SEND -> {
+                log.debug("{}: the client took none of an answer's body for {}; resetting", ctx.connection(),
+                        config.sendTimeout());
+                ctx.connection().abort();
+            }
             default -> throw new IllegalStateException(wait.toString());
         }
     }

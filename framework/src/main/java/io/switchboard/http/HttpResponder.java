@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Handler;
+import java.nio.channels.FileChannel;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -81,6 +82,25 @@ public interface HttpResponder {
      * @throws IllegalStateException    when the request was already answered
      */
     ResponseStream stream(HttpResponse head, long contentLength);
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} as the body of {@code head}, with
+     * {@code Content-Length: count}. On a plain connection the bytes go from the file to the socket with
+     * {@link FileChannel#transferTo} ({@code sendfile}), never through the heap; where a stage must see them (TLS)
+     * they are read in chunks while the client keeps up. The file belongs to the responder from this call on: it is
+     * closed once sent, or when the answer is given up (the connection closed or was reset), or at once when this
+     * throws. A {@code HEAD} request gets the length and no body. The file must not shrink while it is sent: if it
+     * does, the connection is reset, as for any body cut short. {@link StaticFiles} serves a directory with this.
+     *
+     * @param head     the status and header fields of the response, without a body
+     * @param file     the file, open for reading; its own position is neither used nor changed
+     * @param position where the body starts in the file
+     * @param count    the body's length
+     * @throws IllegalArgumentException when {@code head} has a body or a status without one (1xx, 204, 304), or
+     *                                  {@code position} or {@code count} is negative
+     * @throws IllegalStateException    when the request was already answered
+     */
+    void sendFile(HttpResponse head, FileChannel file, long position, long count);
 
     /**
      * Answers with a 500 (the error is logged) unless an answer was already given. After a streamed answer

@@ -2,6 +2,7 @@ package io.switchboard.http;
 
 import io.switchboard.internal.BufferPool;
 import io.switchboard.pipeline.HandlerContext;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * request order): the head with {@code Date}, {@code Server} and {@code Connection}; a whole body with its
  * head when it is small, and in slices while the connection is writable when it is large, so that the
  * outbound limits count the bytes queued, never the size of an answer; a streamed body in chunks, by its
- * announced {@code Content-Length}, or until the close; and {@code 100 Continue}. Loop thread only; one per
- * connection.
+ * announced {@code Content-Length}, or until the close; a file body ({@link FileBody}) as file regions or
+ * chunks read from the file; and {@code 100 Continue}. Loop thread only; one per connection.
  */
 final class ResponseWriter {
     private static final Logger log = LoggerFactory.getLogger(ResponseWriter.class);
@@ -38,11 +39,14 @@ final class ResponseWriter {
      */
     boolean write(Exchange x) {
         assert ctx.loop().inLoop();
+        if (x.body != null) {
+            return writeStream(x);
+        }
+        if (x.file != null) {
+            return writeFile(x);
+        }
         if (x.response != null) {
             return writeResponse(x, x.response);
-        }
-        if (x.streamHead != null) {
-            return writeStream(x);
         }
         if (x.continuePending) {
             x.continuePending = false;
@@ -87,18 +91,18 @@ final class ResponseWriter {
     /** Writes what the stream has; returns true once it has ended. */
     private boolean writeStream(Exchange x) {
         StreamedBody body = x.body;
-        boolean sendsBody = !x.head && ResponseEncoder.hasBody(x.streamHead.status());
+        boolean sendsBody = !x.head && ResponseEncoder.hasBody(x.response.status());
         boolean chunked = body.length() < 0 && (x.request == null || x.request.version() == HttpVersion.HTTP_1_1);
         if (!x.headWritten) {
             x.headWritten = true;
-            ResponseEncoder.Framing framing = !ResponseEncoder.hasBody(x.streamHead.status()) ? ResponseEncoder.Framing.NONE
+            ResponseEncoder.Framing framing = !ResponseEncoder.hasBody(x.response.status()) ? ResponseEncoder.Framing.NONE
                     : body.length() >= 0 ? ResponseEncoder.Framing.LENGTH
                     : chunked ? ResponseEncoder.Framing.CHUNKED : ResponseEncoder.Framing.UNTIL_CLOSE;
             if (framing == ResponseEncoder.Framing.UNTIL_CLOSE) {
                 x.closeAfter = true;
             }
             closeIfBodyUnread(x);
-            writeHead(x, ResponseEncoder.streamHead(x.streamHead, framing, body.length()), NO_BODY);
+            writeHead(x, ResponseEncoder.streamHead(x.response, framing, body.length()), NO_BODY);
             body.flowing();
         }
         byte[] bytes;
@@ -129,6 +133,68 @@ final class ResponseWriter {
             ctx.write(ResponseEncoder.lastChunk(body.trailers()));
         }
         return true;
+    }
+
+    /**
+     * Writes what a file answer has ready: its head with {@code Content-Length} once the connection is writable (the
+     * file is opened then, so that answers waiting their turn hold no file open), then its body as file regions (zero
+     * copy) where the pipeline passes them to the socket, or in chunks read from the file while the connection is
+     * writable. A file that cannot be opened turns the answer into an error answer; one that fails or ends early
+     * after the head left resets the connection, as any body cut short does.
+     *
+     * @return true once the whole answer is written
+     */
+    private boolean writeFile(Exchange x) {
+        FileBody file = x.file;
+        if (!x.headWritten) {
+            if (!x.head) {
+                if (!ctx.connection().isWritable()) {
+                    return false; // the connection's writabilityChanged(true) brings us back
+                }
+                try {
+                    file.open();
+                } catch (HttpException e) {
+                    return answerInstead(x, e.status(), e.getMessage());
+                } catch (IOException | RuntimeException e) {
+                    log.debug("{}: cannot open the file to answer {}: {}", ctx.connection(), x.request, e.toString());
+                    return answerInstead(x, 500, "the file cannot be read");
+                }
+            }
+            if (x.response.headers().containsToken("Connection", "close")) {
+                x.closeAfter = true;
+            }
+            closeIfBodyUnread(x);
+            writeHead(x, ResponseEncoder.streamHead(x.response, ResponseEncoder.Framing.LENGTH, file.length()), NO_BODY);
+            x.headWritten = true;
+            if (x.head) {
+                file.close();
+                x.written = true;
+                return true;
+            }
+            file.start(ctx.canWriteFileRegion());
+        }
+        boolean done;
+        try {
+            done = file.write(ctx);
+        } catch (IOException e) {
+            log.debug("{}: the file answering {} failed after its head left; resetting: {}", ctx.connection(), x.request,
+                    e.toString());
+            file.close();
+            ctx.connection().abort();
+            return false;
+        }
+        if (done) {
+            x.written = true;
+        }
+        return done;
+    }
+
+    /** A file answer whose file cannot be opened: the error answer goes in its place. */
+    private boolean answerInstead(Exchange x, int status, String reason) {
+        x.file.close();
+        x.file = null;
+        x.response = service.errorAnswer(x.request, status, reason);
+        return writeResponse(x, x.response);
     }
 
     /**

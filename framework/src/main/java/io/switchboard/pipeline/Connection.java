@@ -431,6 +431,7 @@ public final class Connection {
                 : owned instanceof byte[] ? ((byte[]) owned).length : 0);
         if (state != State.OPEN) {
             log.debug("{}: write from another thread after close dropped", this);
+            discard(owned);
             return;
         }
         long pending = (long) FOREIGN_PENDING.getAndAdd(this, weight) + weight;
@@ -438,6 +439,7 @@ public final class Connection {
         if (pending > config.maxQueued() || !withinBudget && pending > config.highWatermark()) {
             FOREIGN_PENDING.getAndAdd(this, -weight);
             budget.release(weight);
+            discard(owned);
             foreignOverflow(pending, withinBudget);
             return;
         }
@@ -454,7 +456,15 @@ public final class Connection {
         } catch (RejectedExecutionException e) {
             FOREIGN_PENDING.getAndAdd(this, -weight);
             budget.release(weight);
+            discard(owned);
             log.debug("{}: write from another thread dropped: {}", this, e.getMessage());
+        }
+    }
+
+    /** A write that will never reach the socket: a file region in it closes its file, if it was to. */
+    private static void discard(Object message) {
+        if (message instanceof FileRegion) {
+            ((FileRegion) message).release();
         }
     }
 
@@ -510,6 +520,26 @@ public final class Connection {
         }
     }
 
+    /**
+     * Queues a file region (see {@link FileRegion}): its bytes count toward the watermarks, not toward
+     * {@link ConnectionConfig#maxQueued()} or the budget, since it holds no memory. Dropped (and released) after a
+     * close, like any write.
+     */
+    void enqueue(FileRegion region) {
+        assert loop.inLoop();
+        if (state != State.OPEN || outputShutdownRequested) {
+            log.debug("{}: a file region of {} bytes written after close dropped", this, region.remaining());
+            region.release();
+            return;
+        }
+        if (region.remaining() == 0) {
+            region.release();
+            return;
+        }
+        outbound.add(region);
+        queuedMore();
+    }
+
     /** As {@link #enqueue(ByteBuffer)}, for an array: no buffer is made to wrap it. */
     void enqueue(byte[] bytes) {
         assert loop.inLoop();
@@ -542,18 +572,19 @@ public final class Connection {
      * @return false when the connection was reset
      */
     private boolean withinLimits() {
-        long queued = outbound.queued() + held;
-        if (queued > config.maxQueued()) {
+        long inMemory = outbound.memoryQueued() + held;
+        if (inMemory > config.maxQueued()) {
             log.warn("{}: {} bytes queued, over the limit of {}: the peer is not reading; resetting",
-                    this, queued, config.maxQueued());
+                    this, inMemory, config.maxQueued());
             failureLogged = true;
             finishClose(true);
             return false;
         }
-        if (!account() && queued > config.highWatermark()) {
-            shed(queued);
+        if (!account() && inMemory > config.highWatermark()) {
+            shed(inMemory);
             return false;
         }
+        long queued = outbound.queued() + held;
         if (writable && queued > config.highWatermark()) {
             setWritable(false);
         }
@@ -662,13 +693,13 @@ public final class Connection {
     }
 
     /**
-     * Brings the bytes reserved from the budget in line with the queue: a queue of at most
-     * {@link MemoryBudget#UNCOUNTED} bytes reserves nothing.
+     * Brings the bytes reserved from the budget in line with the queue's memory (file regions hold none): a queue
+     * of at most {@link MemoryBudget#UNCOUNTED} bytes reserves nothing.
      *
      * @return false when the budget is now spent
      */
     private boolean account() {
-        long queued = outbound.queued() + held;
+        long queued = outbound.memoryQueued() + held;
         long target = queued > MemoryBudget.UNCOUNTED ? queued : 0;
         long delta = target - counted;
         if (delta == 0) {

@@ -6,10 +6,11 @@ import java.time.Duration;
  * Per-connection limits on the outbound queue. Immutable.
  *
  * @param highWatermark queued bytes above which the connection becomes unwritable and stops reading
- *                      from its peer (default 64 KiB)
+ *                      from its peer (default 64 KiB); the bytes of queued {@link FileRegion}s count
  * @param lowWatermark  queued bytes below which it becomes writable and reads again (default 32 KiB)
- * @param maxQueued     queued bytes past which the connection is aborted, because the peer is not
- *                      reading and a handler kept writing regardless (default 64 MiB)
+ * @param maxQueued     queued bytes in memory past which the connection is aborted, because the peer is not
+ *                      reading and a handler kept writing regardless (default 64 MiB); file regions hold no
+ *                      memory and do not count
  * @param closeTimeout  how long {@link Connection#close()} waits for queued bytes to drain before it
  *                      resets the connection (default 5 s)
  */

@@ -133,6 +133,23 @@ public interface Handler {
     }
 
     /**
+     * Whether a {@link FileRegion} written through this handler reaches the handler before it unchanged, so that the
+     * file can go to the socket with zero copy. A stage that changes the bytes on their way out (encrypts, compresses,
+     * frames them) must see them and says no; a writer then reads the file into buffers and writes those
+     * ({@link HandlerContext#canWriteFileRegion()}). Asked on the loop, once per file sent.
+     *
+     * <p>Default: yes for a handler whose class does not override {@link #write} (the default write passes every
+     * message on as it is), no for one that does, since such a handler may not know what a region is. A handler that
+     * overrides {@code write} and passes regions on unchanged (one that counts or logs writes, say) overrides this
+     * method to say yes.
+     *
+     * @return true when file regions pass through this handler unchanged
+     */
+    default boolean passesFileRegions() {
+        return !WriteOverride.of(getClass());
+    }
+
+    /**
      * Outbound: queued bytes should be written to the socket now. The connection also flushes through the
      * pipeline by itself when a read batch in which anything was written ends, and at the end of the loop's turn
      * after writes made outside a read batch, so a stage that holds bytes back (to frame or compress them

@@ -114,7 +114,7 @@ public final class HandlerContext {
     /**
      * Writes a message through the handlers before this one. At the socket end the connection accepts
      * {@code byte[]} and {@link java.nio.ByteBuffer} (its remaining bytes are copied, so a borrowed buffer
-     * may be written back). Writes are flushed when the read batch ends, at the end of the loop's turn, or by
+     * may be written back), and a {@link FileRegion} (see {@link #canWriteFileRegion()}). Writes are flushed when the read batch ends, at the end of the loop's turn, or by
      * {@link #flush()}. Thread-safe.
      *
      * @param message the message
@@ -141,6 +141,18 @@ public final class HandlerContext {
         } else {
             pipeline.connection().writeFromAnyThread(this, message, true);
         }
+    }
+
+    /**
+     * {@return true when a {@link FileRegion} written from here reaches the socket as it is, to be sent with zero
+     * copy: the connection is a byte stream, and every handler between this one and the socket passes file regions
+     * on ({@link Handler#passesFileRegions()}); false when a stage must see the bytes (TLS), and the writer must read
+     * the file into buffers instead} Asked when a file is about to be sent, since the pipeline may have changed.
+     * Loop thread only.
+     */
+    public boolean canWriteFileRegion() {
+        assert loop().inLoop();
+        return pipeline.fileRegionsPass(this);
     }
 
     /** Asks the handlers before this one to flush queued bytes to the socket now. Thread-safe. */

@@ -204,6 +204,22 @@ public final class Pipeline {
         return ctx;
     }
 
+    /**
+     * Whether a {@link FileRegion} written from {@code ctx} reaches the socket as it is: the connection is a stream
+     * and every handler between {@code ctx} and the socket passes regions on ({@link Handler#passesFileRegions()}).
+     */
+    boolean fileRegionsPass(HandlerContext ctx) {
+        if (connection.messages != null) {
+            return false;
+        }
+        for (HandlerContext c = ctx.prev; c != head; c = c.prev) {
+            if (!c.handler.passesFileRegions()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // Entry points used by the connection.
 
     HandlerContext tail() {
@@ -371,6 +387,8 @@ public final class Pipeline {
                 connection.enqueue((ByteBuffer) message);
             } else if (message instanceof byte[]) {
                 connection.enqueue((byte[]) message);
+            } else if (message instanceof FileRegion) {
+                connection.enqueue((FileRegion) message);
             } else {
                 throw new IllegalArgumentException("cannot write " + (message == null ? "null"
                         : message.getClass().getName()) + " to the socket: add an encoder for it to the pipeline");

@@ -3,6 +3,7 @@ package io.switchboard.pipeline;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * How a {@link Connection} moves bytes: a socket registered with a selector loop, or memory in tests.
@@ -37,6 +38,38 @@ public interface Transport {
      * @throws IOException when the write fails (a reset, say)
      */
     long write(ByteBuffer[] srcs, int offset, int length) throws IOException;
+
+    /**
+     * Writes up to {@code count} bytes of {@code file} from {@code position}, as much as the transport takes now:
+     * fewer than {@code count} means it is full (or the file ended), as for a write. A socket sends them with
+     * {@link FileChannel#transferTo} (zero copy); this default reads them through a buffer of at most 64 KiB and
+     * writes them, for transports that have nothing better.
+     *
+     * @param file     the file; its own position is neither used nor changed
+     * @param position where the bytes start in the file
+     * @param count    the most bytes to write
+     * @return the bytes written, possibly 0 (also when the file has no bytes at {@code position})
+     * @throws IOException when reading the file or writing fails
+     */
+    default long transferFile(FileChannel file, long position, long count) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(count, 64 * 1024));
+        ByteBuffer[] one = {buffer};
+        long total = 0;
+        while (total < count) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), count - total));
+            int n = file.read(buffer, position + total);
+            if (n <= 0) {
+                break;
+            }
+            buffer.flip();
+            long written = write(one, 0, 1);
+            total += written;
+            if (written < n) {
+                break;
+            }
+        }
+        return total;
+    }
 
     /**
      * Sets whether the connection wants read and write readiness.

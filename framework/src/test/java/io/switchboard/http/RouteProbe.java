@@ -77,6 +77,11 @@ final class RouteProbe {
         }
 
         @Override
+        public void sendFile(HttpResponse head, java.nio.channels.FileChannel file, long position, long count) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void fail(Throwable error) {
             throw new AssertionError(error);
         }
