@@ -253,7 +253,8 @@ class WebSocketClientLoopbackTest {
         Reconnector link = closing(websockets.reconnect(URI.create("ws://127.0.0.1:" + port + "/echo"), c, fast));
         c.expect("open");
         c.expect("text:welcome");
-        assertTrue(link.connection() != null);
+        // The reconnector learns of the connection when the open future completes, which may follow the first message.
+        await().atMost(Duration.ofSeconds(10)).until(() -> link.connection() != null);
         c.ws.sendText("before");
         c.expect("text:before");
 
