@@ -214,7 +214,7 @@ public final class Main {
                 case "netty-ws" -> {
                     Args args = Args.parse(rest, SERVER_FLAGS, Map.of());
                     int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
-                    NettyWebSocketServer server = NettyWebSocketServer.start(args.string("host", "127.0.0.1"),
+                    NettyTcpServer server = NettyWebSocketServer.start(args.string("host", "127.0.0.1"),
                             args.integer("port", 8083, 0, 65535), workers);
                     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
                     out.println("netty websocket server listening on " + server.localAddress().getHostString() + ":"
@@ -393,7 +393,7 @@ public final class Main {
         int port = args.integer("port", 7001, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
         NettyTls tls = nettyTls(args);
-        NettyEchoServer server = NettyEchoServer.start(host, port, workers, tls == null ? null : tls.context());
+        NettyTcpServer server = NettyEchoServer.start(host, port, workers, tls == null ? null : tls.context());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty echo server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers"
@@ -408,7 +408,7 @@ public final class Main {
         int port = args.integer("port", 8081, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
         NettyTls tls = nettyTls(args);
-        NettyHttpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context());
+        NettyTcpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers"
@@ -426,7 +426,7 @@ public final class Main {
         if (dir == null || !Files.isDirectory(Path.of(dir))) {
             throw new Args.UsageException("netty-static needs --dir DIR, a directory");
         }
-        NettyStaticServer server = NettyStaticServer.start(host, port, workers, Path.of(dir).toFile());
+        NettyTcpServer server = NettyStaticServer.start(host, port, workers, Path.of(dir).toFile());
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty static server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers; " + dir + " at "

@@ -1,19 +1,10 @@
 package io.switchboard.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -27,13 +18,10 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AsciiString;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,23 +34,15 @@ import org.slf4j.LoggerFactory;
  * {@code POST /echo} (the body back). Anything else gets 404. Over TLS ({@code --tls-cert/--tls-key}): an
  * {@code SslHandler} first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
-final class NettyHttpServer implements AutoCloseable {
+final class NettyHttpServer {
     private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
     static final int MAX_BODY = 8 * 1024 * 1024;
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final Channel listener;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-    private NettyHttpServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
-        this.boss = boss;
-        this.workers = workers;
-        this.listener = listener;
+    private NettyHttpServer() {
     }
 
     /** Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads. */
-    static NettyHttpServer start(String host, int port, int workers) throws InterruptedException {
+    static NettyTcpServer start(String host, int port, int workers) throws InterruptedException {
         return start(host, port, workers, null);
     }
 
@@ -70,51 +50,14 @@ final class NettyHttpServer implements AutoCloseable {
      * Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads, over TLS when
      * {@code tls} is not null: an {@code SslHandler} from it first in each connection's pipeline.
      */
-    static NettyHttpServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
-        try {
-            Channel listener = new ServerBootstrap()
-                    .group(boss, loops)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            if (tls != null) {
-                                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-                            }
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                                    new HttpHandler());
-                        }
-                    })
-                    .bind(host, port).sync().channel();
-            return new NettyHttpServer(boss, loops, listener);
-        } catch (InterruptedException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
-    }
-
-    /** The bound address (with the real port when 0 was asked for). */
-    InetSocketAddress localAddress() {
-        return (InetSocketAddress) listener.localAddress();
-    }
-
-    /** Completes once {@link #close()} has stopped every thread. */
-    CompletableFuture<Void> closeFuture() {
-        return closed;
-    }
-
-    /** Closes the listener and every connection, then stops the threads. */
-    @Override
-    public void close() {
-        listener.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        closed.complete(null);
+    static NettyTcpServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
+        return NettyTcpServer.bind(host, port, workers, 4096, ch -> {
+            if (tls != null) {
+                ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
+                    new HttpHandler());
+        });
     }
 
     /** Answers the routes. One per connection (it holds the loop's date cache reference only). */

@@ -1,20 +1,11 @@
 package io.switchboard.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -32,7 +23,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -40,8 +30,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,64 +43,19 @@ import org.slf4j.LoggerFactory;
  * copy; no {@code HttpChunkedInput}, which only TLS needs) and an empty last content, flushed at once; keep-alive as
  * the request asks. Thread-safe.
  */
-final class NettyStaticServer implements AutoCloseable {
+final class NettyStaticServer {
     private static final Logger log = LoggerFactory.getLogger(NettyStaticServer.class);
     static final String PREFIX = "/static/";
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final Channel listener;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-    private NettyStaticServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
-        this.boss = boss;
-        this.workers = workers;
-        this.listener = listener;
+    private NettyStaticServer() {
     }
 
     /** Binds {@code host:port} (0 for any free port) and serves the files under {@code dir} on {@code workers} threads. */
-    static NettyStaticServer start(String host, int port, int workers, File dir) throws InterruptedException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
-        try {
-            Channel listener = new ServerBootstrap()
-                    .group(boss, loops)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                                    new FileHandler(dir));
-                        }
-                    })
-                    .bind(host, port).sync().channel();
-            return new NettyStaticServer(boss, loops, listener);
-        } catch (InterruptedException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
-    }
-
-    /** The bound address (with the real port when 0 was asked for). */
-    InetSocketAddress localAddress() {
-        return (InetSocketAddress) listener.localAddress();
-    }
-
-    /** Completes once {@link #close()} has stopped every thread. */
-    CompletableFuture<Void> closeFuture() {
-        return closed;
-    }
-
-    /** Closes the listener and every connection, then stops the threads. */
-    @Override
-    public void close() {
-        listener.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        closed.complete(null);
+    static NettyTcpServer start(String host, int port, int workers, File dir) throws InterruptedException {
+        return NettyTcpServer.bind(host, port, workers, 4096, ch -> {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                    new FileHandler(dir));
+        });
     }
 
     /** Serves one request at a time, as Netty's example does. Stateless but for the directory. */

@@ -1,19 +1,10 @@
 package io.switchboard.bench;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.ChannelMatchers;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -23,9 +14,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-final class NettyWebSocketServer implements AutoCloseable {
+final class NettyWebSocketServer {
     private static final Logger log = LoggerFactory.getLogger(NettyWebSocketServer.class);
     /** The echo route, the same path as the http example's. */
     static final String ECHO_PATH = "/ws/echo";
@@ -57,21 +45,11 @@ final class NettyWebSocketServer implements AutoCloseable {
     /** The largest frame, as the http example's {@code /ws/echo} (16 MiB). */
     static final int MAX_FRAME = 16 * 1024 * 1024;
 
-    private final EventLoopGroup boss;
-    private final EventLoopGroup workers;
-    private final Channel listener;
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-    private NettyWebSocketServer(EventLoopGroup boss, EventLoopGroup workers, Channel listener) {
-        this.boss = boss;
-        this.workers = workers;
-        this.listener = listener;
+    private NettyWebSocketServer() {
     }
 
     /** Binds {@code host:port} (0 for any free port) and serves on {@code workers} threads. */
-    static NettyWebSocketServer start(String host, int port, int workers) throws InterruptedException {
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(workers, NioIoHandler.newFactory());
+    static NettyTcpServer start(String host, int port, int workers) throws InterruptedException {
         ChannelGroup broadcast = new DefaultChannelGroup("broadcast", GlobalEventExecutor.INSTANCE);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/ws")
@@ -79,46 +57,11 @@ final class NettyWebSocketServer implements AutoCloseable {
                 .allowExtensions(true)
                 .maxFramePayloadLength(MAX_FRAME)
                 .build();
-        try {
-            Channel listener = new ServerBootstrap()
-                    .group(boss, loops)
-                    .channel(NioServerSocketChannel.class)
-                    .option(ChannelOption.SO_BACKLOG, 4096)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
-                                    new WebSocketServerCompressionHandler(0), new WebSocketServerProtocolHandler(ws),
-                                    new FrameHandler(broadcast), new NettyHttpServer.HttpHandler());
-                        }
-                    })
-                    .bind(host, port).sync().channel();
-            return new NettyWebSocketServer(boss, loops, listener);
-        } catch (InterruptedException | RuntimeException e) {
-            boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
-        }
-    }
-
-    /** The bound address (with the real port when 0 was asked for). */
-    InetSocketAddress localAddress() {
-        return (InetSocketAddress) listener.localAddress();
-    }
-
-    /** Completes once {@link #close()} has stopped every thread. */
-    CompletableFuture<Void> closeFuture() {
-        return closed;
-    }
-
-    /** Closes the listener and every connection, then stops the threads. */
-    @Override
-    public void close() {
-        listener.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        closed.complete(null);
+        return NettyTcpServer.bind(host, port, workers, 4096, ch -> {
+            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024),
+                    new WebSocketServerCompressionHandler(0), new WebSocketServerProtocolHandler(ws),
+                    new FrameHandler(broadcast), new NettyHttpServer.HttpHandler());
+        });
     }
 
     /**

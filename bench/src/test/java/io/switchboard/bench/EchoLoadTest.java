@@ -42,7 +42,7 @@ class EchoLoadTest {
 
     @Test
     void largeMessagesSplitOverManyReadsComeBackWholeFromTheNettyServer() throws Exception {
-        try (NettyEchoServer server = NettyEchoServer.start("127.0.0.1", 0, 1)) {
+        try (NettyTcpServer server = NettyEchoServer.start("127.0.0.1", 0, 1)) {
             EchoLoadConfig config = new EchoLoadConfig("127.0.0.1", server.localAddress().getPort(), 2, 300_000,
                     Duration.ofSeconds(1), Duration.ZERO, 1);
 

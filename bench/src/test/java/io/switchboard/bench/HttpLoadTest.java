@@ -82,7 +82,7 @@ class HttpLoadTest {
 
     @Test
     void theNettyServerAnswersPlaintextAndEcho() throws Exception {
-        try (NettyHttpServer server = NettyHttpServer.start("127.0.0.1", 0, 1)) {
+        try (NettyTcpServer server = NettyHttpServer.start("127.0.0.1", 0, 1)) {
             int port = server.localAddress().getPort();
             HttpLoadResult plain = load(port, "/plaintext", 16, 0, "GET", 0);
             HttpLoadResult echo = load(port, "/echo", 2, 0, "POST", 4096);

@@ -46,7 +46,7 @@ class TlsLoadTest {
         // Switchboard's order, so both answer OpenSSL's client with TLS_AES_256_GCM_SHA384.
         TlsServerContext tls = TlsServerContext.create(TlsServerConfig.builder()
                 .identity(Identity.pem(certificate.certificate(), certificate.key())).build());
-        try (NettyEchoServer netty = NettyEchoServer.start("127.0.0.1", 0, 1,
+        try (NettyTcpServer netty = NettyEchoServer.start("127.0.0.1", 0, 1,
                 NettyTls.server(certificate.certificate(), certificate.key()).context());
              Server switchboard = EchoServer.start("127.0.0.1", 0, 1, tls)) {
             String nettyTls = TlsProbe.run(netty.localAddress().getPort(), certificate.certificate());
@@ -60,7 +60,7 @@ class TlsLoadTest {
 
     @Test
     void echoLoadOverTlsVerifiesEveryByteOfLargeMessages() throws Exception {
-        try (NettyEchoServer server = NettyEchoServer.start("127.0.0.1", 0, 1,
+        try (NettyTcpServer server = NettyEchoServer.start("127.0.0.1", 0, 1,
                 NettyTls.server(certificate.certificate(), certificate.key()).context())) {
             EchoLoadConfig config = new EchoLoadConfig("127.0.0.1", server.localAddress().getPort(), 2, 40_000,
                     Duration.ofMillis(800), Duration.ZERO, 1, new LoadTls(certificate.certificate(), false));
@@ -78,7 +78,7 @@ class TlsLoadTest {
     @Test
     void aServerCertificateOutsideTheTrustedCaFileFailsTheRun() throws Exception {
         TestCertificate other = TestCertificate.generate(dir.resolve("other"), TestCertificate.KeyType.P256);
-        try (NettyEchoServer server = NettyEchoServer.start("127.0.0.1", 0, 1,
+        try (NettyTcpServer server = NettyEchoServer.start("127.0.0.1", 0, 1,
                 NettyTls.server(certificate.certificate(), certificate.key()).context())) {
             EchoLoadConfig config = new EchoLoadConfig("127.0.0.1", server.localAddress().getPort(), 1, 100,
                     Duration.ofMillis(500), Duration.ZERO, 1, new LoadTls(other.certificate(), false));
@@ -93,7 +93,7 @@ class TlsLoadTest {
 
     @Test
     void httpsLoadCountsAnswersFromNettysHttpsServer() throws Exception {
-        try (NettyHttpServer server = NettyHttpServer.start("127.0.0.1", 0, 1,
+        try (NettyTcpServer server = NettyHttpServer.start("127.0.0.1", 0, 1,
                 NettyTls.server(certificate.certificate(), certificate.key()).context())) {
             HttpLoadConfig config = HttpLoadConfig.forUrl("https://127.0.0.1:" + server.localAddress().getPort()
                     + "/plaintext", 4, Duration.ofMillis(800), Duration.ZERO, 4, 0, "GET", 0,

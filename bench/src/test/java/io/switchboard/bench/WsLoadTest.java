@@ -61,7 +61,7 @@ class WsLoadTest {
 
     @Test
     void wsLoadCountsTheNettyServersEchoes() throws Exception {
-        NettyWebSocketServer server = NettyWebSocketServer.start("127.0.0.1", 0, 1);
+        NettyTcpServer server = NettyWebSocketServer.start("127.0.0.1", 0, 1);
         try {
             EchoLoadResult result = wsLoad(server.localAddress().getPort(), 8);
             assertEquals(0, result.errors(), () -> "first error: " + result.firstError() + "\n" + text());
@@ -100,7 +100,7 @@ class WsLoadTest {
         assertTrue(text().contains("result: messages=100 bytes=12800 "), text());
         assertTrue(text().contains("broadcast: 2 of 2 measured rounds reached all 50 connections"), text());
         output.reset();
-        NettyWebSocketServer netty = NettyWebSocketServer.start("127.0.0.1", 0, 1);
+        NettyTcpServer netty = NettyWebSocketServer.start("127.0.0.1", 0, 1);
         try {
             assertEquals(0, broadcast(netty.localAddress().getPort()), text());
         } finally {
@@ -116,7 +116,7 @@ class WsLoadTest {
 
     @Test
     void idleClientsEchoOnceOnEachConnectionWithAndWithoutDeflate() throws Exception {
-        NettyWebSocketServer netty = NettyWebSocketServer.start("127.0.0.1", 0, 1);
+        NettyTcpServer netty = NettyWebSocketServer.start("127.0.0.1", 0, 1);
         try (Server server = HttpExample.start("127.0.0.1", 0, 1, HttpConfig.DEFAULTS, offload)) {
             for (int port : new int[] {server.localAddress().getPort(), netty.localAddress().getPort()}) {
                 for (boolean deflate : new boolean[] {false, true}) {
