@@ -101,8 +101,13 @@ public final class Routes implements HttpHandler {
         Route direct = node == null ? null : node.exactRoute(method);
         if (direct != null) {
             direct.handler.handle(request, responder);
-            return;
+        } else {
+            walk(request, responder, path, method);
         }
+    }
+
+    /** Routes a request that no exact route of its method takes: through the tree, or to a refusal. */
+    private void walk(HttpRequest request, HttpResponder responder, String path, String method) throws Exception {
         if (path.charAt(0) != '/') {
             // "*": the parser lets only OPTIONS have it.
             responder.send(HttpResponse.of(200).header("Allow", allMethods));
