@@ -28,13 +28,17 @@ final class RouteNode {
 
     // Building.
 
-    /** Adds {@code route} under this node, the root; its shape is known to be new for its method. */
-    void add(Route route) {
+    /**
+     * Adds {@code route} under this node, the root; its shape is known to be new for its method.
+     *
+     * @return the node where the route ends (for a wildcard route, the node its wildcard starts at)
+     */
+    RouteNode add(Route route) {
         RouteNode node = this;
         for (String s : route.segments) {
             if (s.equals(Route.WILDCARD)) {
                 node.rest = Endpoint.with(node.rest, route);
-                return;
+                return node;
             }
             if (Route.isParam(s)) {
                 if (node.param == null) {
@@ -46,6 +50,7 @@ final class RouteNode {
             }
         }
         node.exact = Endpoint.with(node.exact, route);
+        return node;
     }
 
     /** Turns the literal children into the lookup table, here and below. */
@@ -74,6 +79,11 @@ final class RouteNode {
     }
 
     // Matching.
+
+    /** {@return the route for {@code method} among those that end exactly at this node ({@code HEAD} falls back to {@code GET}), or null} */
+    Route exactRoute(String method) {
+        return exact == null ? null : exact.find(method);
+    }
 
     /**
      * The route for {@code method} that takes the path from segment start {@code start} on, in the order of

@@ -70,11 +70,19 @@ import java.util.function.Consumer;
  */
 public final class Routes implements HttpHandler {
     private final RouteNode root;
+    /**
+     * The nodes where routes without parameters end, by their path: the path of a request that equals one is routed
+     * there (when it has the method) with one hash lookup, as the tree would route it, since a path of literals only
+     * comes first in the order of precedence, and such a path has neither {@code %} nor dot segments (patterns may
+     * not). Every other request walks the tree.
+     */
+    private final Map<String, RouteNode> exact;
     /** {@code Allow} for {@code OPTIONS *}: every method routed. */
     private final String allMethods;
 
-    private Routes(RouteNode root) {
+    private Routes(RouteNode root, Map<String, RouteNode> exact) {
         this.root = root;
+        this.exact = exact;
         Set<String> all = new TreeSet<>();
         root.allMethods(all);
         this.allMethods = allow(all);
@@ -89,6 +97,17 @@ public final class Routes implements HttpHandler {
     public void handle(HttpRequest request, HttpResponder responder) throws Exception {
         String path = request.path();
         String method = request.method();
+        RouteNode node = exact.get(path);
+        Route direct = node == null ? null : node.exactRoute(method);
+        if (direct != null) {
+            direct.handler.handle(request, responder);
+        } else {
+            walk(request, responder, path, method);
+        }
+    }
+
+    /** Routes a request that no exact route of its method takes: through the tree, or to a refusal. */
+    private void walk(HttpRequest request, HttpResponder responder, String path, String method) throws Exception {
         if (path.charAt(0) != '/') {
             // "*": the parser lets only OPTIONS have it.
             responder.send(HttpResponse.of(200).header("Allow", allMethods));
@@ -137,6 +156,11 @@ public final class Routes implements HttpHandler {
     /** The route for {@code request}, its parameters given to it; null when none matches or the path is refused. */
     private Route routeOf(HttpRequest request) {
         String path = request.path();
+        RouteNode node = exact.get(path);
+        Route direct = node == null ? null : node.exactRoute(request.method());
+        if (direct != null) {
+            return direct;
+        }
         boolean percent = path.indexOf('%') >= 0;
         if (path.charAt(0) != '/' || PathSegments.problem(path, percent) != null) {
             return null;
@@ -297,11 +321,15 @@ public final class Routes implements HttpHandler {
         /** {@return the routes collected so far (those of groups too), as an immutable handler} */
         public Routes build() {
             RouteNode root = new RouteNode();
+            Map<String, RouteNode> exact = new HashMap<>();
             for (Route r : routes) {
-                root.add(r);
+                RouteNode end = root.add(r);
+                if (!r.hasParams()) {
+                    exact.put(r.pattern, end);
+                }
             }
             root.freeze();
-            return new Routes(root);
+            return new Routes(root, Map.copyOf(exact));
         }
 
         private static void checkMethod(String method) {

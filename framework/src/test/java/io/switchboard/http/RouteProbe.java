@@ -45,7 +45,7 @@ final class RouteProbe {
     }
 
     /** A responder that keeps the one answer it is given. */
-    static final class Capture implements HttpResponder {
+    static class Capture implements HttpResponder {
         HttpResponse response;
 
         @Override
