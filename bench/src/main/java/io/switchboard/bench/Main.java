@@ -31,8 +31,9 @@ public final class Main {
             "  jmh [JMH options]      run the JMH benchmarks (-l lists them, -h shows JMH's options)",
             "  netty-echo             the standard Netty 4.2 echo server     [--host H] [--port N (7001)] [--workers N]",
             "                         [--tls-cert FILE --tls-key FILE]  (PEM: TLS with SslHandler on the JDK provider)",
-            "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo",
+            "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo /json64k",
             "                                                                [--host H] [--port N (8081)] [--workers N]",
+            "                         [--compress LEVEL]  (HttpContentCompressor, gzip and deflate at LEVEL 1-9)",
             "                         [--tls-cert FILE --tls-key FILE]  (PEM: HTTPS with SslHandler on the JDK provider)",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
@@ -62,7 +63,8 @@ public final class Main {
             "                         [--tls-cert-type p256|rsa2048 (p256)] [--tls-handshake-warmup S (60)] [--tls-warmup S (15)]",
             "                         (every TLS scenario first makes full handshakes, then its own load warms up)",
             "                         scenarios: http-plain,https-plain,http-pipe16,https-pipe16,http-echo-4k,echo-128,",
-            "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64",
+            "                         echo-16k,tls-echo-16k,idle-10k,idle-10k-nopretouch,churn,tls-handshake,kv,udp-echo-64,",
+            "                         http-gzip-64k",
             "                         (the TLS ones share a test certificate made with openssl for the run)",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
@@ -87,6 +89,7 @@ public final class Main {
             "Servers print a line containing 'listening' when ready and stop on SIGTERM.");
 
     private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key");
+    private static final Set<String> NETTY_HTTP_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key", "compress");
     private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
             "method", "body", "tls-ca");
@@ -134,7 +137,7 @@ public final class Main {
                     return nettyEcho(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
                 }
                 case "netty-http" -> {
-                    return nettyHttp(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
+                    return nettyHttp(Args.parse(rest, NETTY_HTTP_FLAGS, Map.of()), out);
                 }
                 case "floor-http" -> {
                     Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());
@@ -329,11 +332,13 @@ public final class Main {
         int port = args.integer("port", 8081, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
         NettyTls tls = nettyTls(args);
-        NettyHttpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context());
+        int compress = args.integer("compress", 0, 0, 9);
+        NettyHttpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context(), compress);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers"
-                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe()) + ")");
+                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe())
+                + (compress == 0 ? "" : "; HttpContentCompressor, gzip and deflate at level " + compress) + ")");
         out.flush();
         server.closeFuture().join();
         return 0;

@@ -69,9 +69,17 @@ final class SuiteCommands {
                     c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
                 }
                 c.addAll(List.of("--workers", "1"));
+                if (scenario.kind() == SuiteScenario.Kind.WRK_GZIP) {
+                    c.addAll(List.of("--compress", Integer.toString(SuiteScenario.GZIP_LEVEL)));
+                }
             }
-            case SuiteScenario.NETTY -> c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
-                    : List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+            case SuiteScenario.NETTY -> {
+                c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
+                        : List.of("-jar", bench, echo ? "netty-echo" : "netty-http", "--workers", "1"));
+                if (scenario.kind() == SuiteScenario.Kind.WRK_GZIP) {
+                    c.addAll(List.of("--compress", Integer.toString(SuiteScenario.GZIP_LEVEL)));
+                }
+            }
             case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }

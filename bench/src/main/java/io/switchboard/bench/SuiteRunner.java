@@ -201,6 +201,7 @@ final class SuiteRunner {
                 case WRK_PLAIN -> List.of(wrk(scenario, server, process, List.of()));
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
+                case WRK_GZIP -> List.of(wrk(scenario, server, process, List.of("gzip")));
                 case HANDSHAKE -> List.of(handshakes(scenario, server, process));
                 case ECHO_128 -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 128, 64)));
                 case ECHO_16K -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 16 * 1024, 16)));
@@ -237,7 +238,11 @@ final class SuiteRunner {
 
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
-        String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo" : "/plaintext";
+        String path = switch (scenario.kind()) {
+            case WRK_POST -> "/echo";
+            case WRK_GZIP -> "/json64k";
+            default -> "/plaintext";
+        };
         runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs),
                 scenario.key() + "-" + server + "-warmup", l -> { });
         long[] jit = scenario.tls() ? jitNow(process) : null;

@@ -26,6 +26,9 @@ import java.time.Duration;
  * @param sendTimeout     longest a writer of a {@link ResponseStream} on another thread waits for the peer
  *                        to take bytes, counted from the last chunk that left (default 60 s, nginx's
  *                        send_timeout); past it the stream is cut and the connection reset
+ * @param compression     how answers are compressed (gzip or deflate, as {@code Accept-Encoding} asks), or null
+ *                        to send them as they are (the default: see {@link CompressionOptions} for why); request
+ *                        bodies are decoded per route instead ({@link BodyPolicy#decoded()})
  *
  * <p>Request bodies also count against the server's {@link io.switchboard.pipeline.MemoryBudget}: a body's
  * memory grows with the bytes that arrive (never with the declared {@code Content-Length} alone), and a
@@ -38,11 +41,13 @@ import java.time.Duration;
  */
 public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody,
                          int maxChunkLine, int maxInFlight, String serverName, Duration requestHeaderTimeout,
-                         Duration keepAliveTimeout, Duration bodyTimeout, Duration sendTimeout) {
+                         Duration keepAliveTimeout, Duration bodyTimeout, Duration sendTimeout,
+                         CompressionOptions compression) {
 
     /** The defaults listed above. */
     public static final HttpConfig DEFAULTS = new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16,
-            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60));
+            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60),
+            null);
 
     /**
      * Validates the limits.
@@ -58,6 +63,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      * @param keepAliveTimeout     silence after which an idle connection closes; positive
      * @param bodyTimeout          longest pause between two reads of a request body; positive
      * @param sendTimeout          longest wait of a streamed answer's writer for the peer; positive
+     * @param compression          how answers are compressed, or null for not at all
      * @throws IllegalArgumentException when a limit is out of range
      */
     public HttpConfig {
@@ -73,6 +79,29 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
     }
 
     /**
+     * The limits without compression: the constructor of the releases before {@code compression} was added.
+     *
+     * @param maxRequestLine       bytes of the request line; at least 16
+     * @param maxHeaderBytes       bytes of the header section; at least 16
+     * @param maxHeaderCount       header fields; at least 1
+     * @param maxBody              bytes of a request body; not negative
+     * @param maxChunkLine         bytes of a chunk-size line; at least 3
+     * @param maxInFlight          pipelined requests not yet answered; at least 1
+     * @param serverName           value of the {@code Server} header, or null to send none
+     * @param requestHeaderTimeout time for a request's header section to arrive; positive
+     * @param keepAliveTimeout     silence after which an idle connection closes; positive
+     * @param bodyTimeout          longest pause between two reads of a request body; positive
+     * @param sendTimeout          longest wait of a streamed answer's writer for the peer; positive
+     * @throws IllegalArgumentException when a limit is out of range
+     */
+    public HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody, int maxChunkLine,
+                      int maxInFlight, String serverName, Duration requestHeaderTimeout, Duration keepAliveTimeout,
+                      Duration bodyTimeout, Duration sendTimeout) {
+        this(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, null);
+    }
+
+    /**
      * A copy with another body limit.
      *
      * @param bytes the new {@code maxBody}
@@ -80,7 +109,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxBody(long bytes) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -91,7 +120,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxRequestLine(int bytes) {
         return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -103,7 +132,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxHeaders(int bytes, int count) {
         return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -114,7 +143,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxInFlight(int requests) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -125,7 +154,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withServerName(String name) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -136,7 +165,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withSendTimeout(Duration timeout) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
-                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, timeout);
+                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, timeout, compression);
     }
 
     /**
@@ -149,6 +178,17 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withTimeouts(Duration requestHeader, Duration keepAlive, Duration body) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
-                serverName, requestHeader, keepAlive, body, sendTimeout);
+                serverName, requestHeader, keepAlive, body, sendTimeout, compression);
+    }
+
+    /**
+     * A copy that compresses answers with {@code options}, or sends them as they are when null.
+     *
+     * @param options the new {@code compression}, for instance {@link CompressionOptions#DEFAULTS}
+     * @return the copy
+     */
+    public HttpConfig withCompression(CompressionOptions options) {
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
+                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, options);
     }
 }

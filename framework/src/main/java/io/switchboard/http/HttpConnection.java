@@ -77,6 +77,8 @@ final class HttpConnection implements Handler {
     private IncomingBody bodyIn;
     /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
     private BodyBuffer bodies;
+    /** Decodes the body being read when it is compressed and its handler asked for that; null otherwise. */
+    private BodyInflater decoder;
     private ResponseWriter writer;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
@@ -110,6 +112,8 @@ final class HttpConnection implements Handler {
             timer = null;
         }
         bodies.release();
+        releaseDecoder();
+        writer.release();
     }
 
     @Override
@@ -146,6 +150,7 @@ final class HttpConnection implements Handler {
             reading = null;
             bodyIn = null;
             bodies.drop();
+            releaseDecoder();
             if (x.headWritten) {
                 finish(); // its answer has started: cut it
                 return;
@@ -227,6 +232,8 @@ final class HttpConnection implements Handler {
             bodyIn = null;
         }
         bodies.release();
+        releaseDecoder();
+        writer.release();
         ctx.fireClosed();
     }
 
@@ -250,6 +257,12 @@ final class HttpConnection implements Handler {
         parsing = true;
         try {
             while (state == ReadState.READING) {
+                if (decoder != null && !pumpDecoder()) {
+                    // The streamed body holds its window of decoded bytes: the rest waits, compressed.
+                    state = ReadState.PAUSED;
+                    ctx.connection().suspendRead();
+                    break;
+                }
                 if (holdOff()) {
                     state = ReadState.PAUSED;
                     ctx.connection().suspendRead();
@@ -262,7 +275,9 @@ final class HttpConnection implements Handler {
                 switch (event) {
                     case HEAD -> onHead();
                     case BODY -> {
-                        if (bodyIn != null) {
+                        if (decoder != null) {
+                            decoder.feed(parser.body());
+                        } else if (bodyIn != null) {
                             pushBody(parser.body());
                         } else {
                             appendBody(parser.body());
@@ -320,6 +335,7 @@ final class HttpConnection implements Handler {
             throw new HttpException(413, "body too large to hold whole");
         }
         parser.limitBody(policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE));
+        ContentCoding coding = policy.decodes() ? ContentCoding.ofRequest(request.headers()) : null;
         if (parser.expectContinue() && !service.handler().wantsBody(request)) {
             // Refused before the body was sent: answer now and read nothing more.
             reading = null;
@@ -332,6 +348,13 @@ final class HttpConnection implements Handler {
             x.continuePending = true;
             drain();
         }
+        if (coding != null) {
+            // The handler reads the decoded bytes: no field describes them but the type.
+            request.headers().remove("Content-Encoding").remove("Content-Length");
+            decoder = new BodyInflater(coding, policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE),
+                    ZlibPool.of(ctx.loop()), ctx.connection().budget());
+            length = -1;
+        }
         if (policy.streamed()) {
             bodyIn = new IncomingBody(x, ctx.connection().budget(), ctx.connection().config().highWatermark(), length, this);
             request.streamedBody(bodyIn);
@@ -339,6 +362,33 @@ final class HttpConnection implements Handler {
         } else {
             // No memory for the body yet: it grows as its bytes arrive, whatever the head declared.
             bodies.start(length, limit);
+        }
+    }
+
+    /**
+     * Hands the decoded bytes of the body to it while it may take more: all of them for a whole body, up to its
+     * window for a streamed one. {@return false when the streamed body holds its window and decoding waits for
+     * its reader}
+     */
+    private boolean pumpDecoder() {
+        while (bodyIn == null || !bodyIn.holdsReading()) {
+            ByteBuffer piece = decoder.next();
+            if (piece == null) {
+                return true;
+            }
+            if (bodyIn != null) {
+                pushBody(piece);
+            } else {
+                appendBody(piece);
+            }
+        }
+        return false;
+    }
+
+    private void releaseDecoder() {
+        if (decoder != null) {
+            decoder.release();
+            decoder = null;
         }
     }
 
@@ -367,6 +417,10 @@ final class HttpConnection implements Handler {
     }
 
     private void onEnd() {
+        if (decoder != null) {
+            decoder.finish(); // a compressed body cut short is a 400
+            releaseDecoder();
+        }
         Exchange x = reading;
         reading = null;
         if (x.bodyIn() != null) {
@@ -443,6 +497,7 @@ final class HttpConnection implements Handler {
         stopReading();
         cumulation.take();
         bodies.drop();
+        releaseDecoder();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
         if (x.bodyIn() != null) {
@@ -455,6 +510,9 @@ final class HttpConnection implements Handler {
         x.closeAfter = true;
         if (x.claimByServer()) {
             x.response = service.errorResponse(e.status(), e.getMessage());
+            if (e.status() == 415) {
+                x.response.header("Accept-Encoding", "gzip, deflate"); // RFC 9110 section 15.5.16: what would be taken
+            }
         }
         drain();
     }
