@@ -162,8 +162,13 @@ final class NettyHttpServer implements AutoCloseable {
                 .writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
         private static final ByteBuf JSON_BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
                 .writeBytes("{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
-        private static final ByteBuf LARGE_JSON_BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
-                .writeBytes(largeJson(LARGE_JSON_BYTES))).asReadOnly();
+        /**
+         * On the heap and writable (a duplicate per response): {@code JdkZlibEncoder} compresses straight from a
+         * buffer's array, and copies a direct or read-only one into a new array first; an answer built by a JSON
+         * library is on the heap anyway.
+         */
+        private static final ByteBuf LARGE_JSON_BODY = Unpooled.unreleasableBuffer(
+                Unpooled.wrappedBuffer(largeJson(LARGE_JSON_BYTES)));
         private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
         private AsciiString date;
