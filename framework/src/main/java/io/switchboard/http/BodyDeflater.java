@@ -12,9 +12,10 @@ import java.util.zip.Deflater;
  * {@link ZlibPool#out} array and handed to a {@link Sink} as soon as one is full. The array is the loop's, shared
  * by its connections, so every call that may have left bytes in it ends with {@link #emitRest}. Bytes written
  * are compressed without a flush ({@link #write}) until the writer asks for one ({@link #flush}: a sync flush,
- * after which the client can decode everything so far) or ends the body ({@link #finish}). The deflater is lent
- * by the loop's {@link ZlibPool} and goes back to it in {@link #release}, which the answer's writer calls when the
- * answer ends and when its connection closes. Loop thread only; one per answer being compressed.
+ * after which the client can decode everything so far) or ends the body ({@link #finish}). Its native memory is
+ * reserved from the budget when the answer starts; the deflater itself is taken from the loop's {@link ZlibPool}
+ * with the first bytes, and goes back to it in {@link #release}, with the reservation, which the answer's writer
+ * calls when the answer ends and when its connection closes. Loop thread only; one per answer being compressed.
  */
 final class BodyDeflater {
     /** Takes a full piece of compressed bytes: {@code out[from, to)}, with room for framing around it. */
@@ -34,7 +35,9 @@ final class BodyDeflater {
     private final MemoryBudget budget;
     private final byte[] out;
     private final Checksum checksum;
+    /** Taken with the first bytes to compress; null before, and after {@link #release}. */
     private Deflater deflater;
+    private boolean released;
     private long totalIn;
     /** Bytes of the current piece in {@link #out}, from {@link #START}. */
     private int filled;
@@ -43,10 +46,9 @@ final class BodyDeflater {
     /** Bytes were compressed since the last flush. */
     private boolean dirty;
 
-    private BodyDeflater(ContentCoding coding, int level, Deflater deflater, ZlibPool pool, MemoryBudget budget) {
+    private BodyDeflater(ContentCoding coding, int level, ZlibPool pool, MemoryBudget budget) {
         this.coding = coding;
         this.level = level;
-        this.deflater = deflater;
         this.pool = pool;
         this.budget = budget;
         this.out = pool.out;
@@ -54,18 +56,17 @@ final class BodyDeflater {
     }
 
     /**
-     * A compressor for one answer, with a deflater from the loop's pool.
+     * A compressor for one answer, a deflater's memory reserved for it.
      *
      * @return the compressor; null when the memory budget has no room for a deflater
      */
     static BodyDeflater start(ContentCoding coding, int level, ZlibPool pool, MemoryBudget budget) {
-        Deflater d = pool.acquireDeflater(level, budget);
-        return d == null ? null : new BodyDeflater(coding, level, d, pool, budget);
+        return pool.reserveDeflater(budget) ? new BodyDeflater(coding, level, pool, budget) : null;
     }
 
     /** Compresses {@code len} bytes of {@code b} from {@code off}; full pieces go to {@code sink}. */
     void write(byte[] b, int off, int len, Sink sink) {
-        if (len == 0 || deflater == null) {
+        if (len == 0 || released) {
             return;
         }
         header();
@@ -83,7 +84,7 @@ final class BodyDeflater {
 
     /** Flushes what was written so far, so that the client can decode all of it, and emits every piece. */
     void flush(Sink sink) {
-        if (dirty && deflater != null) {
+        if (dirty && !released) {
             dirty = false;
             while (true) {
                 if (filled == ZlibPool.PIECE && !emit(sink)) {
@@ -105,7 +106,7 @@ final class BodyDeflater {
      * last one stays in the array ({@link #pending()}) for the caller to take or {@link #emitRest emit}.
      */
     void finish(Sink sink) {
-        if (deflater == null) {
+        if (released) {
             return;
         }
         header();
@@ -126,7 +127,7 @@ final class BodyDeflater {
 
     /** Hands the piece being filled to {@code sink}, if it has any bytes. */
     void emitRest(Sink sink) {
-        if (filled > 0 && deflater != null) {
+        if (filled > 0 && !released) {
             emit(sink);
         }
     }
@@ -156,18 +157,24 @@ final class BodyDeflater {
         return out;
     }
 
-    /** Gives the deflater back to the loop's pool (once; later calls do nothing). */
+    /** Gives the deflater back to the loop's pool, and the reservation to the budget (once; later calls do nothing). */
     void release() {
-        if (deflater != null) {
-            pool.releaseDeflater(deflater, level, budget);
-            deflater = null;
+        if (!released) {
+            released = true;
+            if (deflater != null) {
+                pool.giveBackDeflater(deflater, level);
+                deflater = null;
+            }
+            pool.unreserveDeflater(budget);
             filled = 0;
         }
     }
 
+    /** The wrapper's header, before the first bytes; the deflater is taken from the pool now. */
     private void header() {
         if (!started) {
             started = true;
+            deflater = pool.takeDeflater(level);
             coding.header(out, START + filled, level);
             filled += coding.headerLength();
         }
@@ -179,6 +186,6 @@ final class BodyDeflater {
         filled = 0;
         pieces++;
         sink.piece(out, START, START + n);
-        return deflater != null;
+        return !released;
     }
 }

@@ -35,10 +35,11 @@ import java.util.zip.Deflater;
  * body.
  *
  * <p>Memory: zlib's deflate state is 256 KiB of native memory. A connection holds one only while an answer is
- * being compressed (a whole body usually within one call), takes it from a small pool of its loop
+ * being compressed (a whole body usually within one call; a stream from its first bytes to its end, so an event
+ * stream that has sent nothing holds none), takes it from a small pool of its loop
  * ({@value #POOLED_PER_LOOP} kept idle per loop and level), and counts it against the server's
- * {@link io.switchboard.pipeline.MemoryBudget} while it holds it; when the budget has no room, the answer goes
- * out uncompressed rather than wait.
+ * {@link io.switchboard.pipeline.MemoryBudget} from the moment the answer's head names the coding until the
+ * answer ends; when the budget has no room, the answer goes out uncompressed rather than wait.
  *
  * @param level   the deflate level, 1 (fastest) to 9 (smallest), or 0 to store (default 6, zlib's default, as in
  *                Netty, Jetty and Undertow; nginx's 1 is faster and about 10% larger)

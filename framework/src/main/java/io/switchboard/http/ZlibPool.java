@@ -15,9 +15,11 @@ import java.util.zip.Inflater;
  *
  * <p>Native memory is the cost (measured for the WebSocket stage, docs/websocket.md): a deflater is 256 KiB of
  * zlib state (window, hash chains, hash heads, pending output), an inflater about 40 KiB (7 KiB of state and a
- * 32 KiB window). Each one lent counts those bytes against the connection's {@link MemoryBudget} until it is
- * given back; {@link #acquireDeflater} says no when the budget has no room (the answer then goes out
- * uncompressed), {@link #newInflater} likewise (the request is refused with 503). The idle ones, at most
+ * 32 KiB window). An answer that compresses reserves a deflater's bytes from the connection's {@link MemoryBudget}
+ * when it decides to (its head names the coding), and takes the deflater itself only with its first bytes, so a
+ * compressed stream that has sent nothing yet (an event stream waiting for events) holds no native memory;
+ * {@link #reserveDeflater} says no when the budget has no room (the answer then goes out uncompressed),
+ * {@link #newInflater} likewise (the request is refused with 503). The idle ones, at most
  * {@link CompressionOptions#POOLED_PER_LOOP} per level, are the loop's own fixed cost, as its buffer pool is. A
  * deflater is never left to the garbage collector: whoever takes one gives it back or ends it, also when its
  * connection closes in the middle of an answer. Loop thread only; one per loop.
@@ -48,14 +50,22 @@ final class ZlibPool {
     }
 
     /**
-     * Lends a deflater (raw deflate, no wrapper) at {@code level}, reserving its native memory from {@code budget}.
+     * Reserves a deflater's native memory from {@code budget}, for an answer that will compress: the deflater itself
+     * is taken only when the first bytes are ({@link #takeDeflater}).
      *
-     * @return the deflater, ready for a new stream; null when the budget has no room for it
+     * @return false when the budget has no room for it
      */
-    Deflater acquireDeflater(int level, MemoryBudget budget) {
-        if (!budget.tryReserve(DEFLATER_BYTES)) {
-            return null;
-        }
+    boolean reserveDeflater(MemoryBudget budget) {
+        return budget.tryReserve(DEFLATER_BYTES);
+    }
+
+    /** Gives back a reservation made by {@link #reserveDeflater}. */
+    void unreserveDeflater(MemoryBudget budget) {
+        budget.release(DEFLATER_BYTES);
+    }
+
+    /** {@return a deflater (raw deflate, no wrapper) at {@code level}, ready for a new stream: an idle one, or a new one} */
+    Deflater takeDeflater(int level) {
         ArrayDeque<Deflater> free = idle[level];
         Deflater d = free == null ? null : free.pollLast();
         if (d == null) {
@@ -67,8 +77,7 @@ final class ZlibPool {
     }
 
     /** Takes back a deflater lent at {@code level}: kept for the next answer (reset), or ended when enough are idle. */
-    void releaseDeflater(Deflater d, int level, MemoryBudget budget) {
-        budget.release(DEFLATER_BYTES);
+    void giveBackDeflater(Deflater d, int level) {
         lent--;
         ArrayDeque<Deflater> free = idle[level];
         if (free == null) {

@@ -276,6 +276,24 @@ class CompressionTest {
     }
 
     @Test
+    void aCompressedStreamThatHasSentNothingHoldsNoDeflaterOnlyItsReservation() {
+        EmbeddedConnection c = connection(ON);
+        ZlibPool pool = ZlibPool.of(c.connection().loop());
+        c.feed(get("/held", "gzip"));
+        ResponseStream events = held.get(0).stream(HttpResponse.of(200).header("Content-Type", "text/event-stream"));
+        c.runPending();
+        assertTrue(c.takeWrittenString().contains("Content-Encoding: gzip\r\n"), "the head is out and names the coding");
+        assertEquals(0, pool.deflaters(), "an event stream waiting for its first event holds no zlib memory");
+        assertEquals(ZlibPool.DEFLATER_BYTES, c.connection().budget().used(), "its deflater's 256 KiB are reserved");
+        events.write("data: first\n\n");
+        assertEquals(1, pool.lent(), "the first bytes take the deflater");
+        events.end();
+        c.runPending();
+        assertEquals(0, pool.lent());
+        assertEquals(0, c.connection().budget().used());
+    }
+
+    @Test
     void withoutRoomInTheMemoryBudgetAnAnswerGoesUncompressed() {
         MemoryBudget budget = new MemoryBudget(100_000);
         EmbeddedConnection c = new EmbeddedConnection(ConnectionConfig.DEFAULTS, 64 * 1024, budget, new HttpService(ON, routes));
