@@ -2,6 +2,7 @@
 --   wrk ... -s bench/wrk/bench.lua URL                      plain GET, one request in flight per connection
 --   wrk ... -s bench/wrk/bench.lua URL -- pipeline 16       GET, 16 requests pipelined per connection
 --   wrk ... -s bench/wrk/bench.lua URL -- post 4096         POST of 4096 random bytes to the URL
+--   wrk ... -s bench/wrk/bench.lua URL -- gzip              GET with Accept-Encoding: gzip
 -- done() prints one machine-readable line:
 --   result: requests=N seconds=S errors=E p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..
 -- Latencies are wrk's (per request of a pipelined batch: from when the batch was sent).
@@ -26,6 +27,9 @@ function init(args)
       wrk.body = table.concat(chars)
       wrk.headers["Content-Type"] = "application/octet-stream"
       batch = wrk.format()
+   elseif mode == "gzip" then
+      wrk.headers["Accept-Encoding"] = "gzip"
+      batch = wrk.format("GET", wrk.path)
    else
       batch = wrk.format("GET", wrk.path)
    end

@@ -31,8 +31,9 @@ public final class Main {
             "  jmh [JMH options]      run the JMH benchmarks (-l lists them, -h shows JMH's options)",
             "  netty-echo             the standard Netty 4.2 echo server     [--host H] [--port N (7001)] [--workers N]",
             "                         [--tls-cert FILE --tls-key FILE]  (PEM: TLS with SslHandler on the JDK provider)",
-            "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo",
+            "  netty-http             Netty 4.2 HTTP server, TechEmpower style: /plaintext /json POST /echo /json64k",
             "                                                                [--host H] [--port N (8081)] [--workers N]",
+            "                         [--compress LEVEL]  (HttpContentCompressor, gzip and deflate at LEVEL 1-9)",
             "                         [--tls-cert FILE --tls-key FILE]  (PEM: HTTPS with SslHandler on the JDK provider)",
             "  netty-ws               Netty 4.2 WebSocket server (WebSocketServerProtocolHandler, WebSocketServerCompressionHandler):",
             "                         /ws/echo (echo), /ws/broadcast (ChannelGroup), GET /plaintext",
@@ -82,6 +83,7 @@ public final class Main {
             "                         ws-echo-128,ws-broadcast-10k,ws-idle-10k,ws-idle-10k-deflate",
             "                         [--broadcast-rounds N (60)] (measured rounds of ws-broadcast-10k, one a second)",
             "                         static-1m (with nginx: apt-get install nginx-light)",
+            "                         http-gzip-64k",
             "                         (the TLS ones share a test certificate made with openssl for the run)",
             "  ws-idle-clients        hold N idle WebSockets (one 1 KiB text echoed each) until stdin ends",
             "                         [--host H] [--port N] [-c N (10000)] [--path P (/ws/echo)] [--deflate]",
@@ -108,6 +110,7 @@ public final class Main {
             "Servers print a line containing 'listening' when ready and stop on SIGTERM.");
 
     private static final Set<String> SERVER_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key");
+    private static final Set<String> NETTY_HTTP_FLAGS = Set.of("host", "port", "workers", "tls-cert", "tls-key", "compress");
     private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
     private static final Set<String> STATIC_FLAGS = Set.of("host", "port", "workers", "dir");
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
@@ -160,7 +163,7 @@ public final class Main {
                     return nettyEcho(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
                 }
                 case "netty-http" -> {
-                    return nettyHttp(Args.parse(rest, SERVER_FLAGS, Map.of()), out);
+                    return nettyHttp(Args.parse(rest, NETTY_HTTP_FLAGS, Map.of()), out);
                 }
                 case "netty-static" -> {
                     return nettyStatic(Args.parse(rest, STATIC_FLAGS, Map.of()), out);
@@ -408,11 +411,13 @@ public final class Main {
         int port = args.integer("port", 8081, 0, 65535);
         int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
         NettyTls tls = nettyTls(args);
-        NettyTcpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context());
+        int compress = args.integer("compress", 0, 0, 9);
+        NettyTcpServer server = NettyHttpServer.start(host, port, workers, tls == null ? null : tls.context(), compress);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         out.println("netty http server listening on " + server.localAddress().getHostString() + ":"
                 + server.localAddress().getPort() + " (" + workers + " workers"
-                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe()) + ")");
+                + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe())
+                + (compress == 0 ? "" : "; HttpContentCompressor, gzip and deflate at level " + compress) + ")");
         out.flush();
         server.closeFuture().join();
         return 0;

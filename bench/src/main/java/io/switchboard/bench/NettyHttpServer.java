@@ -9,6 +9,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -31,33 +33,66 @@ import org.slf4j.LoggerFactory;
  * JSON bodies with {@code Server}, {@code Date} (rendered once a second on each loop), {@code Content-Length}
  * and {@code Content-Type}, each response written in {@code channelRead} and flushed in
  * {@code channelReadComplete}, keep-alive as the request asks. Routes: {@code GET /plaintext}, {@code GET /json},
- * {@code POST /echo} (the body back). Anything else gets 404. Over TLS ({@code --tls-cert/--tls-key}): an
+ * {@code POST /echo} (the body back), {@code GET /json64k} (64 KiB of JSON records, the same bytes as the
+ * Switchboard example's route, for the compression scenario). Anything else gets 404. Over TLS ({@code --tls-cert/--tls-key}): an
  * {@code SslHandler} first in the pipeline, set up by {@link NettyTls}. Thread-safe.
  */
 final class NettyHttpServer {
     private static final Logger log = LoggerFactory.getLogger(NettyHttpServer.class);
     static final int MAX_BODY = 8 * 1024 * 1024;
+    /** Answers smaller than this are not compressed: Switchboard's default minimum size. */
+    static final int MIN_COMPRESSED = 1024;
+    /** The size of {@code /json64k}'s body. */
+    static final int LARGE_JSON_BYTES = 64 * 1024;
 
     private NettyHttpServer() {
     }
 
     /** Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads. */
     static NettyTcpServer start(String host, int port, int workers) throws InterruptedException {
-        return start(host, port, workers, null);
+        return start(host, port, workers, null, 0);
+    }
+
+    /** As {@link #start(String, int, int, SslContext, int)} without compression. */
+    static NettyTcpServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
+        return start(host, port, workers, tls, 0);
     }
 
     /**
      * Binds {@code host:port} (0 for any free port) and serves HTTP on {@code workers} threads, over TLS when
-     * {@code tls} is not null: an {@code SslHandler} from it first in each connection's pipeline.
+     * {@code tls} is not null: an {@code SslHandler} from it first in each connection's pipeline. With
+     * {@code compressLevel} 1 to 9, an {@link HttpContentCompressor} after the codec compresses answers of at least
+     * {@value #MIN_COMPRESSED} bytes in gzip or deflate at that level (window 15, memory level 8: zlib's defaults,
+     * which Switchboard's deflater uses too), as {@code Accept-Encoding} asks; 0 leaves it out.
      */
-    static NettyTcpServer start(String host, int port, int workers, SslContext tls) throws InterruptedException {
+    static NettyTcpServer start(String host, int port, int workers, SslContext tls, int compressLevel)
+            throws InterruptedException {
         return NettyTcpServer.bind(host, port, workers, 4096, ch -> {
             if (tls != null) {
                 ch.pipeline().addLast(tls.newHandler(ch.alloc()));
             }
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_BODY),
-                    new HttpHandler());
+            ch.pipeline().addLast(new HttpServerCodec());
+            if (compressLevel > 0) {
+                ch.pipeline().addLast(new HttpContentCompressor(MIN_COMPRESSED,
+                        StandardCompressionOptions.gzip(compressLevel, 15, 8),
+                        StandardCompressionOptions.deflate(compressLevel, 15, 8)));
+            }
+            ch.pipeline().addLast(new HttpObjectAggregator(MAX_BODY), new HttpHandler());
         });
+    }
+
+    /**
+     * A JSON array of user records, {@code size} bytes long: the body of {@code /json64k}. The same generator as
+     * {@code HttpExample.largeJson} in the examples (a test checks that the two give the same bytes).
+     */
+    static byte[] largeJson(int size) {
+        StringBuilder b = new StringBuilder(size + 200).append('[');
+        for (int i = 0; b.length() < size; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"name\":\"user ").append(i * 7919 % 10007)
+                    .append("\",\"email\":\"user").append(i * 31 % 997).append("@example.com\",\"active\":")
+                    .append(i % 3 != 0).append(",\"score\":").append(i * 104729 % 1000).append('}');
+        }
+        return (b.substring(0, size - 1) + "]").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Answers the routes. One per connection (it holds the loop's date cache reference only). */
@@ -70,6 +105,13 @@ final class NettyHttpServer {
                 .writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
         private static final ByteBuf JSON_BODY = Unpooled.unreleasableBuffer(Unpooled.directBuffer()
                 .writeBytes("{\"message\":\"Hello, World!\"}".getBytes(StandardCharsets.US_ASCII))).asReadOnly();
+        /**
+         * On the heap and writable (a duplicate per response): {@code JdkZlibEncoder} compresses straight from a
+         * buffer's array, and copies a direct or read-only one into a new array first; an answer built by a JSON
+         * library is on the heap anyway.
+         */
+        private static final ByteBuf LARGE_JSON_BODY = Unpooled.unreleasableBuffer(
+                Unpooled.wrappedBuffer(largeJson(LARGE_JSON_BYTES)));
         private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
         private AsciiString date;
@@ -89,6 +131,8 @@ final class NettyHttpServer {
                     response = ok(PLAINTEXT_BODY.duplicate(), TEXT);
                 } else if (uri.equals("/json") && request.method().equals(HttpMethod.GET)) {
                     response = ok(JSON_BODY.duplicate(), JSON);
+                } else if (uri.equals("/json64k") && request.method().equals(HttpMethod.GET)) {
+                    response = ok(LARGE_JSON_BODY.duplicate(), JSON);
                 } else if (uri.equals("/echo") && request.method().equals(HttpMethod.POST)) {
                     CharSequence type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
                     response = ok(request.content().retain(), type != null ? AsciiString.of(type) : OCTETS);

@@ -97,12 +97,20 @@ final class SuiteCommands {
                     }
                 }
                 c.addAll(List.of("--workers", "1"));
+                if (scenario.kind() == SuiteScenario.Kind.WRK_GZIP) {
+                    c.addAll(List.of("--compress", Integer.toString(SuiteScenario.GZIP_LEVEL)));
+                }
             }
-            case SuiteScenario.NETTY -> c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
-                    : staticDir != null ? List.of("-jar", bench, "netty-static", "--dir", staticDir.resolve("files").toString(),
-                            "--workers", "1")
-                    : List.of("-jar", bench, scenario.webSocket() ? "netty-ws" : echo ? "netty-echo" : "netty-http",
-                            "--workers", "1"));
+            case SuiteScenario.NETTY -> {
+                c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
+                        : staticDir != null ? List.of("-jar", bench, "netty-static", "--dir",
+                                staticDir.resolve("files").toString(), "--workers", "1")
+                        : List.of("-jar", bench, scenario.webSocket() ? "netty-ws" : echo ? "netty-echo" : "netty-http",
+                                "--workers", "1"));
+                if (scenario.kind() == SuiteScenario.Kind.WRK_GZIP) {
+                    c.addAll(List.of("--compress", Integer.toString(SuiteScenario.GZIP_LEVEL)));
+                }
+            }
             case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }

@@ -325,6 +325,8 @@ final class SuiteReport {
         target(s, rows, "https-plain", "server_cpu_us_per_op", 0.9, "server CPU per request, https-plain");
         target(s, rows, "http-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, http-pipe16");
         target(s, rows, "https-pipe16", "server_cpu_us_per_op", 0.75, "server CPU per request, https-pipe16");
+        target(s, rows, "http-gzip-64k", "server_cpu_us_per_op", 1.0,
+                "server CPU per gzipped 64 KiB JSON response (level 6 both), http-gzip-64k");
         target(s, rows, "echo-128", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-128");
         target(s, rows, "echo-16k", "server_cpu_us_per_op", 1.0, "server CPU per message, echo-16k");
         target(s, rows, "udp-echo-64", "server_cpu_us_per_op", 0.9, "server CPU per datagram, udp-echo-64");

@@ -241,6 +241,7 @@ final class SuiteRunner {
                 case WRK_PIPELINE -> List.of(wrk(scenario, server, process, List.of("pipeline", "16")));
                 case WRK_POST -> List.of(wrk(scenario, server, process, List.of("post", "4096")));
                 case WRK_STATIC -> List.of(wrk(scenario, server, process, List.of()));
+                case WRK_GZIP -> List.of(wrk(scenario, server, process, List.of("gzip")));
                 case HANDSHAKE -> List.of(handshakes(scenario, server, process));
                 case ECHO_128 -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 128, 64)));
                 case ECHO_16K -> List.of(echo(scenario, server, process, tcpEchoLoad(scenario, process, 16 * 1024, 16)));
@@ -279,8 +280,12 @@ final class SuiteRunner {
 
     private SuiteRun wrk(SuiteScenario scenario, String server, ServerProcess process, List<String> scriptArgs)
             throws IOException, InterruptedException {
-        String path = scenario.kind() == SuiteScenario.Kind.WRK_POST ? "/echo"
-                : scenario.staticFile() ? "/static/" + SuiteScenario.STATIC_FILE : "/plaintext";
+        String path = switch (scenario.kind()) {
+            case WRK_POST -> "/echo";
+            case WRK_GZIP -> "/json64k";
+            case WRK_STATIC -> "/static/" + SuiteScenario.STATIC_FILE;
+            default -> "/plaintext";
+        };
         int connections = scenario.staticFile() ? SuiteScenario.STATIC_CONNECTIONS : 64;
         runTool(commands.wrk(process.port(), scenario.tls(), path, config.warmup(scenario), scriptArgs, connections),
                 scenario.key() + "-" + server + "-warmup", l -> { });

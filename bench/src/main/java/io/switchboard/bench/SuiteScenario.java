@@ -35,8 +35,11 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * runs the servers with {@code -XX:+AlwaysPreTouch} (the whole heap resident from the start), the second
      * without it (heap pages count in the resident set once first touched).
      */
-    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN, KV,
-        UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC }
+    enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, WRK_GZIP, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN,
+        KV, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC }
+
+    /** The deflate level both servers compress at in http-gzip-64k: zlib's default, and both servers' default. */
+    static final int GZIP_LEVEL = 6;
 
     /** Every scenario, in the order they run. */
     static final List<SuiteScenario> ALL = List.of(
@@ -51,6 +54,10 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                             + " (bench/wrk/bench.lua)"),
             new SuiteScenario("http-echo-4k", Kind.WRK_POST, false, List.of(SWITCHBOARD, NETTY),
                     "POST /echo with 4 KiB bodies, wrk -t1 -c64 (bench/wrk/bench.lua)"),
+            new SuiteScenario("http-gzip-64k", Kind.WRK_GZIP, false, List.of(SWITCHBOARD, NETTY),
+                    "GET /json64k (65,536 bytes of JSON records) with Accept-Encoding: gzip, wrk -t1 -c64; gzip at level "
+                            + GZIP_LEVEL + " on both (Switchboard's CompressionOptions, Netty's HttpContentCompressor),"
+                            + " sent with its compressed Content-Length by both"),
             new SuiteScenario("echo-128", Kind.ECHO_128, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "TCP echo, 128-byte messages, 64 connections, one in flight each (echo-load)"),
             new SuiteScenario("echo-16k", Kind.ECHO_16K, false, List.of(SWITCHBOARD, NETTY, FLOOR),

@@ -107,4 +107,17 @@ class SuiteCommandsTest {
         assertEquals("idle-clients", commands.idleClients(SuiteScenario.byKey("idle-10k"), 8080)
                 .get(idle.indexOf("bench.jar") + 1), "the HTTP idle scenarios keep their clients");
     }
+
+    @Test
+    void theGzipScenarioCompressesAtTheSameLevelOnBothServers() {
+        SuiteScenario gzip = SuiteScenario.byKey("http-gzip-64k");
+        List<String> sb = commands.server(gzip, SuiteScenario.SWITCHBOARD, 0);
+        List<String> netty = commands.server(gzip, SuiteScenario.NETTY, 0);
+        assertEquals(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600", "--workers", "1", "--compress",
+                "6", "--host", "127.0.0.1", "--port", "0"), sb.subList(sb.indexOf("ex.jar") + 1, sb.size()));
+        assertEquals(List.of("netty-http", "--workers", "1", "--compress", "6", "--host", "127.0.0.1", "--port", "0"),
+                netty.subList(netty.indexOf("bench.jar") + 1, netty.size()));
+        assertFalse(commands.server(SuiteScenario.byKey("http-plain"), SuiteScenario.SWITCHBOARD, 0).contains("--compress"),
+                "the other HTTP scenarios run without compression");
+    }
 }

@@ -23,11 +23,12 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP example: TechEmpower's plaintext and JSON routes, an echo, a chunked stream written from
- * another thread, a delayed answer completed by a timer (pipelined answers still leave in order), a
- * WebSocket echo at {@code /ws/echo}, an upload of any size digested as it streams in ({@code PUT /upload},
- * {@link Sha256Upload}), a small REST resource with path parameters ({@code /users/{id}}, {@link UsersApi}) and,
- * with {@code --static DIR}, the files of a directory at {@code /static/}.
+ * The HTTP example: TechEmpower's plaintext and JSON routes, 64 KiB of JSON at {@code /json64k} (compressed
+ * when the server runs with {@code --compress}), an echo, a chunked stream written from another thread, a
+ * delayed answer completed by a timer (pipelined answers still leave in order), a WebSocket echo at
+ * {@code /ws/echo}, an upload of any size digested as it streams in ({@code PUT /upload}, {@link Sha256Upload}),
+ * a small REST resource with path parameters ({@code /users/{id}}, {@link UsersApi}) and, with
+ * {@code --static DIR}, the files of a directory at {@code /static/}.
  */
 public final class HttpExample {
     /** Shared, pre-built answers: a response is never modified by the server, so it can be sent again and again. */
@@ -36,6 +37,14 @@ public final class HttpExample {
     private static final HttpResponse JSON = HttpResponse.of(200)
             .header("Content-Type", "application/json").body("{\"message\":\"Hello, World!\"}");
     private static final HttpResponse STREAM_HEAD = HttpResponse.of(200).header("Content-Type", "text/plain");
+    /** The size of {@code /json64k}'s body. */
+    static final int LARGE_JSON_BYTES = 64 * 1024;
+    /**
+     * 64 KiB of JSON records: what a compressed API answer looks like (the bench's http-gzip-64k scenario asks
+     * for it with {@code Accept-Encoding: gzip}; with {@code --compress} it leaves compressed, about 6 to 1).
+     */
+    private static final HttpResponse LARGE_JSON = HttpResponse.of(200)
+            .header("Content-Type", "application/json").body(largeJson(LARGE_JSON_BYTES));
     /** The ALPN protocol the HTTPS server offers. */
     public static final String ALPN = "http/1.1";
     private static final int MAX_CHUNKS = 10_000;
@@ -77,6 +86,7 @@ public final class HttpExample {
         Routes.Builder routes = Routes.builder()
                 .get("/plaintext", (req, res) -> res.send(PLAINTEXT))
                 .get("/json", (req, res) -> res.send(JSON))
+                .get("/json64k", (req, res) -> res.send(LARGE_JSON))
                 .post("/echo", (req, res) -> res.send(HttpResponse.of(200)
                         .header("Content-Type", contentType(req)).body(req.body())))
                 .get("/stream", (req, res) -> stream(req, res, offload))
@@ -122,6 +132,23 @@ public final class HttpExample {
                 .tls(tls)
                 .pipeline(new HttpService(config, routes))
                 .start();
+    }
+
+    /**
+     * A JSON array of user records, {@code size} bytes long (cut to size, so the last record is not closed): the
+     * body of {@code /json64k}. The bench's Netty server makes the same bytes the same way.
+     *
+     * @param size the length in bytes; at least 2
+     * @return the bytes
+     */
+    public static byte[] largeJson(int size) {
+        StringBuilder b = new StringBuilder(size + 200).append('[');
+        for (int i = 0; b.length() < size; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"id\":").append(i).append(",\"name\":\"user ").append(i * 7919 % 10007)
+                    .append("\",\"email\":\"user").append(i * 31 % 997).append("@example.com\",\"active\":")
+                    .append(i % 3 != 0).append(",\"score\":").append(i * 104729 % 1000).append('}');
+        }
+        return (b.substring(0, size - 1) + "]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static String contentType(HttpRequest req) {

@@ -2,6 +2,7 @@ package io.switchboard.examples;
 
 import io.switchboard.examples.kv.KvServer;
 import io.switchboard.examples.syslog.SyslogServer;
+import io.switchboard.http.CompressionOptions;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.pipeline.MemoryBudget;
@@ -23,10 +24,11 @@ public final class Main {
             "usage: java -jar switchboard-examples.jar <command> [flags]",
             "",
             "commands:",
-            "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
+            "  http    HTTP/1.1 server: /plaintext /json /json64k /echo /stream?n=K /delay?ms=N",
             "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
-            "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR] [TLS]",
+            "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR]",
+            "          [--compress LEVEL] [TLS]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          and its web page                      [--http-port N (8081)]",
             "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
@@ -49,11 +51,18 @@ public final class Main {
             "                       request) must arrive within this time",
             "  --static DIR         http: serve the files under DIR at /static/ (ranges, ETag and",
             "                       304, precompressed NAME.gz, sendfile on plain connections)",
+            "  --compress LEVEL     http: gzip or deflate answers of 1 KiB or more as the client's",
+            "                       Accept-Encoding asks, at deflate level 1 (fastest) to 9 (smallest);",
+            "                       off by default",
             "  --ping-interval S    chat: send PING to clients written nothing for this long",
             "                       (a WebSocket ping to web clients; an event stream's comment)",
             "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
             "                       over WebSocket, or over Server-Sent Events with /?transport=sse",
             "  --tcp-port N   syslog: the TCP port (--port is the UDP one)",
+            "  --log-level L  every command: logging level, TRACE DEBUG INFO WARN ERROR OFF",
+            "                 (default INFO), or LOGGER=LEVEL for one logger, as in",
+            "                 --log-level io.switchboard.http=DEBUG; may be repeated",
+            "                 (-Dswitchboard.log.level=L before -jar does the same for the root)",
             "  --help         this text",
             "",
             "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
@@ -74,7 +83,7 @@ public final class Main {
 
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
     private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout",
-            "static");
+            "static", "compress");
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
             "http-port");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
@@ -97,8 +106,8 @@ public final class Main {
             return 2;
         }
         String command = argv.get(0);
-        List<String> rest = argv.subList(1, argv.size());
         try {
+            List<String> rest = LogLevel.apply(argv.subList(1, argv.size()));
             switch (command) {
                 case "--help", "-h", "help" -> {
                     out.println(USAGE);
@@ -110,6 +119,9 @@ public final class Main {
                             Duration.ofSeconds(args.integer("request-timeout", 60, 1, DAY)),
                             Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
                             HttpConfig.DEFAULTS.bodyTimeout());
+                    if (args.has("compress")) {
+                        config = config.withCompression(CompressionOptions.DEFAULTS.withLevel(args.integer("compress", 6, 1, 9)));
+                    }
                     TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
                     Path staticDir = staticDir(args);
                     Offload offload = Offload.create("http-offload");

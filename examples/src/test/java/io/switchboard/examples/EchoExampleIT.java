@@ -127,4 +127,16 @@ class EchoExampleIT {
     private static long count(ExampleProcess p, String text) {
         return p.stderr.stream().filter(l -> l.contains(text)).count();
     }
+
+    @Test
+    void logLevelFromTheCommandLineWithoutALogbackFileOfOnesOwn() throws Exception {
+        ExampleProcess debug = start("echo", "--port", "0", "--log-level", "DEBUG");
+        debug.awaitListening();
+        // The server logs its loops at debug when it starts listening: with the bundled INFO default, nothing.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> debug.stderr.stream()
+                .anyMatch(l -> l.contains(" DEBUG ") && l.contains("worker loops")));
+        ExampleProcess quiet = start("echo", "--port", "0");
+        quiet.awaitListening();
+        assertTrue(quiet.stderr.stream().noneMatch(l -> l.contains(" DEBUG ")), "INFO by default: " + quiet.stderr);
+    }
 }

@@ -29,6 +29,9 @@ import java.time.Duration;
  *                        an answer whose body leaves in slices (a large whole body, a file read in chunks
  *                        where TLS must see the bytes) waits for the client to take any: then the connection
  *                        is reset
+ * @param compression     how answers are compressed (gzip or deflate, as {@code Accept-Encoding} asks), or null
+ *                        to send them as they are (the default: see {@link CompressionOptions} for why); request
+ *                        bodies are decoded per route instead ({@link BodyPolicy#decoded()})
  *
  * <p>Request bodies also count against the server's {@link io.switchboard.pipeline.MemoryBudget}: a body's
  * memory grows with the bytes that arrive (never with the declared {@code Content-Length} alone), and a
@@ -41,11 +44,13 @@ import java.time.Duration;
  */
 public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody,
                          int maxChunkLine, int maxInFlight, String serverName, Duration requestHeaderTimeout,
-                         Duration keepAliveTimeout, Duration bodyTimeout, Duration sendTimeout) {
+                         Duration keepAliveTimeout, Duration bodyTimeout, Duration sendTimeout,
+                         CompressionOptions compression) {
 
     /** The defaults listed above. */
     public static final HttpConfig DEFAULTS = new HttpConfig(8 * 1024, 16 * 1024, 100, 8L * 1024 * 1024, 4 * 1024, 16,
-            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60));
+            "switchboard", Duration.ofSeconds(60), Duration.ofSeconds(75), Duration.ofSeconds(60), Duration.ofSeconds(60),
+            null);
 
     /**
      * Validates the limits.
@@ -61,6 +66,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      * @param keepAliveTimeout     silence after which an idle connection closes; positive
      * @param bodyTimeout          longest pause between two reads of a request body; positive
      * @param sendTimeout          longest wait of a streamed answer's writer for the peer; positive
+     * @param compression          how answers are compressed, or null for not at all
      * @throws IllegalArgumentException when a limit is out of range
      */
     public HttpConfig {
@@ -76,6 +82,29 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
     }
 
     /**
+     * The limits without compression: the constructor of the releases before {@code compression} was added.
+     *
+     * @param maxRequestLine       bytes of the request line; at least 16
+     * @param maxHeaderBytes       bytes of the header section; at least 16
+     * @param maxHeaderCount       header fields; at least 1
+     * @param maxBody              bytes of a request body; not negative
+     * @param maxChunkLine         bytes of a chunk-size line; at least 3
+     * @param maxInFlight          pipelined requests not yet answered; at least 1
+     * @param serverName           value of the {@code Server} header, or null to send none
+     * @param requestHeaderTimeout time for a request's header section to arrive; positive
+     * @param keepAliveTimeout     silence after which an idle connection closes; positive
+     * @param bodyTimeout          longest pause between two reads of a request body; positive
+     * @param sendTimeout          longest wait of a streamed answer's writer for the peer; positive
+     * @throws IllegalArgumentException when a limit is out of range
+     */
+    public HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCount, long maxBody, int maxChunkLine,
+                      int maxInFlight, String serverName, Duration requestHeaderTimeout, Duration keepAliveTimeout,
+                      Duration bodyTimeout, Duration sendTimeout) {
+        this(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, null);
+    }
+
+    /**
      * A copy with another body limit.
      *
      * @param bytes the new {@code maxBody}
@@ -83,7 +112,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxBody(long bytes) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, bytes, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -94,7 +123,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxRequestLine(int bytes) {
         return new HttpConfig(bytes, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -106,7 +135,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxHeaders(int bytes, int count) {
         return new HttpConfig(maxRequestLine, bytes, count, maxBody, maxChunkLine, maxInFlight, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -117,7 +146,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withMaxInFlight(int requests) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, requests, serverName,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -128,7 +157,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withServerName(String name) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight, name,
-                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout);
+                requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, compression);
     }
 
     /**
@@ -139,7 +168,7 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withSendTimeout(Duration timeout) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
-                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, timeout);
+                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, timeout, compression);
     }
 
     /**
@@ -152,6 +181,17 @@ public record HttpConfig(int maxRequestLine, int maxHeaderBytes, int maxHeaderCo
      */
     public HttpConfig withTimeouts(Duration requestHeader, Duration keepAlive, Duration body) {
         return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
-                serverName, requestHeader, keepAlive, body, sendTimeout);
+                serverName, requestHeader, keepAlive, body, sendTimeout, compression);
+    }
+
+    /**
+     * A copy that compresses answers with {@code options}, or sends them as they are when null.
+     *
+     * @param options the new {@code compression}, for instance {@link CompressionOptions#DEFAULTS}
+     * @return the copy
+     */
+    public HttpConfig withCompression(CompressionOptions options) {
+        return new HttpConfig(maxRequestLine, maxHeaderBytes, maxHeaderCount, maxBody, maxChunkLine, maxInFlight,
+                serverName, requestHeaderTimeout, keepAliveTimeout, bodyTimeout, sendTimeout, options);
     }
 }

@@ -1,7 +1,7 @@
 package io.switchboard.http;
 
+import io.switchboard.http.HttpDeadlines.Wait;
 import io.switchboard.internal.Cumulation;
-import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
@@ -10,7 +10,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,16 +76,11 @@ final class HttpConnection implements Handler {
     private IncomingBody bodyIn;
     /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
     private BodyBuffer bodies;
+    /** Decodes the body being read when it is compressed and its handler asked for that; null otherwise. */
+    private BodyInflater decoder;
     private ResponseWriter writer;
 
-    // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
-    private Scheduled timer;
-    private long timerDeadline;
-    private long openedAt;
-    private long headStartedAt;
-    private long bodyProgressAt;
-    private long lastAnswerAt;
-    private boolean answeredAny;
+    private HttpDeadlines deadlines;
 
     HttpConnection(HttpService service) {
         this.service = service;
@@ -99,17 +93,16 @@ final class HttpConnection implements Handler {
         this.ctx = ctx;
         this.bodies = new BodyBuffer(ctx.connection().budget());
         this.writer = new ResponseWriter(service, ctx);
-        this.openedAt = ctx.loop().nanoTime();
+        this.deadlines = new HttpDeadlines(config, ctx.loop(), this::timerFired);
         armTimer();
     }
 
     @Override
     public void removed(HandlerContext ctx) {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
+        deadlines.cancel();
         bodies.release();
+        releaseDecoder();
+        writer.release();
     }
 
     @Override
@@ -122,7 +115,7 @@ final class HttpConnection implements Handler {
             return;
         }
         if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
-            headStartedAt = ctx.loop().nanoTime();
+            deadlines.headStarted();
         }
         parseAndKeep(cumulation.with((ByteBuffer) message));
         if (!switched) {
@@ -146,6 +139,7 @@ final class HttpConnection implements Handler {
             reading = null;
             bodyIn = null;
             bodies.drop();
+            releaseDecoder();
             if (x.headWritten) {
                 finish(); // its answer has started: cut it
                 return;
@@ -217,9 +211,7 @@ final class HttpConnection implements Handler {
     @Override
     public void closed(HandlerContext ctx) {
         closed = true;
-        if (timer != null) {
-            timer.cancel();
-        }
+        deadlines.cancel();
         inFlight.killAll();
         reading = null;
         if (bodyIn != null) {
@@ -227,6 +219,8 @@ final class HttpConnection implements Handler {
             bodyIn = null;
         }
         bodies.release();
+        releaseDecoder();
+        writer.release();
         ctx.fireClosed();
     }
 
@@ -250,6 +244,12 @@ final class HttpConnection implements Handler {
         parsing = true;
         try {
             while (state == ReadState.READING) {
+                if (decoder != null && !pumpDecoder()) {
+                    // The streamed body holds its window of decoded bytes: the rest waits, compressed.
+                    state = ReadState.PAUSED;
+                    ctx.connection().suspendRead();
+                    break;
+                }
                 if (holdOff()) {
                     state = ReadState.PAUSED;
                     ctx.connection().suspendRead();
@@ -262,7 +262,9 @@ final class HttpConnection implements Handler {
                 switch (event) {
                     case HEAD -> onHead();
                     case BODY -> {
-                        if (bodyIn != null) {
+                        if (decoder != null) {
+                            decoder.feed(parser.body());
+                        } else if (bodyIn != null) {
                             pushBody(parser.body());
                         } else {
                             appendBody(parser.body());
@@ -306,7 +308,7 @@ final class HttpConnection implements Handler {
         }
         inFlight.add(x);
         reading = x;
-        bodyProgressAt = ctx.loop().nanoTime();
+        deadlines.bodyProgressed();
         if (parser.framing() == RequestParser.Framing.NONE) {
             return; // no body: nothing to decide (the parser ends the request next)
         }
@@ -320,6 +322,7 @@ final class HttpConnection implements Handler {
             throw new HttpException(413, "body too large to hold whole");
         }
         parser.limitBody(policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE));
+        ContentCoding coding = policy.decodes() ? ContentCoding.ofRequest(request.headers()) : null;
         if (parser.expectContinue() && !service.handler().wantsBody(request)) {
             // Refused before the body was sent: answer now and read nothing more.
             reading = null;
@@ -332,6 +335,13 @@ final class HttpConnection implements Handler {
             x.continuePending = true;
             drain();
         }
+        if (coding != null) {
+            // The handler reads the decoded bytes: no field describes them but the type.
+            request.headers().remove("Content-Encoding").remove("Content-Length");
+            decoder = new BodyInflater(coding, policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE),
+                    ZlibPool.of(ctx.loop()), ctx.connection().budget());
+            length = -1;
+        }
         if (policy.streamed()) {
             bodyIn = new IncomingBody(x, ctx.connection().budget(), ctx.connection().config().highWatermark(), length, this);
             request.streamedBody(bodyIn);
@@ -342,31 +352,62 @@ final class HttpConnection implements Handler {
         }
     }
 
+    /**
+     * Hands the decoded bytes of the body to it while it may take more: all of them for a whole body, up to its
+     * window for a streamed one. {@return false when the streamed body holds its window and decoding waits for
+     * its reader}
+     */
+    private boolean pumpDecoder() {
+        while (bodyIn == null || !bodyIn.holdsReading()) {
+            ByteBuffer piece = decoder.next();
+            if (piece == null) {
+                return true;
+            }
+            if (bodyIn != null) {
+                pushBody(piece);
+            } else {
+                appendBody(piece);
+            }
+        }
+        return false;
+    }
+
+    private void releaseDecoder() {
+        if (decoder != null) {
+            decoder.release();
+            decoder = null;
+        }
+    }
+
     private void pushBody(ByteBuffer slice) {
         if (!bodyIn.push(slice)) {
-            MemoryBudget budget = ctx.connection().budget();
-            if (budget.countShed()) {
-                log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
-                        ctx.connection(), budget);
-            }
-            throw new HttpException(503, "the server has no memory left for request bodies; try again later");
+            throw noMemoryForBodies();
         }
-        bodyProgressAt = ctx.loop().nanoTime();
+        deadlines.bodyProgressed();
     }
 
     private void appendBody(ByteBuffer slice) {
         if (!bodies.append(slice)) {
-            MemoryBudget budget = ctx.connection().budget();
-            if (budget.countShed()) {
-                log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
-                        ctx.connection(), budget);
-            }
-            throw new HttpException(503, "the server has no memory left for request bodies; try again later");
+            throw noMemoryForBodies();
         }
-        bodyProgressAt = ctx.loop().nanoTime();
+        deadlines.bodyProgressed();
+    }
+
+    /** The memory budget has nothing for a body's bytes: a 503 (logged at most once a minute). */
+    private HttpException noMemoryForBodies() {
+        MemoryBudget budget = ctx.connection().budget();
+        if (budget.countShed()) {
+            log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
+                    ctx.connection(), budget);
+        }
+        return new HttpException(503, "the server has no memory left for request bodies; try again later");
     }
 
     private void onEnd() {
+        if (decoder != null) {
+            decoder.finish(); // a compressed body cut short is a 400
+            releaseDecoder();
+        }
         Exchange x = reading;
         reading = null;
         if (x.bodyIn() != null) {
@@ -383,7 +424,7 @@ final class HttpConnection implements Handler {
         parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
-        } else if (offersUpgrade(x.request)) {
+        } else if (x.request.offersUpgrade()) {
             x.upgradable = true;
             state = ReadState.HELD;
             ctx.connection().suspendRead();
@@ -426,12 +467,6 @@ final class HttpConnection implements Handler {
         }
     }
 
-    /** HTTP/1.1 with an {@code Upgrade} field named in {@code Connection} (RFC 9110 section 7.8). */
-    private static boolean offersUpgrade(HttpRequest request) {
-        return request.version() == HttpVersion.HTTP_1_1 && request.headers().get("Upgrade") != null
-                && request.headers().containsToken("Connection", "upgrade");
-    }
-
     private void stopReading() {
         state = ReadState.DONE;
         ctx.connection().suspendRead();
@@ -443,6 +478,7 @@ final class HttpConnection implements Handler {
         stopReading();
         cumulation.take();
         bodies.drop();
+        releaseDecoder();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
         if (x.bodyIn() != null) {
@@ -626,8 +662,7 @@ final class HttpConnection implements Handler {
             if (held > 0) {
                 bodies.answered(held);
             }
-            answeredAny = true;
-            lastAnswerAt = ctx.loop().nanoTime();
+            deadlines.answered();
             if (x.closeAfter) {
                 finish();
                 return;
@@ -654,7 +689,7 @@ final class HttpConnection implements Handler {
     private void resume() {
         state = ReadState.READING;
         if (reading != null) {
-            bodyProgressAt = ctx.loop().nanoTime(); // the pause was the handler's, not the client's
+            deadlines.bodyProgressed(); // the pause was the handler's, not the client's
         }
         ctx.connection().resumeRead();
         if (!parsing) {
@@ -695,12 +730,6 @@ final class HttpConnection implements Handler {
 
     // Timeouts
 
-    /**
-     * What the connection waits for, and so which timeout applies. SEND: the client to take more of an answer's body
-     * that leaves in slices (a large whole body, a file read in chunks), which the connection holds until it does.
-     */
-    private enum Wait { NOTHING, FIRST_REQUEST, NEXT_REQUEST, HEADERS, BODY, SEND }
-
     private Wait waitingFor() {
         if (closed) {
             return Wait.NOTHING;
@@ -721,44 +750,19 @@ final class HttpConnection implements Handler {
         if (!inFlight.isEmpty()) {
             return Wait.NOTHING;
         }
-        return answeredAny ? Wait.NEXT_REQUEST : Wait.FIRST_REQUEST;
+        return deadlines.answeredAny() ? Wait.NEXT_REQUEST : Wait.FIRST_REQUEST;
     }
 
-    private long deadline(Wait wait) {
-        return switch (wait) {
-            case FIRST_REQUEST -> openedAt + config.requestHeaderTimeout().toNanos();
-            case NEXT_REQUEST -> lastAnswerAt + config.keepAliveTimeout().toNanos();
-            case HEADERS -> headStartedAt + config.requestHeaderTimeout().toNanos();
-            case BODY -> bodyProgressAt + config.bodyTimeout().toNanos();
-            case SEND -> ctx.connection().lastWriteNanos() + config.sendTimeout().toNanos();
-            case NOTHING -> Long.MAX_VALUE;
-        };
-    }
-
-    /** Makes sure the timer fires no later than the current deadline; a later deadline is found when it fires. */
     private void armTimer() {
-        Wait wait = waitingFor();
-        if (wait == Wait.NOTHING) {
-            return;
-        }
-        long deadline = deadline(wait);
-        if (timer != null && timerDeadline - deadline <= 0) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel();
-        }
-        timerDeadline = deadline;
-        timer = ctx.loop().schedule(this::timerFired, deadline - ctx.loop().nanoTime(), TimeUnit.NANOSECONDS);
+        deadlines.arm(waitingFor(), ctx.connection().lastWriteNanos());
     }
 
     private void timerFired() {
-        timer = null;
         Wait wait = waitingFor();
         if (wait == Wait.NOTHING) {
             return;
         }
-        if (deadline(wait) - ctx.loop().nanoTime() > 0) {
+        if (!deadlines.passed(wait, ctx.connection().lastWriteNanos())) {
             armTimer();
             return;
         }

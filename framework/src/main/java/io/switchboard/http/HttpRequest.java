@@ -168,6 +168,12 @@ public final class HttpRequest {
         return version;
     }
 
+    /** {@return true for HTTP/1.1 with an {@code Upgrade} field named in {@code Connection} (RFC 9110 section 7.8)} */
+    boolean offersUpgrade() {
+        return version == HttpVersion.HTTP_1_1 && headers.get("Upgrade") != null
+                && headers.containsToken("Connection", "upgrade");
+    }
+
     /** {@return the header fields} */
     public HttpHeaders headers() {
         return headers;

@@ -132,8 +132,8 @@ public final class StaticFiles implements HttpHandler {
     public void handle(HttpRequest request, HttpResponder responder) {
         boolean head = request.method().equals("HEAD");
         if (!head && !request.method().equals("GET")) {
-            responder.send(text(405, request.method() + " is not allowed on static files").header("Allow", "GET, HEAD"));
-            return;
+            throw new HttpException(405, request.method() + " is not allowed on static files",
+                    new HttpHeaders().add("Allow", "GET, HEAD"));
         }
         String path = request.path();
         if (!path.startsWith(prefix) || path.length() > prefix.length() && path.charAt(prefix.length()) != '/') {
@@ -197,8 +197,7 @@ public final class StaticFiles implements HttpHandler {
         long modified = file.modifiedSeconds();
         switch (Preconditions.evaluate(request, etag, modified)) {
             case FAILED -> {
-                responder.send(text(412, "a precondition failed"));
-                return;
+                throw new HttpException(412, "a precondition failed");
             }
             case NOT_MODIFIED -> {
                 responder.send(validators(HttpResponse.of(304), file, vary));
@@ -218,9 +217,8 @@ public final class StaticFiles implements HttpHandler {
         FileBody body;
         switch (ranges.kind()) {
             case UNSATISFIABLE -> {
-                responder.send(text(416, "no range of the " + file.size() + " bytes can be sent")
-                        .header("Content-Range", "bytes */" + file.size()));
-                return;
+                throw new HttpException(416, "no range of the " + file.size() + " bytes can be sent",
+                        new HttpHeaders().add("Content-Range", "bytes */" + file.size()));
             }
             case RANGES -> {
                 head = validators(HttpResponse.of(206), file, vary);
@@ -357,11 +355,6 @@ public final class StaticFiles implements HttpHandler {
     private static HttpResponse redirect(HttpRequest request, String location) {
         String query = request.rawQuery();
         return HttpResponse.of(301).header("Location", query == null ? location : location + "?" + query);
-    }
-
-    private static HttpResponse text(int status, String message) {
-        return HttpResponse.of(status).header("Content-Type", "text/plain; charset=utf-8")
-                .body(status + " " + HttpStatus.reason(status) + ": " + message + "\n");
     }
 
     /** Collects the settings of a {@link StaticFiles}. Not thread-safe. */

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * rather than queue work the server cannot catch up with (an HTTP handler that gets it answers 503). On Java
  * 17 at most {@code maxThreads} platform threads run tasks (default {@value #DEFAULT_MAX_THREADS}); the rest
  * wait in order, and threads idle for {@value #KEEP_ALIVE_SECONDS} s end.
+ *
+ * <p>The kind is picked at run time, when the offload is made ({@link #isVirtual()} says which): the framework is
+ * compiled for Java 17 and finds {@code Executors.newVirtualThreadPerTaskExecutor} by reflection on newer
+ * runtimes. {@link #platform} makes the bounded pool of platform threads on any runtime. {@link #close()} throws
+ * no checked exception, so it fits a shutdown hook as it is.
  */
 public final class Offload implements AutoCloseable, Executor {
     /** Default most platform threads, when virtual threads are missing. */
@@ -85,15 +90,35 @@ public final class Offload implements AutoCloseable, Executor {
         if (virtualThreads != null) {
             return new Offload(name, virtualThreads, true, maxThreads, maxTasks);
         }
+        return platform(name, maxThreads, maxTasks);
+    }
+
+    /**
+     * An offload executor on platform threads whatever the runtime: at most {@code maxThreads} of them, and at
+     * most {@code maxTasks} tasks waiting or running. What {@link #create} falls back to on Java 17; on 21 and
+     * later, for work that must not run on virtual threads (code that pins its carrier in long
+     * {@code synchronized} blocks or native calls, or that relies on thread-locals being cheap to fill).
+     *
+     * @param name       the start of the threads' names ({@code name-N})
+     * @param maxThreads the most threads; at least 1
+     * @param maxTasks   the most tasks waiting or running at once; at least 1
+     * @return the executor
+     */
+    public static Offload platform(String name, int maxThreads, int maxTasks) {
+        if (maxThreads < 1 || maxTasks < 1) {
+            throw new IllegalArgumentException("offload bounds must be positive: " + maxThreads + " threads, "
+                    + maxTasks + " tasks");
+        }
         AtomicInteger count = new AtomicInteger();
         ThreadFactory factory = r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        // Core = max: a new thread per task up to maxThreads, then the queue (which the permits bound).
+        // Core = max: a new thread per task up to maxThreads, then the queue. The permits bound the tasks; the
+        // queue is bounded too, to the same count, so that nothing can grow it past that.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), factory);
+                new LinkedBlockingQueue<>(maxTasks), factory);
         pool.allowCoreThreadTimeOut(true);
         return new Offload(name, pool, false, maxThreads, maxTasks);
     }

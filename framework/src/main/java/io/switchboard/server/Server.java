@@ -1,5 +1,6 @@
 package io.switchboard.server;
 
+import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.LoopGroup;
 import io.switchboard.loop.SelectorLoop;
 import io.switchboard.pipeline.Connection;
@@ -16,6 +17,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -137,6 +139,17 @@ public final class Server implements AutoCloseable {
     /** {@return the budget the bytes held for this server's peers count against} */
     public MemoryBudget memoryBudget() {
         return budget;
+    }
+
+    /**
+     * The worker loops the server's connections live on (shared with others when given through
+     * {@link Builder#loops}): schedule timers on them ({@link EventLoop#scheduleAtFixedRate}, say) or run work on
+     * the loop of the connections it concerns. The boss loop, which only accepts, is not among them.
+     *
+     * @return the worker loops, in the order connections are spread over them; unmodifiable
+     */
+    public List<EventLoop> loops() {
+        return List.copyOf(workers.loops());
     }
 
     /** {@return the number of connections open right now} */

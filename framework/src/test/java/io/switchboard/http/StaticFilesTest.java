@@ -280,6 +280,22 @@ class StaticFilesTest {
     }
 
     @Test
+    void itsRefusalsTakeTheServicesErrorAnswersWithTheirFields() {
+        EmbeddedConnection c = new EmbeddedConnection(
+                p -> new HttpService(HttpConfig.DEFAULTS, handler, ErrorAnswers.JSON).accept(p));
+        c.feed(raw("GET", "/static/big.bin", "Range", "bytes=999999-") + raw("DELETE", "/static/hello.txt")
+                + raw("GET", "/static/hello.txt", "If-Match", "\"stale\"") + raw("GET", "/static/none.txt"));
+        List<Response> answers = Responses.parse(c.takeWritten(), false);
+        assertEquals(List.of(416, 405, 412, 404), answers.stream().map(Response::status).toList());
+        for (Response r : answers) {
+            assertEquals("application/json", r.header("Content-Type"), "the API's shape for " + r.status());
+            assertTrue(r.text().contains("\"status\":" + r.status()), r.text());
+        }
+        assertEquals("bytes */" + StaticFixture.BIG, answers.get(0).header("Content-Range"));
+        assertEquals("GET, HEAD", answers.get(1).header("Allow"));
+    }
+
+    @Test
     void aFileChangedBeforeItsTurnAnswers503() throws IOException {
         EmbeddedConnection c = connection();
         c.peerWindow(1024); // the big answer waits for the client, the next one waits behind it

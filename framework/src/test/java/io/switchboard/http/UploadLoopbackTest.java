@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class UploadLoopbackTest {
 
     @Test
     void curlUploadsAFileLargerThanTheServersHeapAndTheHandlerGetsEveryByte() throws Exception {
-        requireCurl();
+        HttpTestSupport.requireCurl();
         int mib = Integer.getInteger("switchboard.uploadMiB", 200);
         Path file = dir.resolve("upload-source.bin");
         String expected = writeFile(file, mib);
@@ -122,19 +121,6 @@ class UploadLoopbackTest {
             }
         }
         return -1;
-    }
-
-    private static void requireCurl() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(d, "curl"))) {
-                return;
-            }
-        }
-        String message = "curl is not installed: apt-get install curl";
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message);
-        }
-        Assumptions.abort(message);
     }
 
 }
