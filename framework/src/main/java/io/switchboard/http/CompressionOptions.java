@@ -17,7 +17,10 @@ import java.util.zip.Deflater;
  *       has neither {@code Content-Encoding} (it is encoded already: a precompressed file, say) nor
  *       {@code Content-Range};</li>
  *   <li>its {@code Content-Type} is one of {@code types};</li>
- *   <li>its body has at least {@code minSize} bytes, or its length is not known (a stream without a length).</li>
+ *   <li>its body has at least {@code minSize} bytes, or its length is not known (a stream without a length);</li>
+ *   <li>it is not a file answer ({@link HttpResponder#sendFile}): a file goes out as it is, by zero-copy file
+ *       regions where it can, so that serving it costs no CPU per byte; {@link StaticFiles} serves a
+ *       precompressed {@code NAME.gz} sibling instead (nginx's {@code gzip_static}).</li>
  * </ul>
  * Such an answer carries {@code Vary: Accept-Encoding}, whether it was compressed or not, so that a cache
  * keeps the two forms apart (once: not when the answer's {@code Vary} names the field already, or is {@code *};

@@ -296,6 +296,19 @@ class StaticFilesTest {
     }
 
     @Test
+    void aFileLeavesAsItIsOnAServerThatCompresses() throws IOException {
+        String text = "a line of text that compresses well\n".repeat(1000);
+        Files.writeString(files.root.resolve("long.txt"), text);
+        HttpConfig compressing = HttpConfig.DEFAULTS.withCompression(CompressionOptions.DEFAULTS);
+        EmbeddedConnection c = new EmbeddedConnection(p -> new HttpService(compressing, handler).accept(p));
+        c.feed(raw("GET", "/static/long.txt", "Accept-Encoding", "gzip"));
+        Response r = Responses.parse(c.takeWritten(), false).get(0);
+        assertEquals(200, r.status());
+        assertNull(r.header("Content-Encoding"), "a file answer is never compressed on the fly");
+        assertEquals(text, r.text());
+    }
+
+    @Test
     void aFileChangedBeforeItsTurnAnswers503() throws IOException {
         EmbeddedConnection c = connection();
         c.peerWindow(1024); // the big answer waits for the client, the next one waits behind it
