@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.switchboard.internal.Cumulation;
+import io.switchboard.internal.jfr.HttpRequestEvent;
 import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
@@ -78,6 +79,8 @@ final class HttpConnection implements Handler {
     /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
     private BodyBuffer bodies;
     private ResponseWriter writer;
+    /** The service's counts on this loop; null when it counts nothing. */
+    private RequestCounters counters;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
     private Scheduled timer;
@@ -99,6 +102,7 @@ final class HttpConnection implements Handler {
         this.ctx = ctx;
         this.bodies = new BodyBuffer(ctx.connection().budget());
         this.writer = new ResponseWriter(service, ctx);
+        this.counters = service.metrics() == null ? null : service.metrics().on(ctx.loop());
         this.openedAt = ctx.loop().nanoTime();
         armTimer();
     }
@@ -151,6 +155,7 @@ final class HttpConnection implements Handler {
                 return;
             }
             inFlight.remove(x);
+            dropped(1);
             x.kill();
         }
         if (inFlight.isEmpty()) {
@@ -220,6 +225,7 @@ final class HttpConnection implements Handler {
         if (timer != null) {
             timer.cancel();
         }
+        dropped(inFlight.size());
         inFlight.killAll();
         reading = null;
         if (bodyIn != null) {
@@ -304,7 +310,7 @@ final class HttpConnection implements Handler {
             // The request partly received when the graceful close came: the last one read.
             x.closeAfter = true;
         }
-        inFlight.add(x);
+        track(x);
         reading = x;
         bodyProgressAt = ctx.loop().nanoTime();
         if (parser.framing() == RequestParser.Framing.NONE) {
@@ -450,7 +456,7 @@ final class HttpConnection implements Handler {
         }
         bodyIn = null;
         if (!inFlight.contains(x)) {
-            inFlight.add(x);
+            track(x);
         }
         x.closeAfter = true;
         if (x.claimByServer()) {
@@ -610,7 +616,7 @@ final class HttpConnection implements Handler {
             if (!complete) {
                 break;
             }
-            Exchange x = inFlight.removeOldest();
+            Exchange x = removeAnswered();
             int held = x.request == null ? 0 : x.request.wholeBodyLength();
             if (held > 0) {
                 bodies.answered(held);
@@ -673,13 +679,45 @@ final class HttpConnection implements Handler {
             x.response = service.errorResponse(503, "the connection is closing");
             return;
         }
-        inFlight.removeOldest();
+        removeAnswered();
         writer.writeSwitch(x);
         switched = true;
         state = ReadState.DONE;
         ByteBuffer unread = cumulation.take();
         ctx.connection().resumeRead();
         ctx.pipeline().replace(this, x.upgradeTo, unread);
+    }
+
+    // Counting and recording: no clock read, no atomic operation, no object unless a JFR recording runs
+
+    /** Adds {@code x}, the newest exchange, stamped with the loop's clock, counted, and recorded while a recording runs. */
+    private void track(Exchange x) {
+        if (counters != null) {
+            counters.started();
+        }
+        inFlight.add(x, ctx.loop().nanoTime(), RequestRecording.begin());
+    }
+
+    /** Removes the oldest exchange, whose whole answer has been handed to the connection, and counts it. */
+    private Exchange removeAnswered() {
+        long start = inFlight.oldestStart();
+        HttpRequestEvent event = inFlight.oldestEvent();
+        Exchange x = inFlight.removeOldest();
+        int status = RequestRecording.status(x);
+        if (counters != null) {
+            counters.answered(status, ctx.loop().nanoTime() - start);
+        }
+        if (event != null) {
+            RequestRecording.commit(event, x, status, service.handler(), ctx.connection());
+        }
+        return x;
+    }
+
+    /** {@code n} requests leave unanswered: their connection is closing. */
+    private void dropped(int n) {
+        if (counters != null && n > 0) {
+            counters.dropped(n);
+        }
     }
 
     // Timeouts
@@ -754,6 +792,7 @@ final class HttpConnection implements Handler {
     private void finish() {
         state = ReadState.DONE;
         boolean cut = streamCut();
+        dropped(inFlight.size());
         inFlight.killAll();
         if (cut) {
             ctx.connection().abort();

@@ -38,6 +38,8 @@ public final class HttpService implements Consumer<Pipeline> {
     private final HttpHandler handler;
     private final DateCache dates;
     private final byte[] serverLine;
+    /** Null when the service counts nothing. */
+    private final HttpMetrics metrics;
 
     /**
      * A service with the default limits.
@@ -55,6 +57,19 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param handler answers the requests
      */
     public HttpService(HttpConfig config, HttpHandler handler) {
+        this(config, handler, new HttpMetrics());
+    }
+
+    /**
+     * A service with the given limits that counts its requests in {@code metrics} (see {@link HttpMetrics}), or
+     * counts nothing at all when it is null. The other constructors count, in counts of the service's own.
+     *
+     * @param config  the limits
+     * @param handler answers the requests
+     * @param metrics where to count, possibly shared with other services; null to count nothing
+     */
+    public HttpService(HttpConfig config, HttpHandler handler, HttpMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.handler = handler;
         this.dates = new DateCache(System::currentTimeMillis);
@@ -71,6 +86,11 @@ public final class HttpService implements Consumer<Pipeline> {
     /** {@return the limits} */
     public HttpConfig config() {
         return config;
+    }
+
+    /** {@return what the service counts of its requests, or null when it counts nothing} */
+    public HttpMetrics metrics() {
+        return metrics;
     }
 
     /** {@return the application handler} */

@@ -57,6 +57,12 @@ public final class Routes implements HttpHandler {
         return handler == null ? BodyPolicy.DEFAULT : handler.bodyPolicy(head);
     }
 
+    /** The path of the route that matches {@code request} (routes match exact paths), or null when none does. */
+    @Override
+    public String route(HttpRequest request) {
+        return byPath.containsKey(request.path()) ? request.path() : null;
+    }
+
     private static HttpHandler find(Map<String, HttpHandler> methods, String method) {
         HttpHandler handler = methods.get(method);
         if (handler == null && method.equals("HEAD")) {

@@ -32,6 +32,7 @@ final class Outbound {
     /** Copies the remaining bytes of {@code src}; its position moves to its limit. */
     void add(ByteBuffer src, BufferPool pool) {
         queued += src.remaining();
+        pool.queued(src.remaining());
         while (src.hasRemaining()) {
             ByteBuffer last = tail(src.remaining(), pool);
             int readIndex = last.position();
@@ -52,6 +53,7 @@ final class Outbound {
     /** Copies {@code src}, as {@link #add(ByteBuffer, BufferPool)} does, without a buffer to wrap it in. */
     void add(byte[] src, BufferPool pool) {
         queued += src.length;
+        pool.queued(src.length);
         int offset = 0;
         while (offset < src.length) {
             ByteBuffer last = tail(src.length - offset, pool);
@@ -106,6 +108,7 @@ final class Outbound {
             Arrays.fill(gather, 0, count, null);
             if (written > 0) {
                 queued -= written;
+                pool.queued(-written);
                 ByteBuffer head;
                 while ((head = chunks.peekFirst()) != null && !head.hasRemaining()) {
                     pool.release(chunks.pollFirst());
@@ -125,6 +128,7 @@ final class Outbound {
         while (chunks != null && (chunk = chunks.pollFirst()) != null) {
             pool.release(chunk);
         }
+        pool.queued(-queued);
         queued = 0;
     }
 
