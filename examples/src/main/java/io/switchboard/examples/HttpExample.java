@@ -102,6 +102,25 @@ public final class HttpExample {
                 .start();
     }
 
+    /**
+     * Starts the HTTP example server with the choice of {@code --metrics} or {@code --no-metrics}: with the first, the
+     * routes include {@code GET /metrics} (Prometheus text).
+     */
+    static Server start(String host, int port, int workers, HttpConfig config, Offload offload, TlsServerContext tls,
+                        ExampleMetrics metrics) {
+        HttpService service = new HttpService(config, metrics.routes(routeBuilder(offload), offload), metrics.http());
+        Server server = Server.builder()
+                .host(host)
+                .port(port)
+                .workers(workers)
+                .tls(tls)
+                .metrics(metrics.counts())
+                .pipeline(service)
+                .start();
+        metrics.bind(server, service, tls);
+        return server;
+    }
+
     private static String contentType(HttpRequest req) {
         String type = req.header("Content-Type");
         return type != null ? type : "application/octet-stream";
