@@ -57,7 +57,10 @@ final class SuiteCommands {
         boolean echo = scenario.echo();
         boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
         switch (server) {
-            case SuiteScenario.SWITCHBOARD -> {
+            case SuiteScenario.SWITCHBOARD, SuiteScenario.SB_NO_METRICS, SuiteScenario.SB_METRICS, SuiteScenario.SB_JFR -> {
+                if (server.equals(SuiteScenario.SB_JFR)) {
+                    c.add("-XX:StartFlightRecording=settings=default,maxage=2m");
+                }
                 c.addAll(List.of("-jar", examples));
                 if (scenario.udp()) {
                     c.add("udp-echo");
@@ -67,6 +70,11 @@ final class SuiteCommands {
                     c.add("kv");
                 } else {
                     c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
+                    if (server.equals(SuiteScenario.SB_NO_METRICS)) {
+                        c.add("--no-metrics");
+                    } else if (server.equals(SuiteScenario.SB_METRICS)) {
+                        c.add("--metrics");
+                    }
                 }
                 c.addAll(List.of("--workers", "1"));
             }

@@ -20,6 +20,12 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final String NETTY = ComparisonReport.NETTY;
     static final String FLOOR = "floor";
     static final String REDIS = "redis";
+    /** The http example with {@code --no-metrics}: the framework counts nothing. */
+    static final String SB_NO_METRICS = "sb-no-metrics";
+    /** The http example with {@code --metrics}: counts kept and bound to Micrometer's Prometheus registry. */
+    static final String SB_METRICS = "sb-metrics";
+    /** The http example with its defaults under a JFR recording ({@code -XX:StartFlightRecording}, default settings). */
+    static final String SB_JFR = "sb-jfr";
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -65,7 +71,10 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                     "Redis protocol: redis-benchmark -P 16 -q (50 clients), one window of -t set, then one of -t get"
                             + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
             new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, false, List.of(SWITCHBOARD, NETTY),
-                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"));
+                    "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"),
+            new SuiteScenario("http-plain-observe", Kind.WRK_PLAIN, false, List.of(SB_NO_METRICS, SB_METRICS, SWITCHBOARD, SB_JFR),
+                    "GET /plaintext as http-plain, against the http example four ways: --no-metrics, --metrics,"
+                            + " its defaults, and its defaults under a JFR recording (what metrics and a recording cost)"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -106,6 +115,11 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** {@return true for the echo scenarios (over TCP, TLS or UDP)} */
     boolean echo() {
         return kind == Kind.ECHO_128 || kind == Kind.ECHO_16K || udp();
+    }
+
+    /** {@return true when the servers are the http example run several ways, compared with one another} */
+    boolean variants() {
+        return servers.stream().allMatch(s -> s.equals(SWITCHBOARD) || s.startsWith("sb-"));
     }
 
     /** {@return true for the UDP echo scenario} */
