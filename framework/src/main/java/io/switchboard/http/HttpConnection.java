@@ -81,6 +81,8 @@ final class HttpConnection implements Handler {
     private ResponseWriter writer;
     /** The service's counts on this loop; null when it counts nothing. */
     private RequestCounters counters;
+    /** The peer's address as text, made for the first request recorded by JFR; null until then. */
+    private String remoteText;
 
     // Timeouts: one loop timer, re-armed lazily, against deadlines derived from these moments.
     private Scheduled timer;
@@ -708,7 +710,10 @@ final class HttpConnection implements Handler {
             counters.answered(status, ctx.loop().nanoTime() - start);
         }
         if (event != null) {
-            RequestRecording.commit(event, x, status, service.handler(), ctx.connection());
+            if (remoteText == null) {
+                remoteText = String.valueOf(ctx.connection().remoteAddress());
+            }
+            RequestRecording.commit(event, x, status, service.handler(), remoteText);
         }
         return x;
     }

@@ -2,7 +2,6 @@ package io.switchboard.http;
 
 import io.switchboard.internal.jfr.FlightEvents;
 import io.switchboard.internal.jfr.HttpRequestEvent;
-import io.switchboard.pipeline.Connection;
 
 /**
  * The JFR side of a request: an {@link HttpRequestEvent} begun when its head is read and committed when its answer
@@ -23,8 +22,8 @@ final class RequestRecording {
         return e;
     }
 
-    /** Fills in and commits {@code e}, the event of {@code x}, answered with {@code status}. */
-    static void commit(HttpRequestEvent e, Exchange x, int status, HttpHandler handler, Connection connection) {
+    /** Fills in and commits {@code e}, the event of {@code x}, answered with {@code status}, from the peer {@code remote}. */
+    static void commit(HttpRequestEvent e, Exchange x, int status, HttpHandler handler, String remote) {
         if (!e.shouldCommit()) {
             return;
         }
@@ -35,7 +34,7 @@ final class RequestRecording {
         e.status = status;
         e.requestBytes = r == null ? 0 : r.wholeBodyLength();
         e.responseBytes = responseBytes(x, status);
-        e.remoteAddress = FlightEvents.text(connection.remoteAddress());
+        e.remoteAddress = remote;
         e.commit();
     }
 
