@@ -57,7 +57,12 @@ public final class Routes implements HttpHandler {
         return handler == null ? BodyPolicy.DEFAULT : handler.bodyPolicy(head);
     }
 
-    /** The path of the route that matches {@code request} (routes match exact paths), or null when none does. */
+    /**
+     * The path of the route that matches {@code request} (routes match exact paths), or null when none does.
+     *
+     * @param request the request
+     * @return the route's path, or null
+     */
     @Override
     public String route(HttpRequest request) {
         return byPath.containsKey(request.path()) ? request.path() : null;

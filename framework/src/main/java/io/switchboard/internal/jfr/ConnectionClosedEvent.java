@@ -54,4 +54,9 @@ public final class ConnectionClosedEvent extends jdk.jfr.Event {
      */
     @Label("Reason")
     public String reason;
+
+    /** An event to fill in and commit. */
+    public ConnectionClosedEvent() {
+        // fields are set by the emitting code
+    }
 }

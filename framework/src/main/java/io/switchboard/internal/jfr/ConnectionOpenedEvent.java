@@ -26,4 +26,9 @@ public final class ConnectionOpenedEvent extends jdk.jfr.Event {
     /** True for a connection a server accepted, false for one a client opened. */
     @Label("Accepted")
     public boolean accepted;
+
+    /** An event to fill in and commit. */
+    public ConnectionOpenedEvent() {
+        // fields are set by the emitting code
+    }
 }

@@ -86,7 +86,11 @@ public final class FlightEvents {
         return enabled(webSocketSession);
     }
 
-    /** {@return {@code value}'s text, or the empty string for null} Event string fields are never left null. */
+    /**
+     * {@return {@code value}'s text, or the empty string for null} Event string fields are never left null.
+     *
+     * @param value an address, a name, or null
+     */
     public static String text(Object value) {
         return value == null ? "" : value.toString();
     }

@@ -49,4 +49,9 @@ public final class HttpRequestEvent extends jdk.jfr.Event {
     /** The peer's address. */
     @Label("Remote Address")
     public String remoteAddress;
+
+    /** An event to fill in and commit. */
+    public HttpRequestEvent() {
+        // fields are set by the emitting code
+    }
 }

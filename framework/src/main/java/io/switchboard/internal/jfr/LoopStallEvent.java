@@ -43,4 +43,9 @@ public final class LoopStallEvent extends jdk.jfr.Event {
      */
     @Label("What Ran")
     public String task;
+
+    /** An event to fill in and commit. */
+    public LoopStallEvent() {
+        // fields are set by the emitting code
+    }
 }

@@ -46,4 +46,9 @@ public final class TlsHandshakeEvent extends jdk.jfr.Event {
     /** The SNI host name, or empty. */
     @Label("Server Name")
     public String serverName;
+
+    /** An event to fill in and commit. */
+    public TlsHandshakeEvent() {
+        // fields are set by the emitting code
+    }
 }

@@ -38,4 +38,9 @@ public final class WebSocketSessionEvent extends jdk.jfr.Event {
     /** The close reason the handler was told. */
     @Label("Close Reason")
     public String closeReason;
+
+    /** An event to fill in and commit. */
+    public WebSocketSessionEvent() {
+        // fields are set by the emitting code
+    }
 }
