@@ -63,7 +63,7 @@ class FlightRecordingTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (stream != null) {
             stream.close();
         }
@@ -75,6 +75,7 @@ class FlightRecordingTest {
 
     private void record() {
         stream = new RecordingStream();
+        stream.setReuse(false); // the events are kept after the callback
         for (String name : EVENTS) {
             stream.enable(name);
             stream.onEvent(name, recorded::add);

@@ -49,6 +49,7 @@ class StallLoopbackTest {
         }).build();
         server = Server.builder().workers(1).pipeline(new HttpService(routes)).start();
         stream = new RecordingStream();
+        stream.setReuse(false); // the events are kept after the callback
         stream.enable("io.switchboard.LoopStall");
         stream.onEvent("io.switchboard.LoopStall", stalls::add);
         stream.startAsync();
