@@ -35,7 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * What the HTTP metrics and a JFR recording cost the HTTP stage itself, without sockets: 16 pipelined
  * {@code GET /plaintext} in one read (as {@link HttpPipelineBenchmark}), with the service's metrics off
  * ({@code new HttpService(config, routes, null)}) or on, and with no recording or a running one (the JDK's
- * {@code default} settings, which record every Switchboard event: one {@code io.switchboard.HttpRequest} per request).
+ * {@code default} settings, which record every Switchboard event: one {@code io.switchboard.HttpRequest} per request;
+ * or the same without that event).
  * Scores are per request.
  */
 @State(Scope.Thread)
@@ -54,8 +55,12 @@ public class ObservabilityBenchmark {
     @Param({"off", "on"})
     public String metrics;
 
-    /** Whether a JFR recording runs. */
-    @Param({"off", "on"})
+    /**
+     * Whether a JFR recording runs: {@code off}; {@code jdk}, the {@code default} settings with Switchboard's request
+     * event disabled (what the JDK's own events cost); {@code on}, the {@code default} settings (every request
+     * recorded).
+     */
+    @Param({"off", "jdk", "on"})
     public String recording;
 
     private byte[] input;
@@ -66,9 +71,12 @@ public class ObservabilityBenchmark {
     /** Builds the service, starts the recording if asked, and checks the 16 answers. */
     @Setup
     public void setup() throws IOException, ParseException {
-        if (recording.equals("on")) {
+        if (!recording.equals("off")) {
             jfr = new Recording(Configuration.getConfiguration("default"));
             jfr.setMaxAge(Duration.ofMinutes(1));
+            if (recording.equals("jdk")) {
+                jfr.disable("io.switchboard.HttpRequest");
+            }
             jfr.start();
         }
         input = REQUEST.repeat(REQUESTS).getBytes(StandardCharsets.US_ASCII);
