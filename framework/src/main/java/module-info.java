@@ -4,6 +4,7 @@
  */
 module io.switchboard {
     requires transitive org.slf4j;
+    requires jdk.jfr;
 
     exports io.switchboard.loop;
     exports io.switchboard.pipeline;
@@ -15,4 +16,6 @@ module io.switchboard {
     exports io.switchboard.tls;
     exports io.switchboard.udp;
     exports io.switchboard.websocket;
+    // The flight recorder instruments the events and reads their fields.
+    exports io.switchboard.internal.jfr to jdk.jfr;
 }

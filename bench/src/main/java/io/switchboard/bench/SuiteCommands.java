@@ -78,7 +78,10 @@ final class SuiteCommands {
         boolean kv = scenario.kind() == SuiteScenario.Kind.KV;
         boolean broadcast = scenario.kind() == SuiteScenario.Kind.WS_BROADCAST;
         switch (server) {
-            case SuiteScenario.SWITCHBOARD -> {
+            case SuiteScenario.SWITCHBOARD, SuiteScenario.SB_NO_METRICS, SuiteScenario.SB_METRICS, SuiteScenario.SB_JFR -> {
+                if (server.equals(SuiteScenario.SB_JFR)) {
+                    c.add("-XX:StartFlightRecording=settings=default,maxage=2m");
+                }
                 c.addAll(List.of("-jar", broadcast ? bench : examples));
                 if (broadcast) {
                     c.add("ws-broadcast");
@@ -94,6 +97,11 @@ final class SuiteCommands {
                     c.addAll(List.of("http", "--idle-timeout", "3600", "--request-timeout", "3600"));
                     if (staticDir != null) {
                         c.addAll(List.of("--static", staticDir.resolve("files").toString()));
+                    }
+                    if (server.equals(SuiteScenario.SB_NO_METRICS)) {
+                        c.add("--no-metrics");
+                    } else if (server.equals(SuiteScenario.SB_METRICS)) {
+                        c.add("--metrics");
                     }
                 }
                 c.addAll(List.of("--workers", "1"));

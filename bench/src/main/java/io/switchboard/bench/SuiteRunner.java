@@ -141,7 +141,7 @@ final class SuiteRunner {
         boolean clean = true;
         for (SuiteScenario scenario : config.scenarios()) {
             firstNegotiated = null;
-            int rounds = scenario.echo() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
+            int rounds = scenario.echo() || scenario.variants() ? config.echoRounds() : scenario.idle() ? config.idleRounds() : 1;
             for (int round = 1; round <= rounds; round++) {
                 List<String> servers = new ArrayList<>(scenario.servers());
                 if (round % 2 == 0) {

@@ -27,6 +27,12 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final int STATIC_FILE_BYTES = 1024 * 1024;
     /** Keep-alive connections of static-1m, each with one request in flight. */
     static final int STATIC_CONNECTIONS = 16;
+    /** The http example with {@code --no-metrics}: the framework counts nothing. */
+    static final String SB_NO_METRICS = "sb-no-metrics";
+    /** The http example with {@code --metrics}: counts kept and bound to Micrometer's Prometheus registry. */
+    static final String SB_METRICS = "sb-metrics";
+    /** The http example with its defaults under a JFR recording ({@code -XX:StartFlightRecording}, default settings). */
+    static final String SB_JFR = "sb-jfr";
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -100,7 +106,10 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                     "GET /static/" + STATIC_FILE + ", a 1 MiB file, wrk -t1 -c" + STATIC_CONNECTIONS
                             + " (keep-alive, one request in flight per connection): Switchboard's StaticFiles (the http example's"
                             + " --static), Netty's DefaultFileRegion (netty-static), and nginx with sendfile on, the physical anchor;"
-                            + " CPU per byte = CPU per request / 1,048,576"));
+                            + " CPU per byte = CPU per request / 1,048,576"),
+            new SuiteScenario("http-plain-observe", Kind.WRK_PLAIN, false, List.of(SB_NO_METRICS, SB_METRICS, SWITCHBOARD, SB_JFR),
+                    "GET /plaintext as http-plain, against the http example four ways: --no-metrics, --metrics,"
+                            + " its defaults, and its defaults under a JFR recording (what metrics and a recording cost)"));
 
     private static final Map<String, SuiteScenario> BY_KEY =
             ALL.stream().collect(Collectors.toMap(SuiteScenario::key, Function.identity()));
@@ -161,6 +170,11 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** {@return true when {@code server} runs on the JVM (its heap can be read)} */
     static boolean java(String server) {
         return !server.equals(REDIS) && !server.equals(NGINX);
+    }
+
+    /** {@return true when the servers are the http example run several ways, compared with one another} */
+    boolean variants() {
+        return servers.stream().allMatch(s -> s.equals(SWITCHBOARD) || s.startsWith("sb-"));
     }
 
     /** {@return true for the UDP echo scenario} */

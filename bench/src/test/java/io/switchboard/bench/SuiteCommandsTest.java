@@ -35,6 +35,23 @@ class SuiteCommandsTest {
     }
 
     @Test
+    void theObserveScenarioRunsTheHttpExampleWithAndWithoutMetricsAndUnderARecording() {
+        SuiteScenario observe = SuiteScenario.byKey("http-plain-observe");
+        assertTrue(observe.variants());
+        List<String> off = commands.server(observe, SuiteScenario.SB_NO_METRICS, 0);
+        List<String> on = commands.server(observe, SuiteScenario.SB_METRICS, 0);
+        List<String> plain = commands.server(observe, SuiteScenario.SWITCHBOARD, 0);
+        List<String> jfr = commands.server(observe, SuiteScenario.SB_JFR, 0);
+        assertTrue(off.contains("--no-metrics") && !off.contains("--metrics"), off.toString());
+        assertTrue(on.contains("--metrics") && !on.contains("--no-metrics"), on.toString());
+        assertFalse(plain.contains("--metrics") || plain.contains("--no-metrics"), plain.toString());
+        int recording = jfr.indexOf("-XX:StartFlightRecording=settings=default,maxage=2m");
+        assertTrue(recording > 0 && recording < jfr.indexOf("-jar"), "a JVM flag, before -jar: " + jfr);
+        assertEquals(plain.size() + 1, jfr.size(), "the same command otherwise: " + jfr);
+        assertFalse(plain.stream().anyMatch(a -> a.startsWith("-XX:StartFlightRecording")));
+    }
+
+    @Test
     void aTlsScenarioNeedsACertificateAndAServerWithTls() {
         assertThrows(IllegalArgumentException.class,
                 () -> commands.server(SuiteScenario.byKey("https-plain"), SuiteScenario.SWITCHBOARD, 0, null));

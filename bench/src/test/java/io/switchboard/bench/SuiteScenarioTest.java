@@ -34,6 +34,8 @@ class SuiteScenarioTest {
         assertEquals("req", SuiteScenario.byKey("https-pipe16").unit());
         assertTrue(SuiteScenario.byKey("tls-echo-16k").echo(), "TLS echo runs in rounds like the plaintext echo");
         assertFalse(SuiteScenario.byKey("tls-handshake").echo());
+        assertTrue(SuiteScenario.byKey("http-plain-observe").variants(), "compared in rounds, with itself");
+        assertFalse(SuiteScenario.byKey("http-plain").variants());
     }
 
     @Test

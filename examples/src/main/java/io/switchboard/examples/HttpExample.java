@@ -151,6 +151,30 @@ public final class HttpExample {
         return (b.substring(0, size - 1) + "]").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
+    /**
+     * Starts the HTTP example server with the choice of {@code --metrics} or {@code --no-metrics}: with the first, the
+     * routes include {@code GET /metrics} (Prometheus text); the files under {@code staticDir} at {@code /static/}
+     * when it is not null.
+     */
+    static Server start(String host, int port, int workers, HttpConfig config, Offload offload, TlsServerContext tls,
+                        Path staticDir, ExampleMetrics metrics) {
+        Routes.Builder routes = routeBuilder(offload);
+        if (staticDir != null) {
+            routes.get(STATIC_PREFIX + "/*", StaticFiles.of(staticDir, STATIC_PREFIX));
+        }
+        HttpService service = new HttpService(config, metrics.routes(routes, offload), metrics.http());
+        Server server = Server.builder()
+                .host(host)
+                .port(port)
+                .workers(workers)
+                .tls(tls)
+                .metrics(metrics.counts())
+                .pipeline(service)
+                .start();
+        metrics.bind(server, service, tls);
+        return server;
+    }
+
     private static String contentType(HttpRequest req) {
         String type = req.header("Content-Type");
         return type != null ? type : "application/octet-stream";

@@ -29,6 +29,7 @@ public final class Main {
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR]",
             "          [--compress LEVEL] [TLS]",
+            "          [--metrics: GET /metrics in Prometheus text | --no-metrics: count nothing]",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          and its web page                      [--http-port N (8081)]",
             "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
@@ -84,6 +85,7 @@ public final class Main {
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
     private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout",
             "static", "compress");
+    private static final Set<String> HTTP_SWITCHES = Set.of("metrics", "no-metrics");
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
             "http-port");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
@@ -114,7 +116,7 @@ public final class Main {
                     return 0;
                 }
                 case "http" -> {
-                    Args args = Args.parse(rest, HTTP_FLAGS);
+                    Args args = Args.parse(rest, HTTP_FLAGS, HTTP_SWITCHES);
                     HttpConfig config = HttpConfig.DEFAULTS.withTimeouts(
                             Duration.ofSeconds(args.integer("request-timeout", 60, 1, DAY)),
                             Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
@@ -124,9 +126,10 @@ public final class Main {
                     }
                     TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
                     Path staticDir = staticDir(args);
+                    ExampleMetrics metrics = ExampleMetrics.of(args.has("metrics"), args.has("no-metrics"));
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls, staticDir);
+                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls, staticDir, metrics);
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {

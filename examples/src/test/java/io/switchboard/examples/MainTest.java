@@ -51,6 +51,13 @@ class MainTest {
     }
 
     @Test
+    void metricsAndNoMetricsExcludeEachOther() {
+        assertEquals(2, run("http", "--port", "0", "--metrics", "--no-metrics"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("--metrics and --no-metrics exclude each other"));
+        assertEquals(2, run("http", "--metrics=yes"), "a switch takes no value");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertEquals(2, run());
     }

@@ -35,24 +35,6 @@ import org.slf4j.LoggerFactory;
 final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
-    /** Whether more requests are read from this connection. */
-    private enum ReadState {
-        /** Reading requests. */
-        READING,
-        /**
-         * As many requests in flight as allowed (reading resumes when answers leave), or a streamed request body
-         * holds as many bytes as it may (reading resumes when the handler reads them).
-         */
-        PAUSED,
-        /**
-         * A request that offers an upgrade was read: what follows it may be in another protocol, so nothing
-         * more is parsed until its answer says which (a 101 switches, anything else goes on with HTTP).
-         */
-        HELD,
-        /** No more requests: after {@code Connection: close}, a refused request, or the peer's FIN. */
-        DONE
-    }
-
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
     private final HttpService service;
@@ -79,6 +61,8 @@ final class HttpConnection implements Handler {
     /** Decodes the body being read when it is compressed and its handler asked for that; null otherwise. */
     private BodyInflater decoder;
     private ResponseWriter writer;
+    /** Counts and records the requests as they enter and leave {@link #inFlight}. */
+    private RequestTally tally;
 
     private HttpDeadlines deadlines;
 
@@ -94,6 +78,7 @@ final class HttpConnection implements Handler {
         this.bodies = new BodyBuffer(ctx.connection().budget());
         this.writer = new ResponseWriter(service, ctx);
         this.deadlines = new HttpDeadlines(config, ctx.loop(), this::timerFired);
+        this.tally = new RequestTally(service, ctx);
         armTimer();
     }
 
@@ -145,6 +130,7 @@ final class HttpConnection implements Handler {
                 return;
             }
             inFlight.remove(x);
+            tally.dropped(1);
             x.kill();
         }
         if (inFlight.isEmpty()) {
@@ -212,6 +198,7 @@ final class HttpConnection implements Handler {
     public void closed(HandlerContext ctx) {
         closed = true;
         deadlines.cancel();
+        tally.dropped(inFlight.size());
         inFlight.killAll();
         reading = null;
         if (bodyIn != null) {
@@ -306,7 +293,7 @@ final class HttpConnection implements Handler {
             // The request partly received when the graceful close came: the last one read.
             x.closeAfter = true;
         }
-        inFlight.add(x);
+        tally.track(inFlight, x);
         reading = x;
         deadlines.bodyProgressed();
         if (parser.framing() == RequestParser.Framing.NONE) {
@@ -486,7 +473,7 @@ final class HttpConnection implements Handler {
         }
         bodyIn = null;
         if (!inFlight.contains(x)) {
-            inFlight.add(x);
+            tally.track(inFlight, x);
         }
         x.closeAfter = true;
         if (x.claimByServer()) {
@@ -657,7 +644,7 @@ final class HttpConnection implements Handler {
             if (!complete) {
                 break;
             }
-            Exchange x = inFlight.removeOldest();
+            Exchange x = tally.removeAnswered(inFlight);
             int held = x.request == null ? 0 : x.request.wholeBodyLength();
             if (held > 0) {
                 bodies.answered(held);
@@ -719,7 +706,7 @@ final class HttpConnection implements Handler {
             x.response = service.errorAnswer(x.request, 503, "the connection is closing");
             return;
         }
-        inFlight.removeOldest();
+        tally.removeAnswered(inFlight);
         writer.writeSwitch(x);
         switched = true;
         state = ReadState.DONE;
@@ -785,6 +772,7 @@ final class HttpConnection implements Handler {
     private void finish() {
         state = ReadState.DONE;
         boolean cut = streamCut();
+        tally.dropped(inFlight.size());
         inFlight.killAll();
         if (cut) {
             ctx.connection().abort();

@@ -50,6 +50,18 @@ public interface HttpHandler {
     }
 
     /**
+     * The route that serves {@code request}, as a pattern of low cardinality (OpenTelemetry's {@code http.route}), for
+     * recordings: a router answers with the path of the route that matched. Asked on the loop thread, only while a JFR
+     * recording runs. Default: none.
+     *
+     * @param request the request
+     * @return the route, or null when there is none
+     */
+    default String route(HttpRequest request) {
+        return null;
+    }
+
+    /**
      * {@code handler} with another body policy: wrap a route's handler to stream its bodies or give them
      * another limit.
      *

@@ -52,6 +52,8 @@ public final class HttpService implements Consumer<Pipeline> {
     private final byte[] serverLine;
     /** When a failing {@link ErrorAnswers} was last logged, to log it at most once a minute. */
     private final AtomicLong answersWarnedAt = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
+    /** Null when the service counts nothing. */
+    private final HttpMetrics metrics;
 
     /**
      * A service with the default limits.
@@ -69,7 +71,7 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param handler answers the requests
      */
     public HttpService(HttpConfig config, HttpHandler handler) {
-        this(config, handler, ErrorAnswers.PLAIN_TEXT);
+        this(config, handler, ErrorAnswers.PLAIN_TEXT, new HttpMetrics());
     }
 
     /**
@@ -81,9 +83,34 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param errorAnswers makes the answers the server makes itself; {@link ErrorAnswers#JSON} for an API
      */
     public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers) {
+        this(config, handler, errorAnswers, new HttpMetrics());
+    }
+
+    /**
+     * A service with the given limits that counts its requests in {@code metrics} (see {@link HttpMetrics}), or
+     * counts nothing at all when it is null. The other constructors count, in counts of the service's own.
+     *
+     * @param config  the limits
+     * @param handler answers the requests
+     * @param metrics where to count, possibly shared with other services; null to count nothing
+     */
+    public HttpService(HttpConfig config, HttpHandler handler, HttpMetrics metrics) {
+        this(config, handler, ErrorAnswers.PLAIN_TEXT, metrics);
+    }
+
+    /**
+     * A service with the given limits, error answers and counts.
+     *
+     * @param config       the limits
+     * @param handler      answers the requests
+     * @param errorAnswers makes the answers the server makes itself; {@link ErrorAnswers#JSON} for an API
+     * @param metrics      where to count, possibly shared with other services; null to count nothing
+     */
+    public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.errorAnswers = Objects.requireNonNull(errorAnswers, "errorAnswers");
+        this.metrics = metrics;
         this.dates = new DateCache(System::currentTimeMillis);
         this.serverLine = config.serverName() == null ? new byte[0]
                 : ("Server: " + config.serverName() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
@@ -98,6 +125,11 @@ public final class HttpService implements Consumer<Pipeline> {
     /** {@return the limits} */
     public HttpConfig config() {
         return config;
+    }
+
+    /** {@return what the service counts of its requests, or null when it counts nothing} */
+    public HttpMetrics metrics() {
+        return metrics;
     }
 
     /** {@return the application handler} */

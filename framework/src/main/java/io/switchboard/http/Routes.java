@@ -153,8 +153,34 @@ public final class Routes implements HttpHandler {
         return route == null ? BodyPolicy.DEFAULT : route.handler.bodyPolicy(head);
     }
 
+    /**
+     * The pattern of the route that matches {@code request}, such as {@code /users/{id}}, or null when none does:
+     * the same name for every path the route matches, as recordings want it.
+     *
+     * @param request the request
+     * @return the route's pattern, or null
+     */
+    @Override
+    public String route(HttpRequest request) {
+        Route route = match(request);
+        return route == null ? null : route.pattern;
+    }
+
     /** The route for {@code request}, its parameters given to it; null when none matches or the path is refused. */
     private Route routeOf(HttpRequest request) {
+        Route route = match(request);
+        if (route != null && route.hasParams()) {
+            try {
+                route.bind(request, request.path());
+            } catch (HttpException notUtf8) {
+                return null; // handle() answers it
+            }
+        }
+        return route;
+    }
+
+    /** The route that matches {@code request}, its parameters not yet bound; null when none does or the path is refused. */
+    private Route match(HttpRequest request) {
         String path = request.path();
         RouteNode node = exact.get(path);
         Route direct = node == null ? null : node.exactRoute(request.method());
@@ -165,15 +191,7 @@ public final class Routes implements HttpHandler {
         if (path.charAt(0) != '/' || PathSegments.problem(path, percent) != null) {
             return null;
         }
-        Route route = root.match(path, 1, request.method(), percent);
-        if (route != null && route.hasParams()) {
-            try {
-                route.bind(request, path);
-            } catch (HttpException notUtf8) {
-                return null; // handle() answers it
-            }
-        }
-        return route;
+        return root.match(path, 1, request.method(), percent);
     }
 
     /** The {@code Allow} value: the methods, {@code HEAD} where there is {@code GET}, and {@code OPTIONS}. */

@@ -1,6 +1,8 @@
 package io.switchboard.internal;
 
 import io.switchboard.loop.EventLoop;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -17,10 +19,22 @@ import java.util.function.Supplier;
  * are lent out, {@link #acquire(int)} hands out heap buffers sized to what the caller needs; those are
  * dropped on release. So a burst of connections costs at most the pool in native memory, and what goes
  * beyond it lives on the heap, where the collector sees it.
+ *
+ * <p>The pool also counts the bytes its loop's connections have queued and their sockets have not taken yet
+ * ({@link #queuedBytes()}, the one method any thread may call).
  */
 public final class BufferPool {
     /** Smallest heap buffer handed out when the direct chunks are all lent. */
     private static final int MIN_HEAP_BUFFER = 256;
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            QUEUED = MethodHandles.lookup().findVarHandle(BufferPool.class, "queuedBytes", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final int readBufferSize;
     private final int chunkSize;
@@ -34,6 +48,9 @@ public final class BufferPool {
     /** Scratch state of other stages, one object per kind; created when a stage first asks for its kind. */
     private Map<Class<?>, Object> locals;
     private int directAllocated;
+    /** Bytes queued on the loop's connections; written by the loop with opaque stores, read by any thread. */
+    @SuppressWarnings("unused")
+    private long queuedBytes;
 
     /**
      * A pool that allocates its buffers when first asked for them.
@@ -187,6 +204,21 @@ public final class BufferPool {
      */
     public ByteBuffer[] gatherArray() {
         return gather;
+    }
+
+    /**
+     * Counts bytes that joined (positive) or left (negative) a connection's outbound queue on this loop: a plain
+     * add, published with an opaque store, no atomic operation.
+     *
+     * @param delta the bytes queued, or minus the bytes written or dropped
+     */
+    public void queued(long delta) {
+        QUEUED.setOpaque(this, (long) QUEUED.getOpaque(this) + delta);
+    }
+
+    /** {@return the bytes queued on the loop's connections and not yet written} Thread-safe. */
+    public long queuedBytes() {
+        return (long) QUEUED.getOpaque(this);
     }
 
     /** {@return the number of chunks waiting for reuse} */

@@ -23,6 +23,11 @@ public final class LoopGroup implements AutoCloseable {
      * loop holds. Outbound bytes beyond them wait in heap buffers.
      */
     public static final int MAX_POOLED_CHUNKS = 256;
+    /**
+     * How long one turn of a loop's work (a read, a timer, a task) may hold it before it is logged with the loop
+     * thread's stack and counted as a stall: 2 s, as Vert.x's blocked-thread checker.
+     */
+    public static final Duration DEFAULT_STALL_LIMIT = Duration.ofSeconds(2);
 
     private final List<SelectorLoop> loops;
     private final AtomicInteger next = new AtomicInteger();
@@ -34,12 +39,25 @@ public final class LoopGroup implements AutoCloseable {
      * @param count      the number of loops; at least 1
      */
     public LoopGroup(String namePrefix, int count) {
+        this(namePrefix, count, DEFAULT_STALL_LIMIT);
+    }
+
+    /**
+     * Starts {@code count} loops named {@code namePrefix-1 .. namePrefix-count}, with another stall limit (see
+     * {@link SelectorLoop#stalls()}).
+     *
+     * @param namePrefix the start of each loop thread's name
+     * @param count      the number of loops; at least 1
+     * @param stallLimit how long one turn of work may hold a loop before it counts as a stall; {@link Duration#ZERO}
+     *                   turns the detection off
+     */
+    public LoopGroup(String namePrefix, int count, Duration stallLimit) {
         if (count < 1) {
             throw new IllegalArgumentException("a loop group needs at least one loop, got " + count);
         }
         SelectorLoop[] started = new SelectorLoop[count];
         for (int i = 0; i < count; i++) {
-            started[i] = new SelectorLoop(namePrefix + "-" + (i + 1));
+            started[i] = new SelectorLoop(namePrefix + "-" + (i + 1), stallLimit);
         }
         this.loops = List.of(started);
     }

@@ -2,12 +2,14 @@ package io.switchboard.loop;
 
 import io.switchboard.internal.BufferPool;
 import io.switchboard.internal.TimerQueue;
+import io.switchboard.internal.jfr.FlightEvents;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Queue;
@@ -32,7 +34,11 @@ import org.slf4j.LoggerFactory;
  * {@link RejectedExecutionException}), then runs every task already queued, tells its registrations that it is
  * closing, and runs what that queued in turn: nothing accepted before the stop is dropped unseen.
  *
- * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()} and {@link #terminated()} are thread-safe;
+ * <p><b>Stalls.</b> A turn of work (a read, a timer, a task) that holds the loop longer than its stall limit (2 s by
+ * default) is logged at warn once, with the loop thread's stack, while it holds it, and counted ({@link #stalls()});
+ * see {@link Stalls}. Detection reads no clock beyond the two readings each turn always took.
+ *
+ * <p>{@link #execute}, {@link #schedule}, {@link #shutdown()}, {@link #terminated()} and the counts are thread-safe;
  * {@link #awaitTermination} is too, but blocks, and refuses to run on a loop thread; {@link #register} and the
  * rest of {@link EventLoop} are loop thread only.
  */
@@ -58,6 +64,9 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     private volatile boolean terminating;
     /** When the current turn woke up; written and read on the loop thread only. */
     private long turnNanos = System.nanoTime();
+    /** True while waiting for I/O: the first ready key (or the end of the wait) reads the clock. Loop thread only. */
+    private boolean waking;
+    private final Stalls stalls;
 
     /**
      * Opens the selector and starts the loop thread. The loop's buffers ({@link LoopGroup#READ_BUFFER_SIZE}
@@ -67,6 +76,22 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
      * @param name thread name
      */
     public SelectorLoop(String name) {
+        this(name, LoopGroup.DEFAULT_STALL_LIMIT);
+    }
+
+    /**
+     * As {@link #SelectorLoop(String)}, with another stall limit.
+     *
+     * @param name       thread name
+     * @param stallLimit how long one turn of work may hold the loop before it is logged and counted as a stall;
+     *                   {@link Duration#ZERO} turns the detection off
+     * @throws IllegalArgumentException when {@code stallLimit} is negative
+     */
+    public SelectorLoop(String name, Duration stallLimit) {
+        if (stallLimit.isNegative()) {
+            throw new IllegalArgumentException("the stall limit must not be negative, got " + stallLimit);
+        }
+        FlightEvents.watchRecorder();
         try {
             warmUpSocketClose();
             this.selector = Selector.open();
@@ -75,7 +100,9 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         }
         this.buffers = new BufferPool(LoopGroup.READ_BUFFER_SIZE, LoopGroup.CHUNK_SIZE, LoopGroup.MAX_POOLED_CHUNKS, true);
         this.thread = new LoopThread(this::run, name);
+        this.stalls = new Stalls(thread, stallLimit.toNanos());
         this.thread.start();
+        StallWatch.watch(stalls);
     }
 
     /**
@@ -253,6 +280,35 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         return !thread.isAlive();
     }
 
+    /** {@return how long one turn of work may hold the loop before it counts as a stall; zero when not watched} */
+    public Duration stallLimit() {
+        return Duration.ofNanos(stalls.limitNanos());
+    }
+
+    /**
+     * {@return how many times a turn of work held the loop longer than its {@linkplain #stallLimit() stall limit}}
+     * Thread-safe.
+     */
+    public long stalls() {
+        return stalls.count();
+    }
+
+    /**
+     * {@return the tasks other threads submitted that wait to run} Thread-safe; it walks the queue, so its cost grows with
+     * the tasks waiting (read it for monitoring, not per request).
+     */
+    public int pendingTasks() {
+        return tasks.size();
+    }
+
+    /**
+     * {@return the bytes queued on this loop's connections and not yet taken by their sockets} Thread-safe; the value
+     * the loop last published.
+     */
+    public long queuedOutboundBytes() {
+        return buffers.queuedBytes();
+    }
+
     /** {@return the loop thread, for joining} */
     public Thread thread() {
         return thread;
@@ -271,6 +327,7 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
         } catch (Throwable t) {
             log.error("event loop {} failed", thread.getName(), t);
         } finally {
+            StallWatch.unwatch(stalls);
             try {
                 selector.close();
             } catch (IOException e) {
@@ -281,7 +338,10 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     }
 
     private void turn() throws IOException {
-        long delay = timers.nextDelay(turnNanos = System.nanoTime());
+        long now = System.nanoTime();
+        stalls.turnStarts(now);
+        long delay = timers.nextDelay(turnNanos = now);
+        boolean waited = false;
         if (!tasks.isEmpty() || !ownTasks.isEmpty() || delay == 0) {
             selector.selectNow(this::ready);
         } else {
@@ -291,14 +351,33 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
                 selector.selectNow(this::ready);
             } else {
                 long millis = delay < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delay + 999_999));
+                stalls.waiting();
+                waking = true;
                 selector.select(this::ready, millis);
                 sleeping.set(false);
+                if (waking) {
+                    wake(); // no key was ready: a timer, a task or a wake-up ended the wait
+                }
+                waited = true;
             }
         }
-        turnNanos = System.nanoTime();
+        if (!waited) {
+            turnNanos = System.nanoTime();
+        }
         timers.runDue(turnNanos, this::safely);
         runTasks();
         runBatchEnd();
+    }
+
+    /**
+     * The wait for I/O ended: the turn's clock is read now, before the first ready key is handled (the selector runs
+     * the handlers of ready keys before {@code select} returns), so that reads are stamped with the time they came and
+     * not the time the wait began; and the work from now on is watched for stalls.
+     */
+    private void wake() {
+        waking = false;
+        turnNanos = System.nanoTime();
+        stalls.working(turnNanos);
     }
 
     /**
@@ -317,6 +396,9 @@ public final class SelectorLoop implements EventLoop, BufferPool.Owner {
     }
 
     private void ready(SelectionKey key) {
+        if (waking) {
+            wake();
+        }
         Selectable handler = (Selectable) key.attachment();
         try {
             handler.ready(key);

@@ -50,6 +50,7 @@ final class Outbound {
     /** Copies the remaining bytes of {@code src}; its position moves to its limit. */
     void add(ByteBuffer src, BufferPool pool) {
         queued += src.remaining();
+        pool.queued(src.remaining());
         while (src.hasRemaining()) {
             ByteBuffer last = tail(src.remaining(), pool);
             int readIndex = last.position();
@@ -70,6 +71,7 @@ final class Outbound {
     /** Copies {@code src}, as {@link #add(ByteBuffer, BufferPool)} does, without a buffer to wrap it in. */
     void add(byte[] src, BufferPool pool) {
         queued += src.length;
+        pool.queued(src.length);
         int offset = 0;
         while (offset < src.length) {
             ByteBuffer last = tail(src.length - offset, pool);
@@ -144,6 +146,7 @@ final class Outbound {
             Arrays.fill(gather, 0, count, null);
             if (written > 0) {
                 queued -= written;
+                pool.queued(-written);
                 ByteBuffer head;
                 while ((head = chunks.peekFirst()) != null && !head.hasRemaining() && head != FILE) {
                     pool.release(chunks.pollFirst());
@@ -186,6 +189,7 @@ final class Outbound {
         while (files != null && (region = files.pollFirst()) != null) {
             region.release();
         }
+        pool.queued(-(queued - fileBytes));
         queued = 0;
         fileBytes = 0;
     }

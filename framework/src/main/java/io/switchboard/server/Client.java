@@ -207,7 +207,7 @@ public final class Client implements AutoCloseable {
                 close();
                 return;
             }
-            Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null), connection, budget,
+            Connection c = Connection.open(loop, new SocketTransport(loop, channel, null, null, null), connection, budget,
                     !secure ? pipeline : p -> {
                         p.add(TlsHandler.client(tls, address.getHostString(), address.getPort()));
                         pipeline.accept(p);

@@ -71,9 +71,10 @@ public final class Server implements AutoCloseable {
     /** What the close that did the work returned, for the calls that waited for it. */
     private final CompletableFuture<Boolean> outcome = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final ServerMetrics metrics;
 
-    private Server(ServerConfig config, Consumer<Pipeline> initializer, MemoryBudget budget, LoopGroup sharedWorkers)
-            throws IOException {
+    private Server(ServerConfig config, Consumer<Pipeline> initializer, MemoryBudget budget, LoopGroup sharedWorkers,
+                   boolean countMetrics) throws IOException {
         this.config = config;
         this.initializer = initializer;
         this.budget = budget;
@@ -98,6 +99,7 @@ public final class Server implements AutoCloseable {
         this.localAddress = (InetSocketAddress) listener.getLocalAddress();
         this.ownsWorkers = sharedWorkers == null;
         this.workers = ownsWorkers ? new LoopGroup("switchboard-worker", config.workers()) : sharedWorkers;
+        this.metrics = new ServerMetrics(countMetrics, workers.loops(), admitted, rejected);
         this.boss = new SelectorLoop("switchboard-boss");
         this.acceptor = new Acceptor(boss, listener, this::handOff);
         CompletableFuture<Void> registered = new CompletableFuture<>();
@@ -162,6 +164,11 @@ public final class Server implements AutoCloseable {
      */
     public long rejectedConnections() {
         return rejected.get();
+    }
+
+    /** {@return what the server counts of its connections (see {@link Builder#metrics(boolean)})} */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -268,7 +275,7 @@ public final class Server implements AutoCloseable {
         }
         SocketTransport transport;
         try {
-            transport = new SocketTransport(worker, channel, this, released);
+            transport = new SocketTransport(worker, channel, this, released, metrics.on(worker));
         } catch (IOException e) {
             log.debug("dropping accepted socket: {}", e.toString());
             admitted.decrementAndGet();
@@ -324,8 +331,22 @@ public final class Server implements AutoCloseable {
         private LoopGroup loops;
         private MemoryBudget budget;
         private TlsServerContext tls;
+        private boolean metrics = true;
 
         private Builder() {
+        }
+
+        /**
+         * Whether the worker loops count the server's connections opened and closed and the bytes they read and write
+         * ({@link Server#metrics()}; default true). Counting is a plain add per read and per write on the loop that
+         * owns the connection, no atomic operation; false leaves even that out.
+         *
+         * @param metrics whether to count
+         * @return this builder
+         */
+        public Builder metrics(boolean metrics) {
+            this.metrics = metrics;
+            return this;
         }
 
         /**
@@ -501,7 +522,8 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
             }
             try {
-                return new Server(config(), withTls(tls, initializer), budget != null ? budget : MemoryBudget.defaults(), loops);
+                return new Server(config(), withTls(tls, initializer), budget != null ? budget : MemoryBudget.defaults(), loops,
+                        metrics);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

@@ -3,18 +3,24 @@ package io.switchboard.tls;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What the TLS stages of one context counted, for monitoring: handshakes that timed out or failed,
+ * What the TLS stages of one context counted, for monitoring: handshakes that completed, timed out or failed,
  * renegotiations refused, peers closed for flooding records without application data. Every connection made
  * with the context adds to it, across servers and clients that share the context. Thread-safe; the counts
  * only grow.
  */
 public final class TlsCounters {
+    final LongAdder handshakes = new LongAdder();
     final LongAdder handshakeTimeouts = new LongAdder();
     final LongAdder handshakeFailures = new LongAdder();
     final LongAdder renegotiationsRefused = new LongAdder();
     final LongAdder recordFloodsRefused = new LongAdder();
 
     TlsCounters() {
+    }
+
+    /** {@return how many handshakes completed} */
+    public long handshakes() {
+        return handshakes.sum();
     }
 
     /** {@return how many handshakes did not complete within the handshake timeout (the connection was closed)} */
@@ -45,7 +51,7 @@ public final class TlsCounters {
 
     @Override
     public String toString() {
-        return "handshakeTimeouts=" + handshakeTimeouts() + ", handshakeFailures=" + handshakeFailures()
+        return "handshakes=" + handshakes() + ", handshakeTimeouts=" + handshakeTimeouts() + ", handshakeFailures=" + handshakeFailures()
                 + ", renegotiationsRefused=" + renegotiationsRefused() + ", recordFloodsRefused=" + recordFloodsRefused();
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.tls;
 
 import io.switchboard.internal.BufferPool;
+import io.switchboard.internal.jfr.TlsHandshakeEvent;
 import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.Handler;
@@ -155,6 +156,8 @@ public final class TlsHandler implements Handler {
     /** The loop's plaintext buffer while a read is being decrypted into it. */
     private ByteBuffer plain;
     private Scheduled handshakeTimer;
+    /** The handshake's recording event, begun at {@code connected} while a JFR recording runs; else null. */
+    private TlsHandshakeEvent handshakeEvent;
     /**
      * Held plaintext the connection counts as queued ({@link io.switchboard.pipeline.Connection#holdOutbound}): what
      * was written before the handshake completed and is not encrypted yet.
@@ -249,6 +252,7 @@ public final class TlsHandler implements Handler {
     @Override
     public void connected(HandlerContext ctx) {
         handshakeTimer = ctx.loop().schedule(this::handshakeTimedOut, handshakeTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        handshakeEvent = HandshakeRecording.begin();
         ctx.fireConnected();
         if (closed || outputDone || !clientMode) {
             return;
@@ -323,6 +327,10 @@ public final class TlsHandler implements Handler {
     @Override
     public void closed(HandlerContext ctx) {
         closed = true;
+        if (phase == Phase.HANDSHAKING) {
+            HandshakeRecording.ended(handshakeEvent, ctx, clientMode, "closed", "");
+        }
+        handshakeEvent = null;
         cancelHandshakeTimer();
         held.clear(pool);
         counted = 0; // a closed connection counts nothing
@@ -678,6 +686,9 @@ public final class TlsHandler implements Handler {
         TlsHandshakeCompleted event = new TlsHandshakeCompleted(session.getProtocol(), session.getCipherSuite(),
                 alpn == null || alpn.isEmpty() ? null : alpn, serverName(session));
         log.debug("{}: TLS handshake completed: {}", ctx.connection(), event);
+        counters.handshakes.increment();
+        HandshakeRecording.completed(handshakeEvent, ctx, clientMode, event);
+        handshakeEvent = null;
         wrapHeld();
         if (stopped()) {
             return;
@@ -715,6 +726,8 @@ public final class TlsHandler implements Handler {
             return;
         }
         counters.handshakeTimeouts.increment();
+        HandshakeRecording.ended(handshakeEvent, ctx, clientMode, "timed out", "");
+        handshakeEvent = null;
         log.debug("{}: TLS handshake not complete after {}; closing", ctx.connection(), handshakeTimeout);
         close(ctx);
     }
@@ -747,6 +760,8 @@ public final class TlsHandler implements Handler {
         }
         if (phase == Phase.HANDSHAKING) {
             counters.handshakeFailures.increment();
+            HandshakeRecording.ended(handshakeEvent, ctx, clientMode, "failed", cause.getMessage());
+            handshakeEvent = null;
         }
         log.debug("{}: TLS {} failed: {}", ctx.connection(), phase == Phase.HANDSHAKING ? "handshake" : "connection",
                 cause.toString());

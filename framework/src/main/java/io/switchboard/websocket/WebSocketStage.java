@@ -1,6 +1,8 @@
 package io.switchboard.websocket;
 
 import io.switchboard.internal.Cumulation;
+import io.switchboard.internal.jfr.FlightEvents;
+import io.switchboard.internal.jfr.WebSocketSessionEvent;
 import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.GracefulClose;
@@ -110,6 +112,10 @@ public final class WebSocketStage implements Handler {
     private int heldWritability;
     private Scheduled closeTimer;
     private String subprotocol;
+    /** Where the session is counted, or null. */
+    private WebSocketCounters counters;
+    /** The session's recording event, begun at the open while a JFR recording runs; else null. */
+    private WebSocketSessionEvent session;
 
     private WebSocketStage(WebSocketHandler handler, WebSocketConfig config, PerMessageDeflate deflate, boolean client) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -158,6 +164,12 @@ public final class WebSocketStage implements Handler {
 
     String subprotocol() {
         return subprotocol;
+    }
+
+    /** Counts the session's open and close in {@code counters}; returns this stage. */
+    WebSocketStage counters(WebSocketCounters counters) {
+        this.counters = counters;
+        return this;
     }
 
     /** {@return the application's handle on this connection; null until the stage joins a pipeline} */
@@ -377,6 +389,13 @@ public final class WebSocketStage implements Handler {
             return;
         }
         opened = true;
+        if (counters != null) {
+            counters.opened.increment();
+        }
+        if (FlightEvents.webSocketSession()) {
+            session = new WebSocketSessionEvent();
+            session.begin();
+        }
         try {
             handler.onOpen(endpoint);
         } catch (Throwable t) {
@@ -569,10 +588,35 @@ public final class WebSocketStage implements Handler {
             return;
         }
         closeReported = true;
+        if (counters != null) {
+            counters.closed.increment();
+        }
+        recordSession(status, reason);
         try {
             handler.onClose(endpoint, status, reason);
         } catch (Throwable t) {
             ctx.fireExceptionCaught(t);
+        }
+    }
+
+    /** Commits the session's recording event: begun at the open, or, for a session opened before the recording, now. */
+    private void recordSession(int status, String reason) {
+        WebSocketSessionEvent e = session;
+        session = null;
+        if (e == null) {
+            if (!FlightEvents.webSocketSession()) {
+                return;
+            }
+            e = new WebSocketSessionEvent();
+        }
+        if (e.shouldCommit()) {
+            e.remoteAddress = FlightEvents.text(ctx.connection().remoteAddress());
+            e.client = client;
+            e.subprotocol = FlightEvents.text(subprotocol);
+            e.compressed = compression != null;
+            e.closeStatus = status;
+            e.closeReason = FlightEvents.text(reason);
+            e.commit();
         }
     }
 

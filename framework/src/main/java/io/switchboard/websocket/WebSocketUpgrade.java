@@ -60,6 +60,7 @@ public final class WebSocketUpgrade implements HttpHandler {
     private final WebSocketConfig config;
     private final List<String> subprotocols;
     private final Predicate<String> origins;
+    private final WebSocketCounters counters = new WebSocketCounters();
 
     private WebSocketUpgrade(Builder b) {
         this.handlers = b.handlers;
@@ -136,7 +137,13 @@ public final class WebSocketUpgrade implements HttpHandler {
                 switching.header("Sec-WebSocket-Extensions", deflate.header());
             }
         }
-        responder.upgrade(switching, WebSocketStage.server(handler, config, deflate).subprotocol(subprotocol));
+        responder.upgrade(switching, WebSocketStage.server(handler, config, deflate).subprotocol(subprotocol)
+                .counters(counters));
+    }
+
+    /** {@return the sessions this route opened and closed} */
+    public WebSocketCounters counters() {
+        return counters;
     }
 
     /**
