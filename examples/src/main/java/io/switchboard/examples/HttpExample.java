@@ -9,6 +9,7 @@ import io.switchboard.http.HttpService;
 import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
 import io.switchboard.loop.Offload;
+import io.switchboard.proxy.ProxyProtocol;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
 import io.switchboard.websocket.DeflateOptions;
@@ -74,7 +75,8 @@ public final class HttpExample {
                         .header("Content-Type", contentType(req)).body(req.body())))
                 .get("/stream", (req, res) -> stream(req, res, offload))
                 .get("/delay", HttpExample::delay)
-                .get("/ws/echo", WS_ECHO);
+                .get("/ws/echo", WS_ECHO)
+                .get("/whoami", HttpExample::whoami);
     }
 
     /** Starts the HTTP example server. */
@@ -93,13 +95,32 @@ public final class HttpExample {
 
     /** Starts the example's server with other routes (the example's own and more, for a test). */
     static Server start(String host, int port, int workers, HttpConfig config, Routes routes, TlsServerContext tls) {
+        return start(host, port, workers, config, routes, tls, null);
+    }
+
+    /** As above, behind a proxy that sends the PROXY protocol header when {@code proxy} is not null. */
+    static Server start(String host, int port, int workers, HttpConfig config, Routes routes, TlsServerContext tls,
+                        ProxyProtocol proxy) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .proxyProtocol(proxy)
                 .pipeline(new HttpService(config, routes))
                 .start();
+    }
+
+    /**
+     * {@code /whoami}: the client's address as {@code IP:PORT} ({@code [IP]:PORT} for IPv6), the PROXY header's
+     * source when the server runs with {@code --proxy-protocol}.
+     */
+    private static void whoami(HttpRequest req, HttpResponder res) {
+        String text = req.remoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                ? (inet.getAddress() instanceof java.net.Inet6Address ? "[" + inet.getAddress().getHostAddress() + "]"
+                        : inet.getAddress().getHostAddress()) + ":" + inet.getPort()
+                : String.valueOf(req.remoteAddress());
+        res.send(HttpResponse.of(200).header("Content-Type", "text/plain").body(text));
     }
 
     private static String contentType(HttpRequest req) {

@@ -5,11 +5,14 @@ import io.switchboard.examples.syslog.SyslogServer;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.pipeline.MemoryBudget;
+import io.switchboard.proxy.ProxyProtocol;
+import io.switchboard.redis.RedisPubSub;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsConfigException;
 import io.switchboard.tls.TlsServerContext;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -23,10 +26,12 @@ public final class Main {
             "commands:",
             "  http    HTTP/1.1 server: /plaintext /json /echo /stream?n=K /delay?ms=N",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
-            "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS]",
+            "          [--idle-timeout S (75)] [--request-timeout S (60)] [TLS] [PROXY]",
+            "          GET /whoami answers the client's IP:PORT",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          and its web page                      [--http-port N (8081)]",
-            "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
+            "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS] [PROXY]",
+            "          [--redis HOST:PORT: one room across instances, through Redis pub/sub]",
             "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
             "          [--tls [--tls-ca FILE | --tls-insecure]]",
             "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N] [TLS]",
@@ -49,6 +54,8 @@ public final class Main {
             "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
             "                       over WebSocket, or over Server-Sent Events with /?transport=sse",
             "  --tcp-port N   syslog: the TCP port (--port is the UDP one)",
+            "  --redis HOST:PORT    chat: share the room with every instance given the same",
+            "                       Redis (channel switchboard-chat); see docs/scale-out.md",
             "  --help         this text",
             "",
             "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
@@ -57,6 +64,11 @@ public final class Main {
             "  --tls-key FILE       the certificate's PEM private key (PKCS#8, PKCS#1 or SEC1)",
             "  --tls-reload S       read both files again when they change (checked every S s),",
             "                       for new connections",
+            "[PROXY] of http and chat, behind HAProxy (send-proxy or send-proxy-v2):",
+            "  --proxy-protocol     require the PROXY protocol header (v1 or v2) on every",
+            "                       connection: the client's address replaces the proxy's",
+            "  --trusted-proxy CIDR where proxies connect from (repeatable; default loopback:",
+            "                       127.0.0.0/8 and ::1); other peers are closed",
             "TLS of chat-client:",
             "  --tls                connect with TLS; trusts the JDK's CAs and checks the host name",
             "  --tls-ca FILE        trust the CA certificates of this PEM file instead",
@@ -68,9 +80,10 @@ public final class Main {
             "(https, and wss for its WebSocket, with TLS: the same certificate on both ports).");
 
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
-    private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout");
+    private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout",
+            "trusted-proxy");
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
-            "http-port");
+            "http-port", "trusted-proxy", "redis");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
     private static final Set<String> UDP_FLAGS = Set.of("host", "port", "workers");
     private static final Set<String> SYSLOG_FLAGS = Set.of("host", "port", "tcp-port", "workers");
@@ -99,19 +112,19 @@ public final class Main {
                     return 0;
                 }
                 case "http" -> {
-                    Args args = Args.parse(rest, HTTP_FLAGS);
+                    Args args = Args.parse(rest, HTTP_FLAGS, ProxyFlags.SWITCHES);
                     HttpConfig config = HttpConfig.DEFAULTS.withTimeouts(
                             Duration.ofSeconds(args.integer("request-timeout", 60, 1, DAY)),
                             Duration.ofSeconds(args.integer("idle-timeout", 75, 1, DAY)),
                             HttpConfig.DEFAULTS.bodyTimeout());
                     TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
                     Offload offload = Offload.create("http-offload");
-                    Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls);
+                    Server server = HttpExample.start(args.string("host", "127.0.0.1"), args.integer("port", 8080, 0,
+                            65535), workers(args), config, HttpExample.routes(offload), tls, ProxyFlags.server(args));
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
-                    return chat(Args.parse(rest, CHAT_FLAGS), out);
+                    return chat(Args.parse(rest, CHAT_FLAGS, ProxyFlags.SWITCHES), out);
                 }
                 case "chat-client" -> {
                     Args args = Args.parse(rest, CLIENT_FLAGS, TlsFlags.CLIENT_SWITCHES);
@@ -176,17 +189,23 @@ public final class Main {
         TlsServerContext tls = TlsFlags.server(args);
         TlsServerContext webTls = tls == null ? null : TlsFlags.server(args, HttpExample.ALPN);
         MemoryBudget budget = MemoryBudget.defaults();
+        ProxyProtocol proxy = ProxyFlags.server(args); // one for both ports: its counts are the process's
+        InetSocketAddress redis = args.has("redis") ? hostPort("redis", args.string("redis", "")) : null;
         ChatRoom room = ChatRoom.open();
+        RedisPubSub link = redis == null ? null : ChatLink.start(room, redis);
         Server server = null;
         Server web;
         try {
-            server = ChatServer.start(room, host, port, workers(args), pingInterval, idleTimeout, tls, budget);
-            web = ChatWeb.start(room, host, httpPort, workers(args), pingInterval, idleTimeout, webTls, budget);
+            server = ChatServer.start(room, host, port, workers(args), pingInterval, idleTimeout, tls, budget, proxy);
+            web = ChatWeb.start(room, host, httpPort, workers(args), pingInterval, idleTimeout, webTls, budget, proxy);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.closeGracefully(Duration.ZERO);
             }
             room.close();
+            if (link != null) {
+                link.close();
+            }
             throw e;
         }
         out.println("chat web page on " + (webTls != null ? "https" : "http") + "://"
@@ -194,7 +213,29 @@ public final class Main {
         return serve("chat", server, out, () -> {
             web.closeGracefully(Duration.ofSeconds(1));
             room.close();
+            if (link != null) {
+                link.close();
+            }
         });
+    }
+
+    /** {@code HOST:PORT} ({@code [IPv6]:PORT}), resolved now. */
+    private static InetSocketAddress hostPort(String flag, String value) {
+        int colon = value.lastIndexOf(':');
+        String host = colon > 0 ? value.substring(0, colon).replaceAll("^\\[|\\]$", "") : "";
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                throw new Args.UsageException("--" + flag + ": cannot resolve " + host);
+            }
+            return address;
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new Args.UsageException("--" + flag + " must be HOST:PORT, got " + value);
+        }
     }
 
     private static Set<String> withTls(String... flags) {
