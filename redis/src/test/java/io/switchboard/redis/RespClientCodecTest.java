@@ -50,7 +50,7 @@ class RespClientCodecTest {
     @Test
     void writesCommandsAsArraysOfBulkStrings() {
         EmbeddedConnection c = codec();
-        c.connection().write(List.of("PUBLISH", "room", bytes("a\r\nb"), 7));
+        c.connection().writeAndFlush(List.of("PUBLISH", "room", bytes("a\r\nb"), 7));
         assertEquals("*4\r\n$7\r\nPUBLISH\r\n$4\r\nroom\r\n$4\r\na\r\nb\r\n$1\r\n7\r\n", c.takeWrittenString());
     }
 
