@@ -6,6 +6,7 @@ import io.switchboard.pipeline.ProtocolException;
 public final class ProxyProtocolException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** True when the header was refused for its size rather than its form. */
     private final boolean oversized;
 
     /**
