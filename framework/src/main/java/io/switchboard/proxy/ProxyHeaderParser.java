@@ -78,11 +78,6 @@ final class ProxyHeaderParser {
         return count;
     }
 
-    /** {@return true once the first byte has come} */
-    boolean started() {
-        return state != State.START;
-    }
-
     /**
      * Takes the header's bytes from {@code in}, leaving any after it.
      *
