@@ -5,7 +5,8 @@
 #   bench/fanout.sh                          # 3,000 clients, 200 lines at 20/s, each configuration once
 #   CLIENTS=300 LINES=50 bench/fanout.sh     # a quick look
 # The servers and Redis are pinned to SERVER_CPU (0), the load to LOAD_CPU (1). SKIP_BUILD=1 uses the jars already
-# built, so that a lock taken around the script is not held while building:
+# built, so that a lock taken around the script is not held while building; JARS_DIR=DIR takes both jars from DIR
+# instead of the targets (a copy that a build meanwhile cannot change):
 #   mvn -q -DskipTests package && SKIP_BUILD=1 flock /work/bench.lock bench/fanout.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -lt 20000 ]; then
     ulimit -Hn 20000 2>/dev/null || echo "the hard limit on open files stays $(ulimit -Hn)" >&2
 fi
 ulimit -n "$(ulimit -Hn)"
-[ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -B -DskipTests package
+[ "${SKIP_BUILD:-0}" = 1 ] || [ -n "${JARS_DIR:-}" ] || mvn -q -B -DskipTests package
 scratch=$(mktemp -d /tmp/switchboard-fanout.XXXXXX)
 pids=()
 cleanup() {
@@ -34,7 +35,11 @@ cleanup() {
     rm -rf "$scratch"
 }
 trap cleanup EXIT
-cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/
+if [ -n "${JARS_DIR:-}" ]; then
+    cp "$JARS_DIR"/switchboard-bench.jar "$JARS_DIR"/switchboard-examples.jar "$scratch"/
+else
+    cp bench/target/switchboard-bench.jar examples/target/switchboard-examples.jar "$scratch"/
+fi
 
 # One chat instance on PORT, its output in the scratch folder; EXTRA flags after. Waits for its listening line.
 start_chat() {
