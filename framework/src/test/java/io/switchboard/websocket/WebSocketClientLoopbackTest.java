@@ -253,7 +253,8 @@ class WebSocketClientLoopbackTest {
         Reconnector link = closing(websockets.reconnect(URI.create("ws://127.0.0.1:" + port + "/echo"), c, fast));
         c.expect("open");
         c.expect("text:welcome");
-        assertTrue(link.connection() != null);
+        // The handshake's events run on the loop before the reconnector records the connection it completed.
+        await().atMost(Duration.ofSeconds(10)).until(() -> link.connection() != null);
         c.ws.sendText("before");
         c.expect("text:before");
 

@@ -72,6 +72,7 @@ public final class RedisPubSub implements AutoCloseable {
     private final Consumer<byte[]> listener;
     private final Duration pingInterval;
     private final int maxMessageBytes;
+    private final String password;
     private final Client client;
     private final Reconnector subscriber;
     private final Reconnector publisher;
@@ -117,15 +118,16 @@ public final class RedisPubSub implements AutoCloseable {
         this.listener = b.listener;
         this.pingInterval = b.pingInterval;
         this.maxMessageBytes = b.maxMessageBytes;
+        this.password = b.password;
         Client.Builder clients = Client.builder().connectTimeout(Duration.ofSeconds(5)).connection(PUBLISHER);
         if (b.loops != null) {
             clients.loops(b.loops);
         }
         this.client = clients.build();
         this.subscriber = new Reconnector(client, () -> client.connect(address, false, this::subscriberPipeline),
-                b.backoff, this::subscribe);
+                b.backoff, c -> { });
         this.publisher = new Reconnector(client, () -> client.connect(address, false, this::publisherPipeline),
-                b.backoff, c -> publisherUp());
+                b.backoff, this::publisherUp);
     }
 
     /**
@@ -231,11 +233,7 @@ public final class RedisPubSub implements AutoCloseable {
                 .add(new Publisher());
     }
 
-    private void subscribe(Connection c) {
-        c.write(List.of("SUBSCRIBE", channel));
-    }
-
-    private void publisherUp() {
+    private void publisherUp(Connection c) {
         publishing = true;
         log.info("redis: publishing to '{}' on {} ({} messages dropped so far while Redis was unreachable)", channel,
                 address, dropped.sum());
@@ -301,8 +299,19 @@ public final class RedisPubSub implements AutoCloseable {
         return HexFormat.of().formatHex(id);
     }
 
-    /** Pings Redis when the connection was silent for the ping interval; closes it when Redis was, three times longer. */
+    /**
+     * Authenticates first (before anyone else can write on the connection), pings Redis when the connection was
+     * silent for the ping interval, closes it when Redis was, three times longer, or answered an error.
+     */
     private abstract class RedisConnection implements Handler {
+        @Override
+        public void connected(HandlerContext ctx) {
+            if (password != null) {
+                ctx.write(List.of("AUTH", password));
+            }
+            ctx.fireConnected();
+        }
+
         @Override
         public void userEvent(HandlerContext ctx, Object event) {
             if (event == IdleEvent.WRITE) {
@@ -331,6 +340,12 @@ public final class RedisPubSub implements AutoCloseable {
 
     /** The subscribing connection's last handler. */
     private final class Subscriber extends RedisConnection {
+        @Override
+        public void connected(HandlerContext ctx) {
+            super.connected(ctx);
+            ctx.write(List.of("SUBSCRIBE", channel));
+        }
+
         @Override
         void replied(HandlerContext ctx, Object reply) {
             if (reply instanceof List<?> push) {
@@ -377,6 +392,7 @@ public final class RedisPubSub implements AutoCloseable {
         private Duration pingInterval = Duration.ofSeconds(10);
         private int maxMessageBytes = 1024 * 1024;
         private LoopGroup loops;
+        private String password;
 
         private Builder(InetSocketAddress address, String channel) {
             this.address = Objects.requireNonNull(address, "address");
@@ -451,6 +467,17 @@ public final class RedisPubSub implements AutoCloseable {
                 throw new IllegalArgumentException("maxMessageBytes must be positive");
             }
             this.maxMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The password Redis asks for ({@code requirepass}): each connection sends {@code AUTH} first (default: none).
+         *
+         * @param password the password, or null for none
+         * @return this builder
+         */
+        public Builder password(String password) {
+            this.password = password;
             return this;
         }
 

@@ -33,6 +33,11 @@ final class RedisProcess implements AutoCloseable {
 
     /** Starts a server, or skips the test (fails it under CI=true) when {@code redis-server} is not installed. */
     static RedisProcess start() throws IOException {
+        return start(null);
+    }
+
+    /** As {@link #start()}, asking clients for {@code password} when it is not null ({@code requirepass}). */
+    static RedisProcess start(String password) throws IOException {
         require("redis-server", "redis-server");
         Path dir = Files.createTempDirectory("redis-test");
         RedisProcess redis = new RedisProcess(dir, freePort());
@@ -45,6 +50,7 @@ final class RedisProcess implements AutoCloseable {
                 "protected-mode yes",
                 "daemonize no",
                 "loglevel warning",
+                password == null ? "" : "requirepass " + password,
                 ""));
         redis.launch();
         return redis;
@@ -115,7 +121,8 @@ final class RedisProcess implements AutoCloseable {
             InputStream in = s.getInputStream();
             byte[] reply = new byte[7];
             int n = in.readNBytes(reply, 0, 7);
-            return n == 7 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String text = new String(reply, 0, n, StandardCharsets.US_ASCII);
+            return text.equals("+PONG\r\n") || text.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }

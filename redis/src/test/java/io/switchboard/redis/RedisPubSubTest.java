@@ -129,4 +129,21 @@ class RedisPubSubTest {
         assertEquals(3, b.pubSub.stats().missed());
         assertEquals(1, b.pubSub.stats().unframed(), "a message without the envelope is delivered as it is");
     }
+
+    @Test
+    void authenticatesWhenRedisAsksForAPassword() throws Exception {
+        redis.close();
+        redis = RedisProcess.start("s3cret");
+        List<String> got = new CopyOnWriteArrayList<>();
+        RedisPubSub a = RedisPubSub.builder(redis.address(), "room").password("s3cret").start();
+        RedisPubSub b = RedisPubSub.builder(redis.address(), "room").password("s3cret")
+                .onMessage(bytes -> got.add(new String(bytes, StandardCharsets.UTF_8))).start();
+        RedisPubSub wrong = RedisPubSub.builder(redis.address(), "room").password("guess").start();
+        instances.addAll(List.of(a, b, wrong));
+        await().atMost(WAIT).until(() -> a.isPublishing() && b.isSubscribed());
+        a.publish("hello".getBytes(StandardCharsets.UTF_8));
+        await().atMost(WAIT).until(() -> got.contains("hello"));
+        await().atMost(WAIT).until(() -> wrong.stats().errors() >= 2);
+        assertFalse(wrong.isSubscribed(), "a wrong password is refused (and tried again with backoff)");
+    }
 }
