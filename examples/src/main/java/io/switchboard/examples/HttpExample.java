@@ -17,6 +17,8 @@ import io.switchboard.websocket.WebSocket;
 import io.switchboard.websocket.WebSocketConfig;
 import io.switchboard.websocket.WebSocketHandler;
 import io.switchboard.websocket.WebSocketUpgrade;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
@@ -116,10 +118,11 @@ public final class HttpExample {
      * source when the server runs with {@code --proxy-protocol}.
      */
     private static void whoami(HttpRequest req, HttpResponder res) {
-        String text = req.remoteAddress() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
-                ? (inet.getAddress() instanceof java.net.Inet6Address ? "[" + inet.getAddress().getHostAddress() + "]"
-                        : inet.getAddress().getHostAddress()) + ":" + inet.getPort()
-                : String.valueOf(req.remoteAddress());
+        String text = String.valueOf(req.remoteAddress());
+        if (req.remoteAddress() instanceof InetSocketAddress client && client.getAddress() != null) {
+            String ip = client.getAddress().getHostAddress();
+            text = (client.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + client.getPort();
+        }
         res.send(HttpResponse.of(200).header("Content-Type", "text/plain").body(text));
     }
 
