@@ -14,6 +14,8 @@ clients=${CLIENTS:-3000}
 lines=${LINES:-200}
 rate=${RATE:-20}
 rounds=${ROUNDS:-1}
+configs=${CONFIGS:-1,3}   # which configurations: 1 (one instance), 3 (three through Redis)
+read -r -a chat_extra <<<"${CHAT_JVM_ARGS:-}"   # more JVM flags for the chat instances (JFR, say)
 server_cpu=${SERVER_CPU:-0}
 load_cpu=${LOAD_CPU:-1}
 base=${BASE_PORT:-17100}
@@ -44,7 +46,7 @@ fi
 # One chat instance on PORT, its output in the scratch folder; EXTRA flags after. Waits for its listening line.
 start_chat() {
     local port=$1; shift
-    taskset -c "$server_cpu" java "${jvm[@]}" -jar "$scratch"/switchboard-examples.jar chat --port "$port" \
+    taskset -c "$server_cpu" java "${jvm[@]}" "${chat_extra[@]}" -jar "$scratch"/switchboard-examples.jar chat --port "$port" \
         --http-port 0 --workers 1 --ping-interval 3600 --idle-timeout 86400 "$@" >"$scratch/chat-$port.log" 2>&1 &
     pids+=($!)
     for _ in $(seq 300); do
@@ -71,15 +73,19 @@ for _ in $(seq 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(java -version 2>&1 | head -n 1); $clients clients, $lines lines at $rate/s"
 for round in $(seq "$rounds"); do
-    echo "-- round $round: one instance"
-    start_chat $((base + 1))
-    fanout $((base + 1))
-    stop_chats
-    echo "-- round $round: three instances through Redis"
-    for i in 1 2 3; do start_chat $((base + i)) --redis "127.0.0.1:$redis_port"; done
-    fanout "$((base + 1)),$((base + 2)),$((base + 3))"
-    grep -h "WARN" "$scratch"/chat-*.log || true   # anything Redis lost or dropped is warned about
-    stop_chats
+    if [[ ,$configs, == *,1,* ]]; then
+        echo "-- round $round: one instance"
+        start_chat $((base + 1))
+        fanout $((base + 1))
+        stop_chats
+    fi
+    if [[ ,$configs, == *,3,* ]]; then
+        echo "-- round $round: three instances through Redis"
+        for i in 1 2 3; do start_chat $((base + i)) --redis "127.0.0.1:$redis_port"; done
+        fanout "$((base + 1)),$((base + 2)),$((base + 3))"
+        grep -h "WARN" "$scratch"/chat-*.log || true   # anything Redis lost or dropped is warned about
+        stop_chats
+    fi
 done
 echo "== results"
 grep RESULT "$scratch/results.txt"
