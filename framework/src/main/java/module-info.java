@@ -8,6 +8,7 @@ module io.switchboard {
 
     exports io.switchboard.loop;
     exports io.switchboard.pipeline;
+    exports io.switchboard.proxy;
     exports io.switchboard.codec;
     exports io.switchboard.http;
     exports io.switchboard.lifecycle;

@@ -88,6 +88,9 @@ public final class Main {
             "                         (the TLS ones share a test certificate made with openssl for the run)",
             "  ws-idle-clients        hold N idle WebSockets (one 1 KiB text echoed each) until stdin ends",
             "                         [--host H] [--port N] [-c N (10000)] [--path P (/ws/echo)] [--deflate]",
+            "  fanout                 chat broadcast fan-out latency: -c line clients spread over the chat ports, one",
+            "                         sender, p50/p99 from send to last receipt   [--ports P1,P2,... (7001)] [-c N (3000)]",
+            "                         [--lines N (200)] [--rate LINES/S (20)] [--loops N (1)]   (bench/fanout.sh runs it)",
             "  idle-clients           hold N idle HTTP connections (one GET each) until stdin ends",
             "                                                                [--host H] [--port N] [-c N (10000)] [--path P]",
             "  report                 rewrite the results section of docs/benchmarks.md and docs/img/*.png from the CSV",
@@ -130,6 +133,7 @@ public final class Main {
             "warmup");
     private static final Set<String> WS_BROADCAST_FLAGS = Set.of("host", "port", "path", "connections", "size", "rounds",
             "warmup-rounds");
+    private static final Set<String> FANOUT_FLAGS = Set.of("ports", "connections", "lines", "rate", "loops");
     private static final Set<String> REPORT_FLAGS = Set.of("in", "doc", "img-dir");
     private static final Set<String> COMPARE_FLAGS = Set.of("duration", "warmup", "rounds", "csv", "examples-jar",
             "bench-jar", "server-cpu", "load-cpu", "jvm-args", "jfr", "log-dir", "noise-limit", "retries");
@@ -269,6 +273,12 @@ public final class Main {
                     return new IdleClients(args.string("host", "127.0.0.1"), args.integer("port", 8080, 1, 65535),
                             args.string("path", "/plaintext"), args.integer("connections", 10_000, 1, 1_000_000), out)
                             .run(System.in);
+                }
+                case "fanout" -> {
+                    Args args = Args.parse(rest, FANOUT_FLAGS, LOAD_ALIASES);
+                    return new FanoutLoad(FanoutLoad.ports(args.string("ports", "7001")),
+                            args.integer("connections", 3000, 1, 100_000), args.integer("lines", 200, 1, 100_000),
+                            args.integer("rate", 20, 1, 10_000), args.integer("loops", 1, 1, 64), out).run();
                 }
                 case "report" -> {
                     Args args = Args.parse(rest, REPORT_FLAGS, Map.of());

@@ -7,10 +7,12 @@ import java.util.Set;
 
 /**
  * Flags of one example command: flags with a value, parsed from {@code --name value} or {@code --name=value}, and
- * switches, which take none ({@code --tls}).
+ * switches, which take none ({@code --tls}). A flag given twice keeps its last value, except where the command reads
+ * all of them ({@link #all}, for a repeatable flag such as {@code --trusted-proxy}).
  */
 final class Args {
     private final Map<String, String> values = new HashMap<>();
+    private final Map<String, List<String>> repeated = new HashMap<>();
 
     private Args() {
     }
@@ -63,6 +65,7 @@ final class Args {
                 value = args.get(++i);
             }
             parsed.values.put(name, value);
+            parsed.repeated.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(value);
         }
         return parsed;
     }
@@ -70,6 +73,11 @@ final class Args {
     /** {@return whether the flag or switch was given} */
     boolean has(String name) {
         return values.containsKey(name);
+    }
+
+    /** {@return every value given to a repeatable flag, in order; empty when it was not given} */
+    List<String> all(String name) {
+        return repeated.getOrDefault(name, List.of());
     }
 
     String string(String name, String fallback) {

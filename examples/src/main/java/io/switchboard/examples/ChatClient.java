@@ -69,7 +69,7 @@ public final class ChatClient {
                 });
         try (Client client = builder.build();
              Reconnector link = new Reconnector(client, new InetSocketAddress(host, port), Backoff.DEFAULTS,
-                     c -> err.println("connected to " + c.remoteAddress()))) {
+                     c -> err.println("connected to " + c.remoteAddress() + " from " + c.localAddress()))) {
             Thread input = new Thread(() -> {
                 try {
                     send(stdin, link, err);

@@ -19,6 +19,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,15 @@ import org.slf4j.LoggerFactory;
  * the last {@link #HISTORY}. Closing rather than skipping means no client misses lines without being told.
  *
  * <p>Line clients do not get their own lines back (a terminal shows what was typed); web members do, so that a page
- * shows the room's one order, its own lines in their place. Thread-safe.
+ * shows the room's one order, its own lines in their place.
+ *
+ * <p><b>Several instances</b> ({@code --redis}): every line the room sends its members (joins, leaves, what they
+ * say) also goes to the {@linkplain #relay relay}, which publishes it to the other instances' rooms; their lines come
+ * back through {@link #remote}, are queued like the room's own events and sent to every member here. Each instance
+ * keeps its own order, and each sender's lines keep theirs everywhere (one thread publishes them, one connection
+ * carries them to Redis and one from it). A remote line the room cannot take (over {@link #MAX_WAITING} behind) is
+ * dropped, counted and warned about. Remote lines are numbered into this room's history like its own, so an event
+ * stream that reconnects here gets them too. Thread-safe.
  */
 final class ChatRoom implements AutoCloseable {
     /** Lines kept for event streams that reconnect with {@code Last-Event-ID}. */
@@ -86,6 +95,9 @@ final class ChatRoom implements AutoCloseable {
     private final Semaphore ahead = new Semaphore(BATCHES_AHEAD);
     private final Thread thread;
     private volatile boolean closed;
+    /** Where the room's own lines go besides its members (the other instances), or null when alone. */
+    private volatile Consumer<String> relay;
+    private final AtomicLong remoteRefused = new AtomicLong();
 
     // The room thread's.
     private final ConnectionGroup lineClients = new ConnectionGroup(SlowReceivers.CLOSE);
@@ -152,6 +164,25 @@ final class ChatRoom implements AutoCloseable {
     void post(String token, String name, String text, HttpResponder responder) {
         if (!offer(EVENT_OVERHEAD + 2L * text.length(), () -> posted(token, name, text, responder), true)) {
             responder.send(BUSY);
+        }
+    }
+
+    /**
+     * Sends every line this room sends its members to {@code relay} too, from the room's thread, in order. Call it
+     * before members join.
+     */
+    void relay(Consumer<String> relay) {
+        this.relay = relay;
+    }
+
+    /**
+     * A line from another instance's room, for every member here. From the thread that receives it, which must call
+     * in the order of each sender.
+     */
+    void remote(String text) {
+        if (!offer(EVENT_OVERHEAD + 2L * text.length(), () -> deliver(text, null, false), true)) {
+            warn("the room is over " + MAX_WAITING + " bytes behind; a line from another instance dropped ("
+                    + remoteRefused.incrementAndGet() + " so far)");
         }
     }
 
@@ -263,9 +294,19 @@ final class ChatRoom implements AutoCloseable {
 
     /**
      * Numbers {@code text} and sends it to every member but {@code about}, and to {@code about} too when it is a web
-     * member and {@code echo} (its own line). Line clients never get lines about themselves.
+     * member and {@code echo} (its own line). Line clients never get lines about themselves. Then relays it to the
+     * other instances, if any.
      */
     private void publish(String text, ChatMember about, boolean echo) {
+        deliver(text, about, echo);
+        Consumer<String> to = relay;
+        if (to != null) {
+            to.accept(text);
+        }
+    }
+
+    /** Numbers a line and sends it to this instance's members, as {@link #publish} describes. */
+    private void deliver(String text, ChatMember about, boolean echo) {
         long id = ++lastId;
         if (history.size() == HISTORY) {
             history.removeFirst();

@@ -6,6 +6,7 @@ import io.switchboard.lifecycle.IdleDetector;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
+import io.switchboard.proxy.ProxyProtocol;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
 import java.time.Duration;
@@ -26,14 +27,18 @@ public final class ChatServer {
     private ChatServer() {
     }
 
-    /** Starts the line chat of {@code room}, over TLS when {@code tls} is not null. */
+    /**
+     * Starts the line chat of {@code room}, over TLS when {@code tls} is not null, behind a proxy that sends the PROXY
+     * header when {@code proxy} is not null.
+     */
     static Server start(ChatRoom room, String host, int port, int workers, Duration pingInterval, Duration idleTimeout,
-                        TlsServerContext tls, MemoryBudget budget) {
+                        TlsServerContext tls, MemoryBudget budget, ProxyProtocol proxy) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .proxyProtocol(proxy)
                 .memoryBudget(budget)
                 .pipeline(p -> p.add(new LineCodec(MAX_LINE))
                         .add(new IdleDetector(idleTimeout, pingInterval, Duration.ZERO))

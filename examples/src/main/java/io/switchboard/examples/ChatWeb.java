@@ -11,6 +11,7 @@ import io.switchboard.lifecycle.Heartbeat;
 import io.switchboard.lifecycle.IdleDetector;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
+import io.switchboard.proxy.ProxyProtocol;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
 import io.switchboard.websocket.CloseStatus;
@@ -58,14 +59,18 @@ final class ChatWeb {
     private ChatWeb() {
     }
 
-    /** Starts the web side of {@code room}: HTTPS and WSS when {@code tls} is not null. */
+    /**
+     * Starts the web side of {@code room}: HTTPS and WSS when {@code tls} is not null, behind a proxy that sends the
+     * PROXY header when {@code proxy} is not null.
+     */
     static Server start(ChatRoom room, String host, int port, int workers, Duration pingInterval, Duration idleTimeout,
-                        TlsServerContext tls, MemoryBudget budget) {
+                        TlsServerContext tls, MemoryBudget budget, ProxyProtocol proxy) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .proxyProtocol(proxy)
                 .memoryBudget(budget)
                 .pipeline(new HttpService(HttpConfig.DEFAULTS.withMaxBody(ChatServer.MAX_LINE),
                         routes(room, pingInterval, idleTimeout)))

@@ -11,6 +11,7 @@ import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
 import io.switchboard.http.StaticFiles;
 import io.switchboard.loop.Offload;
+import io.switchboard.proxy.ProxyProtocol;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsServerContext;
 import io.switchboard.websocket.DeflateOptions;
@@ -18,6 +19,8 @@ import io.switchboard.websocket.WebSocket;
 import io.switchboard.websocket.WebSocketConfig;
 import io.switchboard.websocket.WebSocketHandler;
 import io.switchboard.websocket.WebSocketUpgrade;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +95,7 @@ public final class HttpExample {
                 .get("/stream", (req, res) -> stream(req, res, offload))
                 .get("/delay", HttpExample::delay)
                 .get("/ws/echo", WS_ECHO)
+                .get("/whoami", HttpExample::whoami)
                 .put("/upload", new Sha256Upload());
         return new UsersApi().addTo(routes);
     }
@@ -125,11 +129,18 @@ public final class HttpExample {
 
     /** Starts the example's server with other routes (the example's own and more, for a test). */
     static Server start(String host, int port, int workers, HttpConfig config, HttpHandler routes, TlsServerContext tls) {
+        return start(host, port, workers, config, routes, tls, null);
+    }
+
+    /** As above, behind a proxy that sends the PROXY protocol header when {@code proxy} is not null. */
+    static Server start(String host, int port, int workers, HttpConfig config, HttpHandler routes, TlsServerContext tls,
+                        ProxyProtocol proxy) {
         return Server.builder()
                 .host(host)
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .proxyProtocol(proxy)
                 .pipeline(new HttpService(config, routes))
                 .start();
     }
@@ -154,10 +165,10 @@ public final class HttpExample {
     /**
      * Starts the HTTP example server with the choice of {@code --metrics} or {@code --no-metrics}: with the first, the
      * routes include {@code GET /metrics} (Prometheus text); the files under {@code staticDir} at {@code /static/}
-     * when it is not null.
+     * when it is not null; behind a proxy that sends the PROXY protocol header when {@code proxy} is not null.
      */
     static Server start(String host, int port, int workers, HttpConfig config, Offload offload, TlsServerContext tls,
-                        Path staticDir, ExampleMetrics metrics) {
+                        Path staticDir, ExampleMetrics metrics, ProxyProtocol proxy) {
         Routes.Builder routes = routeBuilder(offload);
         if (staticDir != null) {
             routes.get(STATIC_PREFIX + "/*", StaticFiles.of(staticDir, STATIC_PREFIX));
@@ -168,11 +179,25 @@ public final class HttpExample {
                 .port(port)
                 .workers(workers)
                 .tls(tls)
+                .proxyProtocol(proxy)
                 .metrics(metrics.counts())
                 .pipeline(service)
                 .start();
         metrics.bind(server, service, tls);
         return server;
+    }
+
+    /**
+     * {@code /whoami}: the client's address as {@code IP:PORT} ({@code [IP]:PORT} for IPv6), the PROXY header's
+     * source when the server runs with {@code --proxy-protocol}.
+     */
+    private static void whoami(HttpRequest req, HttpResponder res) {
+        String text = String.valueOf(req.remoteAddress());
+        if (req.remoteAddress() instanceof InetSocketAddress client && client.getAddress() != null) {
+            String ip = client.getAddress().getHostAddress();
+            text = (client.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + client.getPort();
+        }
+        res.send(HttpResponse.of(200).header("Content-Type", "text/plain").body(text));
     }
 
     private static String contentType(HttpRequest req) {

@@ -6,11 +6,14 @@ import io.switchboard.http.CompressionOptions;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.loop.Offload;
 import io.switchboard.pipeline.MemoryBudget;
+import io.switchboard.proxy.ProxyProtocol;
+import io.switchboard.redis.RedisPubSub;
 import io.switchboard.server.Server;
 import io.switchboard.tls.TlsConfigException;
 import io.switchboard.tls.TlsServerContext;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +31,13 @@ public final class Main {
             "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR]",
-            "          [--compress LEVEL] [TLS]",
+            "          [--compress LEVEL] [TLS] [PROXY]",
             "          [--metrics: GET /metrics in Prometheus text | --no-metrics: count nothing]",
+            "          GET /whoami answers the client's IP:PORT",
             "  chat    line chat with heartbeats             [--host H] [--port N (7001)] [--workers N]",
             "          and its web page                      [--http-port N (8081)]",
-            "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS]",
+            "          [--ping-interval S (15)] [--idle-timeout S (60)] [TLS] [PROXY]",
+            "          [--redis HOST:PORT: one room across instances, through Redis pub/sub]",
             "  chat-client  stdin to the chat, chat to stdout [--host H] [--port N (7001)]",
             "          [--tls [--tls-ca FILE | --tls-insecure]]",
             "  kv      Redis-protocol key-value server       [--host H] [--port N (6380)] [--workers N] [TLS]",
@@ -60,6 +65,8 @@ public final class Main {
             "  --http-port N        chat: port of the web page (http://HOST:N/), which joins",
             "                       over WebSocket, or over Server-Sent Events with /?transport=sse",
             "  --tcp-port N   syslog: the TCP port (--port is the UDP one)",
+            "  --redis HOST:PORT    chat: share the room with every instance given the same",
+            "                       Redis (channel switchboard-chat); see docs/scale-out.md",
             "  --log-level L  every command: logging level, TRACE DEBUG INFO WARN ERROR OFF",
             "                 (default INFO), or LOGGER=LEVEL for one logger, as in",
             "                 --log-level io.switchboard.http=DEBUG; may be repeated",
@@ -72,6 +79,11 @@ public final class Main {
             "  --tls-key FILE       the certificate's PEM private key (PKCS#8, PKCS#1 or SEC1)",
             "  --tls-reload S       read both files again when they change (checked every S s),",
             "                       for new connections",
+            "[PROXY] of http and chat, behind HAProxy (send-proxy or send-proxy-v2):",
+            "  --proxy-protocol     require the PROXY protocol header (v1 or v2) on every",
+            "                       connection: the client's address replaces the proxy's",
+            "  --trusted-proxy CIDR where proxies connect from (repeatable; default loopback:",
+            "                       127.0.0.0/8 and ::1); other peers are closed",
             "TLS of chat-client:",
             "  --tls                connect with TLS; trusts the JDK's CAs and checks the host name",
             "  --tls-ca FILE        trust the CA certificates of this PEM file instead",
@@ -84,10 +96,10 @@ public final class Main {
 
     private static final Set<String> SERVER_FLAGS = withTls("host", "port", "workers");
     private static final Set<String> HTTP_FLAGS = withTls("host", "port", "workers", "idle-timeout", "request-timeout",
-            "static", "compress");
-    private static final Set<String> HTTP_SWITCHES = Set.of("metrics", "no-metrics");
+            "static", "compress", "trusted-proxy");
+    private static final Set<String> HTTP_SWITCHES = Set.of("metrics", "no-metrics", "proxy-protocol");
     private static final Set<String> CHAT_FLAGS = withTls("host", "port", "workers", "ping-interval", "idle-timeout",
-            "http-port");
+            "http-port", "trusted-proxy", "redis");
     private static final Set<String> CLIENT_FLAGS = Set.of("host", "port", "tls-ca");
     private static final Set<String> UDP_FLAGS = Set.of("host", "port", "workers");
     private static final Set<String> SYSLOG_FLAGS = Set.of("host", "port", "tcp-port", "workers");
@@ -129,11 +141,12 @@ public final class Main {
                     ExampleMetrics metrics = ExampleMetrics.of(args.has("metrics"), args.has("no-metrics"));
                     Offload offload = Offload.create("http-offload");
                     Server server = HttpExample.start(args.string("host", "127.0.0.1"),
-                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls, staticDir, metrics);
+                            args.integer("port", 8080, 0, 65535), workers(args), config, offload, tls, staticDir, metrics,
+                            ProxyFlags.server(args));
                     return serve("http", server, out, () -> offload.close(Duration.ofMillis(500)));
                 }
                 case "chat" -> {
-                    return chat(Args.parse(rest, CHAT_FLAGS), out);
+                    return chat(Args.parse(rest, CHAT_FLAGS, ProxyFlags.SWITCHES), out);
                 }
                 case "chat-client" -> {
                     Args args = Args.parse(rest, CLIENT_FLAGS, TlsFlags.CLIENT_SWITCHES);
@@ -198,17 +211,23 @@ public final class Main {
         TlsServerContext tls = TlsFlags.server(args);
         TlsServerContext webTls = tls == null ? null : TlsFlags.server(args, HttpExample.ALPN);
         MemoryBudget budget = MemoryBudget.defaults();
+        ProxyProtocol proxy = ProxyFlags.server(args); // one for both ports: its counts are the process's
+        InetSocketAddress redis = args.has("redis") ? hostPort("redis", args.string("redis", "")) : null;
         ChatRoom room = ChatRoom.open();
+        RedisPubSub link = redis == null ? null : ChatLink.start(room, redis);
         Server server = null;
         Server web;
         try {
-            server = ChatServer.start(room, host, port, workers(args), pingInterval, idleTimeout, tls, budget);
-            web = ChatWeb.start(room, host, httpPort, workers(args), pingInterval, idleTimeout, webTls, budget);
+            server = ChatServer.start(room, host, port, workers(args), pingInterval, idleTimeout, tls, budget, proxy);
+            web = ChatWeb.start(room, host, httpPort, workers(args), pingInterval, idleTimeout, webTls, budget, proxy);
         } catch (RuntimeException e) {
             if (server != null) {
                 server.closeGracefully(Duration.ZERO);
             }
             room.close();
+            if (link != null) {
+                link.close();
+            }
             throw e;
         }
         out.println("chat web page on " + (webTls != null ? "https" : "http") + "://"
@@ -216,7 +235,29 @@ public final class Main {
         return serve("chat", server, out, () -> {
             web.closeGracefully(Duration.ofSeconds(1));
             room.close();
+            if (link != null) {
+                link.close();
+            }
         });
+    }
+
+    /** {@code HOST:PORT} ({@code [IPv6]:PORT}), resolved now. */
+    private static InetSocketAddress hostPort(String flag, String value) {
+        int colon = value.lastIndexOf(':');
+        String host = colon > 0 ? value.substring(0, colon).replaceAll("^\\[|\\]$", "") : "";
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (host.isEmpty() || port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            InetSocketAddress address = new InetSocketAddress(host, port);
+            if (address.isUnresolved()) {
+                throw new Args.UsageException("--" + flag + ": cannot resolve " + host);
+            }
+            return address;
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new Args.UsageException("--" + flag + " must be HOST:PORT, got " + value);
+        }
     }
 
     private static Set<String> withTls(String... flags) {

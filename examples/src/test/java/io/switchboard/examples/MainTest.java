@@ -133,4 +133,39 @@ class MainTest {
         assertEquals(2, run("echo", "--tls"), "servers have no --tls switch");
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("unknown flag: --tls\n"), err.toString());
     }
+
+    @Test
+    void proxyAndRedisFlagsAreChecked() {
+        assertEquals(2, run("http", "--trusted-proxy", "10.0.0.0/8"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--trusted-proxy needs --proxy-protocol"), err.toString());
+        err.reset();
+        assertEquals(2, run("http", "--proxy-protocol", "--trusted-proxy", "10.1.0.0/8"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--trusted-proxy: '10.1.0.0/8' has bits set"),
+                err.toString());
+        err.reset();
+        assertEquals(2, run("chat", "--proxy-protocol", "--trusted-proxy", "proxy.example"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--trusted-proxy: not a numeric"), err.toString());
+        err.reset();
+        assertEquals(2, run("chat", "--redis", "6379"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("--redis must be HOST:PORT"), err.toString());
+        err.reset();
+        assertEquals(2, run("echo", "--proxy-protocol"), "only http and chat take it");
+        err.reset();
+        assertEquals(0, run("--help"));
+        String text = out.toString(StandardCharsets.UTF_8);
+        for (String flag : List.of("--proxy-protocol", "--trusted-proxy CIDR", "--redis HOST:PORT", "/whoami")) {
+            assertTrue(text.contains(flag), flag + " in\n" + text);
+        }
+    }
+
+    @Test
+    void repeatedTrustedProxiesAreAllKept() {
+        Args args = Args.parse(List.of("--proxy-protocol", "--trusted-proxy", "10.0.0.0/8", "--trusted-proxy=192.0.2.1"),
+                java.util.Set.of("trusted-proxy"), ProxyFlags.SWITCHES);
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.1"), ProxyFlags.server(args).trusted().stream()
+                .map(Object::toString).toList());
+        Args loopback = Args.parse(List.of("--proxy-protocol"), java.util.Set.of("trusted-proxy"), ProxyFlags.SWITCHES);
+        assertEquals(List.of("127.0.0.0/8", "::1"), ProxyFlags.server(loopback).trusted().stream()
+                .map(Object::toString).toList(), "loopback by default: HAProxy on the same machine");
+    }
 }

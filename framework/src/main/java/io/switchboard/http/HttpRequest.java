@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.pipeline.AttributeKey;
 import io.switchboard.pipeline.Connection;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -267,9 +268,24 @@ public final class HttpRequest {
         return version == HttpVersion.HTTP_1_1 ? !close : !close && headers.containsToken("Connection", "keep-alive");
     }
 
-    /** {@return the client's address} */
+    /**
+     * {@return the client's address: the one a proxy relayed when the server reads the PROXY protocol
+     * ({@link io.switchboard.pipeline.Connection#relayAddresses}), else the socket's peer}
+     */
     public SocketAddress remoteAddress() {
         return connection.remoteAddress();
+    }
+
+    /**
+     * An attribute of the connection the request came on, such as the PROXY protocol header under
+     * {@code ProxyHeader.KEY} (its TLVs: the client's TLS version and SNI as the proxy saw them).
+     *
+     * @param <T> the attribute's type
+     * @param key the attribute's key
+     * @return the value, or null when none is stored
+     */
+    public <T> T attr(AttributeKey<T> key) {
+        return connection.attr(key);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -98,6 +99,9 @@ public final class Connection {
     private long lastReadNanos;
     private long lastWriteNanos;
     private volatile Map<AttributeKey<?>, Object> attributes;
+    /** The client's and our addresses as a proxy relayed them ({@link #relayAddresses}); null for the socket's. */
+    private volatile SocketAddress relayedRemote;
+    private volatile SocketAddress relayedLocal;
 
     private Connection(EventLoop loop, Transport transport, ConnectionConfig config, MemoryBudget budget) {
         this.loop = loop;
@@ -161,14 +165,48 @@ public final class Connection {
         return budget;
     }
 
-    /** {@return the peer's address, or null when the transport does not know it} Thread-safe. */
+    /**
+     * {@return the peer's address: the client's that a proxy relayed ({@link #relayAddresses}), else the socket's
+     * peer; null when the transport does not know it} Handlers, HTTP requests and log lines all take it from here.
+     * Thread-safe.
+     */
     public SocketAddress remoteAddress() {
+        SocketAddress relayed = relayedRemote;
+        return relayed != null ? relayed : transport.remoteAddress();
+    }
+
+    /**
+     * {@return our address: the one the client connected to, as a proxy relayed it ({@link #relayAddresses}), else
+     * the socket's; null when the transport does not know it} Thread-safe.
+     */
+    public SocketAddress localAddress() {
+        SocketAddress relayed = relayedLocal;
+        return relayed != null ? relayed : transport.localAddress();
+    }
+
+    /** {@return the socket's own peer (the proxy, when one relayed the client's address), or null} Thread-safe. */
+    public SocketAddress socketRemoteAddress() {
         return transport.remoteAddress();
     }
 
-    /** {@return our address, or null when the transport does not know it} Thread-safe. */
-    public SocketAddress localAddress() {
+    /** {@return the socket's own local address, or null} Thread-safe. */
+    public SocketAddress socketLocalAddress() {
         return transport.localAddress();
+    }
+
+    /**
+     * Makes the connection report the addresses a proxy in front of the server relayed (the PROXY protocol's header)
+     * instead of the socket's: from then on {@link #remoteAddress()}, {@link #localAddress()} and every log line that
+     * names the connection give the client's, and {@link #socketRemoteAddress()} still gives the proxy's. A stage
+     * calls it once, before the handlers after it see {@code connected}. Loop thread only.
+     *
+     * @param remote the client's address
+     * @param local  the address the client connected to, or null to keep the socket's
+     */
+    public void relayAddresses(SocketAddress remote, SocketAddress local) {
+        assert loop.inLoop();
+        relayedLocal = local;
+        relayedRemote = Objects.requireNonNull(remote, "remote");
     }
 
     /** {@return true until close or abort is requested} Thread-safe. */
@@ -414,8 +452,9 @@ public final class Connection {
 
     @Override
     public String toString() {
-        SocketAddress remote = transport.remoteAddress();
-        return "Connection[" + (remote == null ? "?" : remote) + "]";
+        SocketAddress socket = transport.remoteAddress();
+        SocketAddress relayed = relayedRemote;
+        return "Connection[" + (relayed != null ? relayed + " via " + socket : socket == null ? "?" : socket) + "]";
     }
 
     // Called by the pipeline's head, tail and contexts.

@@ -7,6 +7,8 @@ import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.ConnectionConfig;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
+import io.switchboard.proxy.ProxyProtocol;
+import io.switchboard.proxy.ProxyProtocolHandler;
 import io.switchboard.tls.TlsHandler;
 import io.switchboard.tls.TlsServerContext;
 import java.io.IOException;
@@ -306,12 +308,21 @@ public final class Server implements AutoCloseable {
         }
     }
 
-    private static Consumer<Pipeline> withTls(TlsServerContext tls, Consumer<Pipeline> initializer) {
-        if (tls == null) {
+    /**
+     * The one place a server's pipeline is assembled: the PROXY stage first (its header comes before anything else,
+     * a TLS ClientHello included), then the TLS stage, then the user's handlers.
+     */
+    private static Consumer<Pipeline> stages(ProxyProtocol proxy, TlsServerContext tls, Consumer<Pipeline> initializer) {
+        if (proxy == null && tls == null) {
             return initializer;
         }
         return p -> {
-            p.add(TlsHandler.server(tls));
+            if (proxy != null) {
+                p.add(proxy.newHandler());
+            }
+            if (tls != null) {
+                p.add(TlsHandler.server(tls));
+            }
             initializer.accept(p);
         };
     }
@@ -332,6 +343,7 @@ public final class Server implements AutoCloseable {
         private MemoryBudget budget;
         private TlsServerContext tls;
         private boolean metrics = true;
+        private ProxyProtocol proxy;
 
         private Builder() {
         }
@@ -346,6 +358,21 @@ public final class Server implements AutoCloseable {
          */
         public Builder metrics(boolean metrics) {
             this.metrics = metrics;
+            return this;
+        }
+
+        /**
+         * Requires HAProxy's PROXY protocol header (v1 or v2) on every accepted connection: each gets a
+         * {@link ProxyProtocolHandler} first in its pipeline, before the TLS stage, which closes connections from
+         * outside {@code protocol}'s trusted ranges, waits for the header with a deadline, and makes the connection
+         * report the client's addresses ({@link Connection#remoteAddress()}) before the handlers after it see
+         * {@code connected}. Default: none (the socket's addresses).
+         *
+         * @param protocol the trusted proxies and limits, or null for none
+         * @return this builder
+         */
+        public Builder proxyProtocol(ProxyProtocol protocol) {
+            this.proxy = protocol;
             return this;
         }
 
@@ -522,8 +549,8 @@ public final class Server implements AutoCloseable {
                 throw new IllegalStateException("no pipeline: call pipeline(p -> p.add(...)) first");
             }
             try {
-                return new Server(config(), withTls(tls, initializer), budget != null ? budget : MemoryBudget.defaults(), loops,
-                        metrics);
+                return new Server(config(), stages(proxy, tls, initializer), budget != null ? budget : MemoryBudget.defaults(),
+                        loops, metrics);
             } catch (IOException e) {
                 throw new UncheckedIOException(e.getMessage(), e);
             }

@@ -6,6 +6,7 @@ import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,7 @@ import java.util.function.Consumer;
  */
 public final class EmbeddedConnection {
     private final EmbeddedLoop loop;
-    private final EmbeddedTransport transport = new EmbeddedTransport();
+    private final EmbeddedTransport transport;
     private final Connection connection;
     private final ArrayDeque<Object> received = new ArrayDeque<>();
     private final List<Object> events = new ArrayList<>();
@@ -69,6 +70,23 @@ public final class EmbeddedConnection {
      */
     public EmbeddedConnection(ConnectionConfig config, int readBufferSize, MemoryBudget budget,
                               Consumer<Pipeline> initializer) {
+        this(EmbeddedTransport.REMOTE, config, readBufferSize, budget, initializer);
+    }
+
+    /**
+     * A connection with default limits whose socket's peer is {@code remote} (by default an unresolved name, which is
+     * no IP address): for stages that look at where a connection comes from, such as the PROXY protocol's.
+     *
+     * @param remote      the address the transport reports for the peer
+     * @param initializer adds the handlers under test to the pipeline
+     */
+    public EmbeddedConnection(SocketAddress remote, Consumer<Pipeline> initializer) {
+        this(remote, ConnectionConfig.DEFAULTS, 64 * 1024, new MemoryBudget(Long.MAX_VALUE), initializer);
+    }
+
+    private EmbeddedConnection(SocketAddress remote, ConnectionConfig config, int readBufferSize, MemoryBudget budget,
+                               Consumer<Pipeline> initializer) {
+        this.transport = new EmbeddedTransport(remote);
         this.loop = new EmbeddedLoop(readBufferSize);
         this.connection = Connection.open(loop, transport, config, budget, p -> {
             initializer.accept(p);

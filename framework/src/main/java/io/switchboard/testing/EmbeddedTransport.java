@@ -10,7 +10,10 @@ import java.util.ArrayDeque;
 /** A {@link Transport} over memory: inbound segments fed by the test, outbound bytes collected for it. */
 final class EmbeddedTransport implements Transport {
     private static final SocketAddress LOCAL = InetSocketAddress.createUnresolved("embedded-local", 1);
-    private static final SocketAddress REMOTE = InetSocketAddress.createUnresolved("embedded-remote", 2);
+    /** The peer's address unless a test names one: unresolved, so it is no IP address anything trusts. */
+    static final SocketAddress REMOTE = InetSocketAddress.createUnresolved("embedded-remote", 2);
+
+    private final SocketAddress remote;
 
     final ArrayDeque<ByteBuffer> inbound = new ArrayDeque<>();
     final ByteArrayOutputStream sent = new ByteArrayOutputStream();
@@ -25,6 +28,10 @@ final class EmbeddedTransport implements Transport {
     /** Bytes the peer takes before it must be drained by the test; Long.MAX_VALUE for no limit. */
     long window = Long.MAX_VALUE;
     long writeCalls;
+
+    EmbeddedTransport(SocketAddress remote) {
+        this.remote = remote;
+    }
 
     @Override
     public void start(Events events) {
@@ -98,7 +105,7 @@ final class EmbeddedTransport implements Transport {
 
     @Override
     public SocketAddress remoteAddress() {
-        return REMOTE;
+        return remote;
     }
 
     boolean readable() {
