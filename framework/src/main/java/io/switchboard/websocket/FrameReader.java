@@ -174,7 +174,7 @@ final class FrameReader {
             control(in, opcode, (int) length, maskBit, frameKey);
             return true;
         }
-        if (length > maxFrame) {
+        if (length > maxFrame && !discard) {
             throw tooBig("frame of " + length + " bytes, over the limit of " + maxFrame);
         }
         boolean willCompress = opcode == Opcode.CONTINUATION ? compressed : rsv1;

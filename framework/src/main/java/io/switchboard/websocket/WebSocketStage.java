@@ -414,7 +414,7 @@ public final class WebSocketStage implements Handler {
                     paused = true;
                     break;
                 }
-                if (!reader.step(in, now)) {
+                if (!step(in, now)) {
                     break;
                 }
             }
@@ -430,6 +430,26 @@ public final class WebSocketStage implements Handler {
             cumulation.take();
         } else {
             cumulation.done(in);
+        }
+    }
+
+    /**
+     * One step of the reader. A message over the limit is refused with the closing handshake, not a failure: our
+     * 1009 goes out, the rest of the message is dropped as it arrives (no memory, for at most the close timeout), and
+     * the connection closes on the peer's close frame. Closing at once would leave the peer's bytes unread, so the
+     * kernel would reset the connection, and a reset can overtake the 1009: the peer would see an abnormal close
+     * (1006) instead of being told why.
+     */
+    private boolean step(ByteBuffer in, long now) {
+        try {
+            return reader.step(in, now);
+        } catch (WebSocketException e) {
+            if (e.status() != CloseStatus.MESSAGE_TOO_BIG || state != State.OPEN) {
+                throw e;
+            }
+            initiateClose(e.status(), e.getMessage());
+            report(e.status(), e.getMessage()); // the handler learns why now, not from the peer's answer
+            return true; // the reader, discarding now, takes the same frame again and drops it
         }
     }
 

@@ -177,7 +177,7 @@ class DeflateTest {
             Recorder r = new Recorder();
             EmbeddedConnection c = server(r, new PerMessageDeflate(false, false, 0, 0), config);
             long before = Allocation.thisThread();
-            int frames = bomb.feedUntilClosed(c, 4096);
+            int frames = bomb.feedUntilRefused(c, r, 4096);
             long allocated = Allocation.thisThread() - before;
             assertEquals(1009, r.closeStatus, "too big: " + r.closeReason + " after " + frames + " frames, limit " + limit);
             assertTrue(frames <= 2, "stopped within " + frames + " frames of 4,096");
@@ -266,7 +266,8 @@ class DeflateTest {
 
     private static void warmUp(Bomb bomb) {
         WebSocketConfig config = WebSocketConfig.DEFAULTS.withDeflate(DeflateOptions.DEFAULTS);
-        bomb.feedUntilClosed(server(new Recorder(), new PerMessageDeflate(false, false, 0, 0), config), 4);
+        Recorder warm = new Recorder();
+        bomb.feedUntilRefused(server(warm, new PerMessageDeflate(false, false, 0, 0), config), warm, 4);
     }
 
     /** A compressed message of zeros whose frames are 1 KiB each and inflate to 1 MiB each. */
@@ -286,11 +287,14 @@ class DeflateTest {
             nextFrame = Wire.masked(CONT, second);
         }
 
-        /** Feeds the message's frames until the connection closes, at most {@code max}; returns how many it took. */
-        int feedUntilClosed(EmbeddedConnection c, int max) {
+        /**
+         * Feeds the message's frames until the server refuses it (its handler told of the close), at most {@code max};
+         * returns how many it took.
+         */
+        int feedUntilRefused(EmbeddedConnection c, Recorder r, int max) {
             c.feed(firstFrame);
             int frames = 1;
-            while (c.isOpen() && frames < max) {
+            while (c.isOpen() && r.closeStatus == -1 && frames < max) {
                 c.feed(nextFrame);
                 frames++;
             }

@@ -40,6 +40,35 @@ class FrameRulesTest {
         assertEquals(0, c.takeWritten().length, "nothing is sent after the close frame");
     }
 
+    /**
+     * Feeds {@code input} at every split and checks that the stage refused a message over the limit with the closing
+     * handshake: a 1009 close frame, the handler told, and the connection open until the peer's close frame (so that
+     * the peer reads the 1009 before the TCP close, rather than a reset that can overtake it). Then {@code rest}, the
+     * bytes that end the peer's message, is dropped, and the peer's close frame ends the connection; with {@code rest}
+     * null (a message that never ends), the close timeout does.
+     */
+    static void assertRefusedTooBig(WebSocketConfig config, byte[] input, byte[] rest) {
+        Splits.check(input, () -> FrameCodecTest.server(new Recorder(), config), c -> {
+            List<Wire.Frame> frames = Wire.parse(c.takeWritten());
+            assertEquals(1, frames.size(), "one frame sent: the close");
+            assertEquals(1009, frames.get(0).closeStatus(), "the close frame's status");
+            assertEquals(1009, FrameCodecTest.recorder(c).closeStatus, "the handler is told the status sent");
+            assertTrue(c.isOpen(), "the connection waits for the peer's close frame");
+            if (rest == null) {
+                c.advance(config.closeTimeout().plusMillis(1));
+                assertTrue(c.isClosed(), "no close frame from the peer: closed at the close timeout");
+                return;
+            }
+            c.feed(rest);
+            c.feed(Wire.masked(FIN | PING, Wire.utf8("late")));
+            assertEquals(0, c.takeWritten().length, "what follows is dropped, and nothing is sent after the close frame");
+            assertTrue(c.isOpen());
+            c.feed(Wire.masked(FIN | Wire.CLOSE, new byte[] {0x03, (byte) 0xF1})); // the peer's close, 1009
+            assertTrue(c.isClosed(), "the peer's close frame ends the connection");
+            assertEquals(0, c.takeWritten().length, "no second close frame");
+        });
+    }
+
     @Test
     void rsv1WithoutAnExtensionIsAProtocolError() {
         assertFails(1002, SMALL, Wire.masked(FIN | 0x40 | TEXT, Wire.utf8("a")));
@@ -105,10 +134,11 @@ class FrameRulesTest {
     @Test
     void aFrameOverTheLimitIsRefusedAtItsHeaderWith1009() {
         // Only the header is sent: the stage refuses before any of the payload arrives.
-        byte[] header = java.util.Arrays.copyOf(Wire.masked(FIN | BINARY, new byte[1001]), 8);
-        assertFails(1009, SMALL, header);
+        byte[] frame = Wire.masked(FIN | BINARY, new byte[1001]);
+        byte[] header = java.util.Arrays.copyOf(frame, 8);
+        assertRefusedTooBig(SMALL, header, java.util.Arrays.copyOfRange(frame, 8, frame.length));
         byte[] huge = {(byte) (FIN | BINARY), (byte) (0x80 | 127), 0, 0, 0x10, 0, 0, 0, 0, 0, 1, 2, 3, 4};
-        assertFails(1009, WebSocketConfig.DEFAULTS, huge);
+        assertRefusedTooBig(WebSocketConfig.DEFAULTS, huge, null);
     }
 
     @Test
@@ -116,7 +146,8 @@ class FrameRulesTest {
         // CVE-2014-0193: each frame is under the frame limit, the message is not under the message limit.
         WebSocketConfig config = WebSocketConfig.DEFAULTS.withLimits(1000, 2000);
         byte[] part = new byte[900];
-        assertFails(1009, config, Wire.concat(Wire.masked(BINARY, part), Wire.masked(CONT, part), Wire.masked(CONT, part)));
+        assertRefusedTooBig(config, Wire.concat(Wire.masked(BINARY, part), Wire.masked(CONT, part), Wire.masked(CONT, part)),
+                Wire.masked(FIN | CONT, part));
         EmbeddedConnection c = FrameCodecTest.server(new Recorder(), config);
         c.feed(Wire.concat(Wire.masked(TEXT, part), Wire.masked(CONT, part)));
         assertEquals(0, c.takeWritten().length, "1,800 of 2,000 bytes: still fine");
