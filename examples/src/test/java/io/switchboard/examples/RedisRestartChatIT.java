@@ -3,6 +3,7 @@ package io.switchboard.examples;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.switchboard.redis.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +19,14 @@ import org.junit.jupiter.api.Test;
 class RedisRestartChatIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private RedisServer redis;
+    private RedisProcess redis;
     private final List<ExampleProcess> instances = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<ChatPeer> peers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisProcess.start();
         for (int i = 0; i < 3; i++) {
             ExampleProcess chat = ExampleProcess.start("chat", "--port", "0", "--http-port", "0", "--workers", "1",
                     "--redis", "127.0.0.1:" + redis.port());

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.switchboard.redis.RedisProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,7 @@ class ScaleOutChatIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> SERVERS = List.of("c0", "c1", "c2");
 
-    private RedisServer redis;
+    private RedisProcess redis;
     private final List<ExampleProcess> instances = new ArrayList<>();
     private Haproxy haproxy;
     private int front;
@@ -30,7 +31,7 @@ class ScaleOutChatIT {
     @BeforeEach
     void start() throws Exception {
         Tools.require("haproxy", "haproxy");
-        redis = RedisServer.start();
+        redis = RedisProcess.start();
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < SERVERS.size(); i++) {
             ExampleProcess chat = ExampleProcess.start("chat", "--port", "0", "--http-port", "0", "--workers", "1",

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real {@code redis-server} (Debian's package) for a test: loopback only, a free port, no persistence, its config
  * and working directory in a temporary folder that {@link #close()} removes with the process. It can be killed
- * (SIGKILL) and started again on the same port, as an operator restarting Redis would.
+ * (SIGKILL) and started again on the same port, as an operator restarting Redis would. Shared with the examples'
+ * tests through this module's test jar.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
@@ -32,12 +33,12 @@ final class RedisProcess implements AutoCloseable {
     }
 
     /** Starts a server, or skips the test (fails it under CI=true) when {@code redis-server} is not installed. */
-    static RedisProcess start() throws IOException {
+    public static RedisProcess start() throws IOException {
         return start(null);
     }
 
     /** As {@link #start()}, asking clients for {@code password} when it is not null ({@code requirepass}). */
-    static RedisProcess start(String password) throws IOException {
+    public static RedisProcess start(String password) throws IOException {
         require("redis-server", "redis-server");
         Path dir = Files.createTempDirectory("redis-test");
         RedisProcess redis = new RedisProcess(dir, freePort());
@@ -73,18 +74,18 @@ final class RedisProcess implements AutoCloseable {
         return new InetSocketAddress("127.0.0.1", port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
     /** Kills the server with SIGKILL and waits for it to be gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** Starts the server again on the same port (after {@link #kill()}). */
-    void restart() throws IOException {
+    public void restart() throws IOException {
         launch();
     }
 
