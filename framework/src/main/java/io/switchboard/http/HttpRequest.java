@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.Ascii;
 import io.switchboard.pipeline.AttributeKey;
 import io.switchboard.pipeline.Connection;
 import java.io.ByteArrayInputStream;
@@ -321,8 +322,8 @@ public final class HttpRequest {
             char c = s.charAt(i);
             if (c == '+') {
                 out[n++] = ' ';
-            } else if (c == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
-                out[n++] = (byte) (hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+            } else if (c == '%' && i + 2 < s.length() && Ascii.hexValue(s.charAt(i + 1)) >= 0 && Ascii.hexValue(s.charAt(i + 2)) >= 0) {
+                out[n++] = (byte) (Ascii.hexValue(s.charAt(i + 1)) * 16 + Ascii.hexValue(s.charAt(i + 2)));
                 i += 2;
             } else if (c < 0x80) {
                 out[n++] = (byte) c;
@@ -333,9 +334,5 @@ public final class HttpRequest {
             }
         }
         return new String(out, 0, n, StandardCharsets.UTF_8);
-    }
-
-    private static int hex(char c) {
-        return Character.digit(c, 16);
     }
 }

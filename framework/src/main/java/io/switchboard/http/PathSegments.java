@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.Ascii;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,7 @@ final class PathSegments {
         int length = path.length();
         if (percent) {
             for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
-                if (i + 2 >= length || hex(path.charAt(i + 1)) < 0 || hex(path.charAt(i + 2)) < 0) {
+                if (i + 2 >= length || Ascii.hexValue(path.charAt(i + 1)) < 0 || Ascii.hexValue(path.charAt(i + 2)) < 0) {
                     return "malformed percent-encoding in the path";
                 }
             }
@@ -77,7 +78,7 @@ final class PathSegments {
         for (int i = from; i < to; i++) {
             char c = path.charAt(i);
             if (c == '%' && i + 2 < to) {
-                bytes[n++] = (byte) (hex(path.charAt(i + 1)) << 4 | hex(path.charAt(i + 2)));
+                bytes[n++] = (byte) (Ascii.hexValue(path.charAt(i + 1)) << 4 | Ascii.hexValue(path.charAt(i + 2)));
                 i += 2;
             } else {
                 bytes[n++] = (byte) c; // the parser lets only visible ASCII into a target
@@ -122,18 +123,5 @@ final class PathSegments {
             dots++;
         }
         return dots == 1 || dots == 2;
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -1,5 +1,7 @@
 package io.switchboard.proxy;
 
+import io.switchboard.internal.Ascii;
+
 /**
  * Numeric IP addresses read from text without any name lookup, strictly: what a PROXY v1 line and a trusted-proxy
  * entry may hold. IPv4 is four decimal numbers from 0 to 255 without leading zeros (so that {@code 010} is never read
@@ -71,8 +73,8 @@ final class IpLiterals {
             }
             int start = i;
             int value = 0;
-            while (i < to && i - start < 4 && hex(text.charAt(i)) >= 0) {
-                value = value << 4 | hex(text.charAt(i));
+            while (i < to && i - start < 4 && Ascii.hexValue(text.charAt(i)) >= 0) {
+                value = value << 4 | Ascii.hexValue(text.charAt(i));
                 i++;
             }
             if (i < to && text.charAt(i) == '.') {
@@ -129,18 +131,5 @@ final class IpLiterals {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    private static int hex(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        if (c >= 'A' && c <= 'F') {
-            return c - 'A' + 10;
-        }
-        return -1;
     }
 }
