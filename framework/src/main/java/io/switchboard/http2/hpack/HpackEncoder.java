@@ -239,7 +239,7 @@ public final class HpackEncoder {
         int nameIndex = staticName;
         for (int i = 0, n = table.length(); i < n; i++) {
             String entryName = table.name(i);
-            if (entryName == name || entryName.equalsIgnoreCase(name)) {
+            if (entryName == name || StaticTable.sameName(entryName, name)) {
                 if (table.value(i).equals(value)) {
                     out.ensure(6);
                     writeInt(out, 0x80, 0x7F, StaticTable.LENGTH + 1 + i);
@@ -270,7 +270,7 @@ public final class HpackEncoder {
 
     private int dynamicNameIndex(String name) {
         for (int i = 0, n = table.length(); i < n; i++) {
-            if (table.name(i).equalsIgnoreCase(name)) {
+            if (StaticTable.sameName(table.name(i), name)) {
                 return StaticTable.LENGTH + 1 + i;
             }
         }

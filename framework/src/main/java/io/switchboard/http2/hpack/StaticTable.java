@@ -123,7 +123,7 @@ final class StaticTable {
         int slot = hash(name) & (BY_NAME.length - 1);
         for (int index; (index = BY_NAME[slot]) != 0; slot = (slot + 1) & (BY_NAME.length - 1)) {
             String candidate = name(index);
-            if (candidate.length() == name.length() && candidate.equalsIgnoreCase(name)) {
+            if (sameName(candidate, name)) {
                 return index;
             }
         }
@@ -139,6 +139,29 @@ final class StaticTable {
             }
         }
         return 0;
+    }
+
+    /**
+     * Whether two names are the same but for the case of ASCII letters, the only case HTTP/2 names may differ in
+     * before the encoder lowercases them. ({@code String.equalsIgnoreCase} also folds other letters: the Kelvin
+     * sign would match {@code k}, and a name sent as one octet per char would not be the one indexed.)
+     */
+    static boolean sameName(String a, String b) {
+        int n = a.length();
+        if (n != b.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                char lower = (char) (x | 0x20);
+                if (lower != (y | 0x20) || lower < 'a' || lower > 'z') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** A hash of {@code name} folded to lowercase ASCII. */

@@ -5,6 +5,7 @@ import static io.switchboard.http2.hpack.Hpack.hex;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,45 @@ class HpackEncoderTest {
         byte[] array = out.array();
         responseHead(13);
         assertSame(array, out.array(), "the block's array is reused, not grown again");
+    }
+
+    @Test
+    void aRepeatedHeadIsEncodedWithoutAllocatingAndDecodedWithOnlyItsLiteral() throws HpackException {
+        Hpack.decode(decoder, responseHead(13));
+        java.nio.ByteBuffer second = java.nio.ByteBuffer.wrap(responseHead(13));
+        int[] fields = {0};
+        FieldSink sink = (name, value) -> fields[0]++;
+        for (int i = 0; i < 1_000; i++) { // past the interpreter's first runs
+            encodeHead();
+            decoder.decode(second.position(0), sink);
+        }
+        long before = Allocation.thisThread();
+        for (int i = 0; i < 10_000; i++) {
+            encodeHead();
+        }
+        long encoding = Allocation.thisThread() - before;
+        // one 16-byte object per head would be 160,000 bytes; allow 16 KB for the measurement's own noise
+        assertTrue(encoding < 16_384, encoding + " bytes allocated to encode 10,000 heads");
+
+        before = Allocation.thisThread();
+        for (int i = 0; i < 10_000; i++) {
+            decoder.decode(second.position(0), sink);
+        }
+        long decoding = Allocation.thisThread() - before;
+        // The four indexed fields are handed over as the table's strings; only the literal content-length value
+        // "13" is a new string (48 bytes with compressed oops). A string per indexed field would add 160 more.
+        assertTrue(decoding < 10_000 * 80, decoding + " bytes allocated to decode 10,000 heads");
+        assertEquals(11_000 * 5, fields[0], "5 fields per head decoded");
+    }
+
+    private void encodeHead() {
+        out.clear();
+        encoder.startBlock(out);
+        encoder.status(out, 200);
+        encoder.field(out, "Content-Type", "text/plain");
+        encoder.contentLength(out, 13);
+        encoder.field(out, "Date", "Wed, 02 Dec 2026 17:00:00 GMT");
+        encoder.field(out, "Server", "switchboard");
     }
 
     @Test
@@ -98,6 +138,15 @@ class HpackEncoderTest {
         byte[] b = block("X-Custom-Name: caf\u00e9 \u20ac");
         assertEquals(List.of("x-custom-name: caf\u00e9 ?"), Hpack.decode(decoder, b));
         assertEquals("be", hex(block("x-custom-name: caf\u00e9 \u20ac")), "the same field is found in any case");
+    }
+
+    @Test
+    void onlyAsciiLettersMatchWithoutRegardToCase() throws HpackException {
+        // String.equalsIgnoreCase would take the Kelvin sign for k and find the static "link", and \u00c0 for \u00e0
+        assertEquals(List.of("lin?: <a>"), Hpack.decode(decoder, block("lin\u212a: <a>")));
+        assertEquals(List.of("x-\u00e0: 1"), Hpack.decode(decoder, block("x-\u00e0: 1")));
+        assertEquals(List.of("x-\u00c0: 1"), Hpack.decode(decoder, block("x-\u00c0: 1")));
+        assertEquals(List.of("LINK".toLowerCase(java.util.Locale.ROOT) + ": <b>"), Hpack.decode(decoder, block("LINK: <b>")));
     }
 
     @Test
