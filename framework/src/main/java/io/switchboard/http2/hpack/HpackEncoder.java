@@ -13,7 +13,9 @@ package io.switchboard.http2.hpack;
  * fields in order: pseudo-fields first ({@link #status} for {@code :status}), then
  * {@link #field(HeaderBlock, String, String)} for each field, or {@link #contentLength}. Then cut the block into
  * HEADERS and CONTINUATION frames and send them with nothing in between. A block encoded must be sent: the peer's
- * table only follows the blocks it reads.</li>
+ * table only follows the blocks it reads. So a head is checked against the peer's
+ * {@code SETTINGS_MAX_HEADER_LIST_SIZE} (names, values and 32 octets per field) before it is encoded, never after:
+ * Netty's encoder once checked while encoding and left the tables out of step (netty#6230).</li>
  * </ol>
  *
  * <h2>What it chooses</h2>
