@@ -12,7 +12,7 @@ import io.switchboard.pipeline.ProtocolException;
 public final class Http2Exception extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
-    private final transient Http2Error error;
+    private final Http2Error error;
     private final int streamId;
 
     private Http2Exception(Http2Error error, int streamId, String message) {

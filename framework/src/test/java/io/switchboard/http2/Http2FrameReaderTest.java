@@ -211,5 +211,18 @@ class Http2FrameReaderTest {
         assertFalse(reader.inFieldBlock());
     }
 
+    @Test
+    void releaseDropsAPartialFrameAndLaterInput() {
+        byte[] input = Wire.fromClient(frame(DATA, 0, 1, Wire.bytes(1000, 1)));
+        Recorder r = new Recorder();
+        Http2FrameReader partial = new Http2FrameReader(true, CONFIG, r);
+        Feeds.piece(partial, input, 0, input.length - 10);
+        assertEquals(990, partial.keptBytes(), "the 990 bytes of DATA payload that arrived are kept");
+        partial.release();
+        assertEquals(0, partial.keptBytes(), "a closing connection keeps nothing");
+        Feeds.piece(partial, input, input.length - 10, input.length);
+        assertEquals(List.of("SETTINGS Http2Settings[]"), r.events, "nothing is read after release");
+    }
+
     private Http2FrameReader reader;
 }
