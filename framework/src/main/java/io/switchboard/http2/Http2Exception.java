@@ -12,7 +12,9 @@ import io.switchboard.pipeline.ProtocolException;
 public final class Http2Exception extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** The code sent to the peer. */
     private final Http2Error error;
+    /** The stream a stream error ends; 0 for a connection error. */
     private final int streamId;
 
     private Http2Exception(Http2Error error, int streamId, String message) {
