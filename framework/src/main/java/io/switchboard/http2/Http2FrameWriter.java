@@ -77,7 +77,7 @@ public final class Http2FrameWriter {
 
     /** Writes the client connection preface's 24 octets; a client then writes its SETTINGS. */
     public void preface() {
-        out.write(ByteBuffer.wrap(Frames.PREFACE));
+        out.write(ByteBuffer.wrap(Frames.PREFACE).asReadOnlyBuffer());
     }
 
     /**
