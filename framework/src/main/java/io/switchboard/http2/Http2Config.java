@@ -17,9 +17,10 @@ package io.switchboard.http2;
  *                              is a {@code FRAME_SIZE_ERROR}.
  * @param maxHeaderBlockBytes   the most bytes of one field block, its HEADERS (or PUSH_PROMISE) and CONTINUATION
  *                              payloads together, padding and priority fields included (default 32 KiB, twice
- *                              the default header list: an encoded block is no larger than the list it carries,
- *                              so this leaves the connection room to answer a list somewhat over its limit with
- *                              431 on that stream, where Netty's bound is 1.25 times its list size)
+ *                              the default header list: an encoder that uses Huffman only where it shortens a
+ *                              string makes a block no larger than the list it carries, which counts 32 bytes a
+ *                              field besides, so this leaves the connection room to answer a list somewhat over
+ *                              its limit with 431 on that stream; Netty's bound is 1.25 times its list size)
  * @param maxContinuationFrames the most CONTINUATION frames after one HEADERS or PUSH_PROMISE (default 8, as
  *                              nghttp2 and Node.js since the flood: peers that split blocks split them at the
  *                              frame size, so a block of 32 KiB needs at most 2); an empty CONTINUATION counts
