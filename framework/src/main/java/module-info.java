@@ -12,6 +12,7 @@ module io.switchboard {
     exports io.switchboard.codec;
     exports io.switchboard.http;
     exports io.switchboard.http2.hpack;
+    exports io.switchboard.http2;
     exports io.switchboard.lifecycle;
     exports io.switchboard.server;
     exports io.switchboard.testing;
