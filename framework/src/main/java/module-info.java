@@ -11,8 +11,8 @@ module io.switchboard {
     exports io.switchboard.proxy;
     exports io.switchboard.codec;
     exports io.switchboard.http;
-    exports io.switchboard.http2.hpack;
     exports io.switchboard.http2;
+    exports io.switchboard.http2.hpack;
     exports io.switchboard.lifecycle;
     exports io.switchboard.server;
     exports io.switchboard.testing;
