@@ -40,6 +40,8 @@ public final class Main {
             "                                                                [--host H] [--port N (8083)] [--workers N]",
             "  ws-broadcast           Switchboard WebSocket broadcast server (ConnectionGroup, WebSocketFrame): /ws/broadcast,",
             "                         GET /plaintext                         [--host H] [--port N (8084)] [--workers N]",
+            "  netty-h2               Netty 4.2 h2c server (prior knowledge; Http2FrameCodec): GET /plaintext /json",
+            "                                                                [--host H] [--port N (8085)] [--workers N]",
             "  netty-static           Netty 4.2 static file server (DefaultFileRegion): the files of DIR at /static/",
             "                         --dir DIR                              [--host H] [--port N (8083)] [--workers N]",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
@@ -169,6 +171,9 @@ public final class Main {
                 }
                 case "netty-http" -> {
                     return nettyHttp(Args.parse(rest, NETTY_HTTP_FLAGS, Map.of()), out);
+                }
+                case "netty-h2" -> {
+                    return nettyH2(Args.parse(rest, Set.of("host", "port", "workers"), Map.of()), out);
                 }
                 case "netty-static" -> {
                     return nettyStatic(Args.parse(rest, STATIC_FLAGS, Map.of()), out);
@@ -430,6 +435,19 @@ public final class Main {
                 + server.localAddress().getPort() + " (" + workers + " workers"
                 + (tls == null ? "" : "; TLS, SslHandler on the JDK provider, " + tls.describe())
                 + (compress == 0 ? "" : "; HttpContentCompressor, gzip and deflate at level " + compress) + ")");
+        out.flush();
+        server.closeFuture().join();
+        return 0;
+    }
+
+    private static int nettyH2(Args args, PrintStream out) throws InterruptedException {
+        String host = args.string("host", "127.0.0.1");
+        int port = args.integer("port", 8085, 0, 65535);
+        int workers = args.integer("workers", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        NettyTcpServer server = NettyH2Server.start(host, port, workers);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        out.println("netty h2c server listening on " + server.localAddress().getHostString() + ":"
+                + server.localAddress().getPort() + " (" + workers + " workers, prior knowledge)");
         out.flush();
         server.closeFuture().join();
         return 0;
