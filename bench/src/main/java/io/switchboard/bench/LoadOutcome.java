@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  * @param p999Micros 99.9th percentile, NaN when not reported
  */
 record LoadOutcome(long ops, double seconds, long errors, double p50Micros, double p99Micros, double p999Micros) {
+    private static final Pattern H2LOAD_FINISHED = Pattern.compile("finished in ([0-9.]+)(s|ms),");
+    private static final Pattern H2LOAD_REQUESTS = Pattern.compile(
+            "requests: (\\d+) total, \\d+ started, \\d+ done, \\d+ succeeded, \\d+ failed, \\d+ errored, \\d+ timeout");
+    private static final Pattern H2LOAD_STATUSES = Pattern.compile("status codes: (\\d+) 2xx,");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=([0-9.eE+-]+)");
     private static final Pattern REDIS = Pattern.compile("^\\s*(\\w+): ([0-9.]+) requests per second(?:, p50=([0-9.]+) msec)?");
     private static final Pattern S_TIME = Pattern.compile(
@@ -35,6 +39,24 @@ record LoadOutcome(long ops, double seconds, long errors, double p50Micros, doub
         }
         return new LoadOutcome(Long.parseLong(f.get("requests")), Double.parseDouble(f.get("seconds")),
                 Long.parseLong(f.get("errors")), num(f, "p50_us"), num(f, "p99_us"), num(f, "p999_us"));
+    }
+
+    /**
+     * Parses h2load's summary: {@code finished in 10.00s, 123.45 req/s, …} and {@code requests: N total, N started,
+     * N done, S succeeded, F failed, E errored, T timeout}, and {@code status codes: A 2xx, B 3xx, C 4xx, D 5xx}. Ops are
+     * the requests answered with a 2xx; errors all the others of the total (failed, timed out, or another status).
+     * h2load prints no percentiles. Null without both lines.
+     */
+    static LoadOutcome parseH2load(String output) {
+        Matcher finished = H2LOAD_FINISHED.matcher(output);
+        Matcher requests = H2LOAD_REQUESTS.matcher(output);
+        Matcher statuses = H2LOAD_STATUSES.matcher(output);
+        if (!finished.find() || !requests.find() || !statuses.find()) {
+            return null;
+        }
+        double seconds = Double.parseDouble(finished.group(1)) * (finished.group(2).equals("ms") ? 1e-3 : 1);
+        long ok = Long.parseLong(statuses.group(1));
+        return new LoadOutcome(ok, seconds, Long.parseLong(requests.group(1)) - ok, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Parses echo-load's output: its result line and its round-trip line; null without a result line. */

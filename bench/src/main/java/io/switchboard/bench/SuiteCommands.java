@@ -111,6 +111,7 @@ final class SuiteCommands {
             }
             case SuiteScenario.NETTY -> {
                 c.addAll(scenario.udp() ? List.of("-jar", bench, "netty-udp-echo")
+                        : scenario.h2() ? List.of("-jar", bench, "netty-h2", "--workers", "1")
                         : staticDir != null ? List.of("-jar", bench, "netty-static", "--dir",
                                 staticDir.resolve("files").toString(), "--workers", "1")
                         : List.of("-jar", bench, scenario.webSocket() ? "netty-ws" : echo ? "netty-echo" : "netty-http",
@@ -174,6 +175,16 @@ final class SuiteCommands {
             c.addAll(scriptArgs);
         }
         return timedOnLoadCpu(c);
+    }
+
+    /**
+     * h2load for {@code d} (whole seconds) on {@code /plaintext} over h2c with prior knowledge:
+     * {@link SuiteScenario#H2_CONNECTIONS} connections with {@link SuiteScenario#H2_STREAMS} streams in flight each,
+     * one thread, timed on the load CPU.
+     */
+    List<String> h2load(int port, Duration d) {
+        return timedOnLoadCpu(List.of("h2load", "-t1", "-c" + SuiteScenario.H2_CONNECTIONS, "-m" + SuiteScenario.H2_STREAMS,
+                "-D" + Math.max(1, Math.round(d.toNanos() / 1e9)), "http://127.0.0.1:" + port + "/plaintext"));
     }
 
     /** ab for {@code d}, HTTP/1.0 without keep-alive, timed on the load CPU. */

@@ -251,6 +251,7 @@ final class SuiteRunner {
                 case IDLE, IDLE_NO_PRETOUCH, WS_IDLE, WS_IDLE_DEFLATE -> List.of(idle(scenario, server, process));
                 case CHURN -> List.of(churn(scenario, server, process));
                 case KV -> kv(scenario, server, process);
+                case H2LOAD -> List.of(h2load(scenario, server, process));
             };
             if (!process.isAlive()) {
                 throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
@@ -298,6 +299,22 @@ final class SuiteRunner {
         LoadOutcome o = output.lines().map(LoadOutcome::parseResultLine).filter(x -> x != null).findFirst()
                 .orElseThrow(() -> new IOException("wrk printed no result line: " + output));
         return finish(scenario, "", server, "wrk", process, o, w, jit == null ? "" : jitNote(process, jit, w));
+    }
+
+    /** h2load's warm-up, then its measured window. */
+    private SuiteRun h2load(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        runTool(commands.h2load(process.port(), config.warmup(scenario)), scenario.key() + "-" + server + "-warmup", l -> { });
+        Window w = new Window(process.pid());
+        String output = runTool(commands.h2load(process.port(), config.duration()), scenario.key() + "-" + server + "-h2load",
+                l -> { });
+        w.end();
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
+        LoadOutcome o = LoadOutcome.parseH2load(output);
+        if (o == null) {
+            throw new IOException("h2load printed no result: " + output);
+        }
+        return finish(scenario, "", server, "h2load", process, o, w, "");
     }
 
     /**

@@ -33,6 +33,10 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final String SB_METRICS = "sb-metrics";
     /** The http example with its defaults under a JFR recording ({@code -XX:StartFlightRecording}, default settings). */
     static final String SB_JFR = "sb-jfr";
+    /** Connections of h2-plain, each with {@link #H2_STREAMS} streams in flight. */
+    static final int H2_CONNECTIONS = 64;
+    /** Streams in flight on each connection of h2-plain ({@code h2load -m}). */
+    static final int H2_STREAMS = 16;
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -42,7 +46,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * without it (heap pages count in the resident set once first touched).
      */
     enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, WRK_GZIP, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN,
-        KV, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC }
+        KV, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC, H2LOAD }
 
     /** The deflate level both servers compress at in http-gzip-64k: zlib's default, and both servers' default. */
     static final int GZIP_LEVEL = 6;
@@ -107,6 +111,10 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                             + " (keep-alive, one request in flight per connection): Switchboard's StaticFiles (the http example's"
                             + " --static), Netty's DefaultFileRegion (netty-static), and nginx with sendfile on, the physical anchor;"
                             + " CPU per byte = CPU per request / 1,048,576"),
+            new SuiteScenario("h2-plain", Kind.H2LOAD, false, List.of(SWITCHBOARD, NETTY),
+                    "GET /plaintext over HTTP/2 cleartext with prior knowledge, h2load -t1 -c" + H2_CONNECTIONS + " -m"
+                            + H2_STREAMS + " (" + H2_STREAMS + " streams in flight per connection); Switchboard: the http"
+                            + " example on its HTTP/1 port; Netty: Http2FrameCodec with one handler per connection (netty-h2)"),
             new SuiteScenario("http-plain-observe", Kind.WRK_PLAIN, false, List.of(SB_NO_METRICS, SB_METRICS, SWITCHBOARD, SB_JFR),
                     "GET /plaintext as http-plain, against the http example four ways: --no-metrics, --metrics,"
                             + " its defaults, and its defaults under a JFR recording (what metrics and a recording cost)"));
@@ -175,6 +183,11 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     /** {@return true when the servers are the http example run several ways, compared with one another} */
     boolean variants() {
         return servers.stream().allMatch(s -> s.equals(SWITCHBOARD) || s.startsWith("sb-"));
+    }
+
+    /** {@return true for the HTTP/2 scenarios} */
+    boolean h2() {
+        return kind == Kind.H2LOAD;
     }
 
     /** {@return true for the UDP echo scenario} */

@@ -25,6 +25,23 @@ class LoadOutcomeTest {
         assertEquals(0, LoadOutcome.redisRate("Could not connect", "SET"));
     }
 
+    /** h2load's summary as it prints it (nghttp2 1.52), after its progress lines. */
+    @Test
+    void h2loadCountsTheTwoHundredsAsOpsAndEverythingElseAsErrors() {
+        String out = "progress: 90% done\nprogress: 100% done\n\n"
+                + "finished in 10.00s, 412345.60 req/s, 14.62MB/s\n"
+                + "requests: 4123500 total, 4123564 started, 4123500 done, 4123450 succeeded, 50 failed, 20 errored, 0 timeout\n"
+                + "status codes: 4123450 2xx, 0 3xx, 30 4xx, 0 5xx\n"
+                + "traffic: 146.23MB (153336890) total, 19.70MB (20657640) headers (space savings 94.40%), 51.11MB data\n";
+        LoadOutcome o = LoadOutcome.parseH2load(out);
+        assertEquals(4_123_450, o.ops(), "the 2xx answers");
+        assertEquals(50, o.errors(), "the rest of the total: failed, errored or another status");
+        assertEquals(10.0, o.seconds(), 1e-9);
+        LoadOutcome quick = LoadOutcome.parseH2load(out.replace("finished in 10.00s", "finished in 750.48ms"));
+        assertEquals(0.75048, quick.seconds(), 1e-9, "milliseconds read as such");
+        assertNull(LoadOutcome.parseH2load("connect: Connection refused\n"), "no summary, no outcome");
+    }
+
     /** Two openssl s_time clients, as SuiteCommands#handshakes runs them, one of which read no answer, one failed. */
     @Test
     void sTimeConnectionsAreSummedAndEmptyOrFailedClientsAreErrors() {

@@ -126,6 +126,20 @@ class SuiteCommandsTest {
     }
 
     @Test
+    void theHttp2ScenarioRunsH2loadAgainstTheHttpExampleAndNettysH2cServer() {
+        SuiteScenario h2 = SuiteScenario.byKey("h2-plain");
+        List<String> sb = commands.server(h2, SuiteScenario.SWITCHBOARD, 0);
+        List<String> netty = commands.server(h2, SuiteScenario.NETTY, 0);
+        assertEquals("http", sb.get(sb.indexOf("ex.jar") + 1), "the http example, on its HTTP/1 port");
+        assertEquals(List.of("netty-h2", "--workers", "1", "--host", "127.0.0.1", "--port", "0"),
+                netty.subList(netty.indexOf("bench.jar") + 1, netty.size()));
+        List<String> load = commands.h2load(8080, java.time.Duration.ofSeconds(10));
+        assertEquals(List.of("taskset", "-c", "1"), load.subList(0, 3));
+        assertEquals(List.of("h2load", "-t1", "-c64", "-m16", "-D10", "http://127.0.0.1:8080/plaintext"),
+                load.subList(load.indexOf("h2load"), load.size()));
+    }
+
+    @Test
     void theGzipScenarioCompressesAtTheSameLevelOnBothServers() {
         SuiteScenario gzip = SuiteScenario.byKey("http-gzip-64k");
         List<String> sb = commands.server(gzip, SuiteScenario.SWITCHBOARD, 0);
