@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 record LoadOutcome(long ops, double seconds, long errors, double p50Micros, double p99Micros, double p999Micros) {
     private static final Pattern H2LOAD_FINISHED = Pattern.compile("finished in ([0-9.]+)(s|ms),");
     private static final Pattern H2LOAD_REQUESTS = Pattern.compile(
-            "requests: (\\d+) total, \\d+ started, \\d+ done, \\d+ succeeded, \\d+ failed, \\d+ errored, \\d+ timeout");
+            "requests: (\\d+) total, (\\d+) started, \\d+ done, \\d+ succeeded, \\d+ failed, \\d+ errored, \\d+ timeout");
     private static final Pattern H2LOAD_STATUSES = Pattern.compile("status codes: (\\d+) 2xx,");
     private static final Pattern FIELD = Pattern.compile("(\\w+)=([0-9.eE+-]+)");
     private static final Pattern REDIS = Pattern.compile("^\\s*(\\w+): ([0-9.]+) requests per second(?:, p50=([0-9.]+) msec)?");
@@ -44,7 +44,8 @@ record LoadOutcome(long ops, double seconds, long errors, double p50Micros, doub
     /**
      * Parses h2load's summary: {@code finished in 10.00s, 123.45 req/s, …} and {@code requests: N total, N started,
      * N done, S succeeded, F failed, E errored, T timeout}, and {@code status codes: A 2xx, B 3xx, C 4xx, D 5xx}. Ops are
-     * the requests answered with a 2xx; errors all the others of the total (failed, timed out, or another status).
+     * the requests answered with a 2xx; errors all the others of the total, or of those started when more were (failed,
+     * timed out, never answered, or another status).
      * h2load prints no percentiles. Null without both lines.
      */
     static LoadOutcome parseH2load(String output) {
@@ -56,7 +57,8 @@ record LoadOutcome(long ops, double seconds, long errors, double p50Micros, doub
         }
         double seconds = Double.parseDouble(finished.group(1)) * (finished.group(2).equals("ms") ? 1e-3 : 1);
         long ok = Long.parseLong(statuses.group(1));
-        return new LoadOutcome(ok, seconds, Long.parseLong(requests.group(1)) - ok, Double.NaN, Double.NaN, Double.NaN);
+        long asked = Math.max(Long.parseLong(requests.group(1)), Long.parseLong(requests.group(2)));
+        return new LoadOutcome(ok, seconds, asked - ok, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Parses echo-load's output: its result line and its round-trip line; null without a result line. */

@@ -40,6 +40,9 @@ class LoadOutcomeTest {
         LoadOutcome quick = LoadOutcome.parseH2load(out.replace("finished in 10.00s", "finished in 750.48ms"));
         assertEquals(0.75048, quick.seconds(), 1e-9, "milliseconds read as such");
         assertNull(LoadOutcome.parseH2load("connect: Connection refused\n"), "no summary, no outcome");
+        LoadOutcome unanswered = LoadOutcome.parseH2load(out.replace("4123500 total, 4123564 started", "0 total, 1024 started")
+                .replace("4123450 2xx, 0 3xx, 30 4xx", "0 2xx, 0 3xx, 0 4xx"));
+        assertEquals(1024, unanswered.errors(), "streams started and never answered (a server that does not speak h2c)");
     }
 
     /** Two openssl s_time clients, as SuiteCommands#handshakes runs them, one of which read no answer, one failed. */
