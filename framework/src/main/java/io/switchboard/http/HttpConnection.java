@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.switchboard.http.HttpDeadlines.Wait;
+import io.switchboard.http2.Http2Connection;
 import io.switchboard.internal.Cumulation;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
@@ -36,6 +37,8 @@ final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    /** The first line of the HTTP/2 connection preface. */
+    private static final byte[] H2C_LINE = "PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpService service;
     private final HttpConfig config;
@@ -65,11 +68,17 @@ final class HttpConnection implements Handler {
     private RequestTally tally;
 
     private HttpDeadlines deadlines;
+    /**
+     * True until the connection's first bytes tell whether they start the HTTP/2 preface: only then is h2c with
+     * prior knowledge looked for, so requests after the first cost nothing.
+     */
+    private boolean prefaceUndecided;
 
     HttpConnection(HttpService service) {
         this.service = service;
         this.config = service.config();
         this.parser = new RequestParser(config);
+        this.prefaceUndecided = service.http2() != null;
     }
 
     @Override
@@ -101,6 +110,9 @@ final class HttpConnection implements Handler {
         }
         if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
             deadlines.headStarted();
+        }
+        if (prefaceUndecided && priorKnowledge((ByteBuffer) message)) {
+            return;
         }
         parseAndKeep(cumulation.with((ByteBuffer) message));
         if (!switched) {
@@ -212,6 +224,41 @@ final class HttpConnection implements Handler {
     }
 
     // Reading
+
+    /**
+     * Looks for the first line of the HTTP/2 preface, {@code PRI * HTTP/2.0}, at the connection's first bytes (RFC
+     * 9113 section 3.3, h2c with prior knowledge): once it is whole, hands the connection and every byte read to an
+     * {@link Http2Connection}. No HTTP/1 request starts so ({@code PRI} with that version is refused with 505 by
+     * the parser), so HTTP/1 clients see no difference. {@return true when the bytes were taken: kept while the
+     * line is incomplete, or handed over}
+     */
+    private boolean priorKnowledge(ByteBuffer message) {
+        if (cumulation.isEmpty() && message.hasRemaining() && message.get(message.position()) != 'P') {
+            prefaceUndecided = false; // the usual case: one byte looked at
+            return false;
+        }
+        ByteBuffer in = cumulation.with(message);
+        int n = Math.min(in.remaining(), H2C_LINE.length);
+        for (int i = 0; i < n; i++) {
+            if (in.get(in.position() + i) != H2C_LINE[i]) {
+                prefaceUndecided = false;
+                parseAndKeep(in);
+                return true;
+            }
+        }
+        if (n < H2C_LINE.length) {
+            cumulation.done(in);
+            return true;
+        }
+        prefaceUndecided = false;
+        switched = true;
+        state = ReadState.DONE;
+        deadlines.cancel();
+        ctx.pipeline().replace(this, new Http2Connection(service), in);
+        in.position(in.limit());
+        cumulation.done(in);
+        return true;
+    }
 
     /** Parses {@code in} (the cumulation or the borrowed read), keeps what is left, and switches protocols if due. */
     private void parseAndKeep(ByteBuffer in) {

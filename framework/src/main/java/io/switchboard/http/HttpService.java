@@ -1,5 +1,8 @@
 package io.switchboard.http;
 
+import io.switchboard.http2.Http2Limits;
+import io.switchboard.internal.HttpAccess;
+import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -45,6 +48,26 @@ public final class HttpService implements Consumer<Pipeline> {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
     private static final long WARN_INTERVAL = TimeUnit.MINUTES.toNanos(1);
 
+    static {
+        HttpAccess.install(new HttpAccess.Bridge() {
+            @Override
+            public HttpRequest request(String method, String target, HttpVersion version, HttpHeaders headers,
+                    Connection connection) {
+                return new HttpRequest(method, target, version, headers, connection);
+            }
+
+            @Override
+            public void body(HttpRequest request, byte[] body, HttpHeaders trailers) {
+                request.body(body, trailers);
+            }
+
+            @Override
+            public HttpResponse errorAnswer(HttpService service, HttpRequest request, HttpException refusal) {
+                return service.errorAnswer(request, refusal);
+            }
+        });
+    }
+
     private final HttpConfig config;
     private final HttpHandler handler;
     private final ErrorAnswers errorAnswers;
@@ -54,6 +77,8 @@ public final class HttpService implements Consumer<Pipeline> {
     private final AtomicLong answersWarnedAt = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
     /** Null when the service counts nothing. */
     private final HttpMetrics metrics;
+    /** The limits of HTTP/2 connections; null when the service speaks HTTP/1 only. */
+    private final Http2Limits http2;
 
     /**
      * A service with the default limits.
@@ -107,6 +132,12 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param metrics      where to count, possibly shared with other services; null to count nothing
      */
     public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics) {
+        this(config, handler, errorAnswers, metrics, Http2Limits.DEFAULTS);
+    }
+
+    private HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics,
+            Http2Limits http2) {
+        this.http2 = http2;
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.errorAnswers = Objects.requireNonNull(errorAnswers, "errorAnswers");
@@ -120,6 +151,24 @@ public final class HttpService implements Consumer<Pipeline> {
     @Override
     public void accept(Pipeline pipeline) {
         pipeline.add(new HttpConnection(this));
+    }
+
+    /**
+     * A copy of this service with other HTTP/2 limits, or none: with null, a client that opens with the HTTP/2
+     * preface ({@code PRI * HTTP/2.0}) gets the 400 any malformed HTTP/1 request gets. By default the service
+     * speaks h2c with prior knowledge on its port with {@link Http2Limits#DEFAULTS}: the preface cannot be an
+     * HTTP/1 request, so detecting it changes nothing for HTTP/1 clients, and every HTTP/2 limit is bounded.
+     *
+     * @param limits the limits of HTTP/2 connections, or null to speak HTTP/1 only
+     * @return the copy
+     */
+    public HttpService withHttp2(Http2Limits limits) {
+        return new HttpService(config, handler, errorAnswers, metrics, limits);
+    }
+
+    /** {@return the limits of HTTP/2 connections, or null when the service speaks HTTP/1 only} */
+    public Http2Limits http2() {
+        return http2;
     }
 
     /** {@return the limits} */
