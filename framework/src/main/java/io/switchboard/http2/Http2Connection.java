@@ -51,12 +51,14 @@ import org.slf4j.LoggerFactory;
  * GOAWAY with its code and closes; a stream error sends RST_STREAM and the connection goes on.
  *
  * <h2>Streams</h2>
- * Client streams are odd and increasing: a HEADERS on an even stream, or on a stream below the last one opened that
- * is not open, is a connection error ({@code PROTOCOL_ERROR}, {@code STREAM_CLOSED}). A stream the server reset
- * (or refused) is remembered among the last 64 such, and the frames the client sent before it saw the reset are
- * dropped, their DATA still counted against the connection window; DATA on another closed stream is a connection
- * error {@code STREAM_CLOSED}, and WINDOW_UPDATE, RST_STREAM and PRIORITY on closed streams are ignored (the first
- * counted in the flood budget). Past {@code SETTINGS_MAX_CONCURRENT_STREAMS} open streams (default 100) a new one
+ * Client streams are odd and increasing: a HEADERS on an even stream, or on a stream at or below the last one
+ * opened that the connection does not know as closed, is a connection error {@code PROTOCOL_ERROR}. The last 64
+ * streams closed are remembered with how they closed (RFC 9113 section 5.1): on a stream the server reset (or
+ * refused) the frames the client sent before it saw the reset are dropped, their DATA still counted against the
+ * connection window and their header blocks decoded; on a stream the client reset, HEADERS and DATA are a stream
+ * error {@code STREAM_CLOSED}; on a stream both sides ended, and on an older closed stream, DATA is a connection
+ * error {@code STREAM_CLOSED} and so is HEADERS on the former. WINDOW_UPDATE, RST_STREAM and PRIORITY on closed
+ * streams are ignored (the first counted in the flood budget). Past {@code SETTINGS_MAX_CONCURRENT_STREAMS} open streams (default 100) a new one
  * is refused with RST_STREAM {@code REFUSED_STREAM}.
  *
  * <h2>Requests</h2>
@@ -89,6 +91,12 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** How many streams reset by the server are remembered, to drop the frames in flight on them. */
     private static final int RECENT_RESETS = 64;
     private static final int DEFAULT_WINDOW = 65_535;
+    /** A stream the server reset: frames the client sent before it saw the reset are dropped. */
+    private static final byte RESET_BY_US = 1;
+    /** A stream the client reset: a frame on it is a stream error {@code STREAM_CLOSED}. */
+    private static final byte RESET_BY_PEER = 2;
+    /** A stream both sides ended: a frame on it is a connection error {@code STREAM_CLOSED}. */
+    private static final byte ENDED = 3;
 
     /** Where the connection is in its life. */
     private enum State { STARTING, OPEN, GOING_AWAY, CLOSED }
@@ -106,8 +114,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
     /** Streams with DATA waiting for window, in the order they began to wait. */
     private final ArrayDeque<Http2Stream> waiting = new ArrayDeque<>();
-    private final int[] recentlyReset = new int[RECENT_RESETS];
-    private int resetAt;
+    /** The last streams closed, with how ({@link #RESET_BY_US}, {@link #RESET_BY_PEER}, {@link #ENDED}). */
+    private final int[] recentIds = new int[RECENT_RESETS];
+    private final byte[] recentHow = new byte[RECENT_RESETS];
+    private int recentAt;
 
     private HandlerContext ctx;
     private EventLoop loop;
@@ -146,7 +156,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.reader = new Http2FrameReader(true, limits.frames(), this);
         this.decoder = new HpackDecoder((int) Math.min(Integer.MAX_VALUE, local.maxHeaderListSize()));
         this.budget = new FloodBudget(limits);
-        Arrays.fill(recentlyReset, -1);
+        Arrays.fill(recentIds, -1);
     }
 
     // Pipeline events
@@ -328,7 +338,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Stream s = streams.get(streamId);
         if (s != null) {
             log.debug("{}: the client reset {} ({})", ctx.connection(), s, Http2Error.of(errorCode));
-            remember(streamId);
+            remember(streamId, RESET_BY_PEER);
             forget(s);
             maybeFinish();
         }
@@ -418,9 +428,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             if (streamId > lastStreamId) {
                 throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
             }
-            if (s != null) {
-                resetStream(streamId, Http2Error.STREAM_CLOSED, "DATA after END_STREAM");
-            } else if (!wasReset(streamId)) {
+            byte how = s != null ? RESET_BY_PEER : howClosed(streamId);
+            if (how == RESET_BY_PEER) {
+                resetStream(streamId, Http2Error.STREAM_CLOSED, "DATA after END_STREAM or RST_STREAM");
+            } else if (how != RESET_BY_US) {
                 throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "DATA on closed stream " + streamId);
             }
             return;
@@ -505,13 +516,22 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (fresh && (streamId & 1) == 0) {
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + streamId);
         }
-        if (!fresh && !wasReset(streamId)) {
+        byte how = fresh ? 0 : howClosed(streamId);
+        if (!fresh && how == 0) {
+            throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on stream " + streamId
+                    + ", not above the last stream opened, " + lastStreamId);
+        }
+        if (how == ENDED) {
             throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
         }
         fields.startRequest(http.maxHeaderCount());
         boolean tooLarge = decode(block);
+        if (how == RESET_BY_PEER) {
+            resetStream(streamId, Http2Error.STREAM_CLOSED, "HEADERS after RST_STREAM");
+            return;
+        }
         if (!fresh) {
-            return; // a stream reset earlier: decoded to keep HPACK in step, and dropped
+            return; // a stream the server reset: decoded to keep HPACK in step, and dropped
         }
         lastStreamId = streamId;
         if (state == State.GOING_AWAY && streamId > goAwayStream || state == State.CLOSED) {
@@ -815,6 +835,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** The server ended its side of {@code s}: the stream closes, at once if the client had ended its own. */
     private void localEnd(Http2Stream s) {
         if (s.remoteClosed()) {
+            remember(s.id, ENDED);
             forget(s);
             maybeFinish();
             return;
@@ -865,17 +886,24 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     }
 
     private void remember(int id) {
-        recentlyReset[resetAt] = id;
-        resetAt = (resetAt + 1) % RECENT_RESETS;
+        remember(id, RESET_BY_US);
     }
 
-    private boolean wasReset(int id) {
-        for (int r : recentlyReset) {
-            if (r == id) {
-                return true;
+    private void remember(int id, byte how) {
+        recentIds[recentAt] = id;
+        recentHow[recentAt] = how;
+        recentAt = (recentAt + 1) % RECENT_RESETS;
+    }
+
+    /** {@return how stream {@code id} was closed, if it is among the last closed; 0 when not known} */
+    private byte howClosed(int id) {
+        for (int k = 1; k <= RECENT_RESETS; k++) {
+            int i = (recentAt - k + RECENT_RESETS) % RECENT_RESETS;
+            if (recentIds[i] == id) {
+                return recentHow[i]; // the latest entry of the stream
             }
         }
-        return false;
+        return 0;
     }
 
     private void spend(Kind kind, String what) {

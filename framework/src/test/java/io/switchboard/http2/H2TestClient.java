@@ -96,6 +96,23 @@ final class H2TestClient {
         return this;
     }
 
+    /**
+     * Writes a HEADERS frame with the fields, then one field as an HPACK literal without indexing whose name is
+     * sent as given (the encoder lowercases names; this does not), for names HTTP/2 forbids.
+     */
+    H2TestClient headersWithLiteral(int stream, boolean endStream, String name, String value, String... nameValues) {
+        ByteBuffer encoded = encode(nameValues);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(encoded.array(), 0, encoded.remaining());
+        b.write(0x00);
+        b.write(name.length());
+        b.writeBytes(name.getBytes(StandardCharsets.ISO_8859_1));
+        b.write(value.length());
+        b.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
+        writer.headers(stream, ByteBuffer.wrap(b.toByteArray()), endStream);
+        return this;
+    }
+
     /** The fields HPACK-encoded as one block. */
     ByteBuffer encode(String... nameValues) {
         block.clear();
