@@ -91,6 +91,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** How many streams reset by the server are remembered, to drop the frames in flight on them. */
     private static final int RECENT_RESETS = 64;
     private static final int DEFAULT_WINDOW = 65_535;
+    /** The most bytes of one answer written in one turn, so that streams share the connection. */
+    private static final int QUANTUM = 64 * 1024;
     /** A stream the server reset: frames the client sent before it saw the reset are dropped. */
     private static final byte RESET_BY_US = 1;
     /** A stream the client reset: a frame on it is a stream error {@code STREAM_CLOSED}. */
@@ -787,19 +789,21 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
     }
 
-    /** Sends what the windows allow of the answers waiting, while the connection takes more. */
+    /**
+     * Sends what the windows allow of the answers waiting, in turns of at most {@link #QUANTUM} bytes a stream, while
+     * the connection takes more: past its high watermark the rest waits for {@link #writabilityChanged}, so a client
+     * that opens its windows wide and reads nothing holds the server to about a watermark and a turn.
+     */
     private void sendWaiting() {
-        for (int rounds = waiting.size(); rounds > 0 && state != State.CLOSED && ctx.connection().isWritable();
-                rounds--) {
+        int idle = 0; // streams in a row that could send nothing: a whole pass of them ends the loop
+        while (!waiting.isEmpty() && idle < waiting.size() && state != State.CLOSED
+                && ctx.connection().isWritable()) {
             Http2Stream s = waiting.poll();
-            if (s == null) {
-                break;
-            }
             s.queued = false;
             if (streams.get(s.id) != s || s.pending == null) {
                 continue;
             }
-            int n = Math.min(s.pending.remaining(), Math.min(s.sendWindow, sendWindow));
+            int n = Math.min(Math.min(s.pending.remaining(), QUANTUM), Math.min(s.sendWindow, sendWindow));
             boolean all = n == s.pending.remaining();
             boolean endNow = all && s.pendingEnd && s.trailers == null;
             if (n > 0 || endNow) {
@@ -812,9 +816,12 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
                 if (s.stream != null) {
                     s.stream.left(n);
                 }
+                idle = 0;
+            } else {
+                idle++;
             }
             if (!all) {
-                queue(s); // waits for a WINDOW_UPDATE, of the stream or of the connection
+                queue(s); // its next turn, or a WINDOW_UPDATE of the stream or of the connection
                 continue;
             }
             s.pending = null;
@@ -852,13 +859,13 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** Resets a stream because of what the client sent: counted against the reset budget (MadeYouReset). */
     private void resetStream(int id, Http2Error code, String why) {
         log.debug("{}: resetting stream {} with {}: {}", ctx.connection(), id, code, why);
+        spend(Kind.RESET, "resets");
         writer.rstStream(id, code);
         remember(id);
         Http2Stream s = streams.get(id);
         if (s != null) {
             forget(s);
         }
-        spend(Kind.RESET, "resets");
         maybeFinish();
     }
 
