@@ -65,6 +65,11 @@ public final class HttpService implements Consumer<Pipeline> {
             public HttpResponse errorAnswer(HttpService service, HttpRequest request, HttpException refusal) {
                 return service.errorAnswer(request, refusal);
             }
+
+            @Override
+            public byte[] dateLine(HttpService service) {
+                return service.dateLine();
+            }
         });
     }
 

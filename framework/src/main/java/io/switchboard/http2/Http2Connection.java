@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * the ACK of its own, within {@link Http2Limits#settingsTimeout()} (else GOAWAY {@code SETTINGS_TIMEOUT}). On
  * {@link GracefulClose} it sends GOAWAY {@code NO_ERROR} with the last stream it took, answers the streams it took,
  * and closes; the HEADERS of later streams are decoded (to keep HPACK in step) and dropped. A connection error sends
- * GOAWAY with its code and closes; a stream error sends RST_STREAM and the connection goes on.
+ * GOAWAY with its code and closes; a stream error sends RST_STREAM and the connection goes on. A connection with no
+ * stream open for {@link HttpConfig#keepAliveTimeout()} (PINGs do not count) is closed the graceful way.
  *
  * <h2>Streams</h2>
  * Client streams are odd and increasing: a HEADERS on an even stream, or on a stream at or below the last one
@@ -69,6 +70,13 @@ import org.slf4j.LoggerFactory;
  * whole over HTTP/2), answered 413 past it; its bytes are taken from the connection's memory budget (503 when
  * spent), and its DATA must add up to {@code content-length} ({@code PROTOCOL_ERROR} on the stream otherwise).
  * Trailers are taken; a second header block without END_STREAM is {@code PROTOCOL_ERROR}.
+ *
+ * <h2>Answers</h2>
+ * The head carries {@code :status}, the response's fields but the connection-specific ones, {@code content-length}
+ * of a whole body, and {@code date} and {@code server} as over HTTP/1; a head over the client's
+ * {@code SETTINGS_MAX_HEADER_LIST_SIZE} resets the stream with {@code INTERNAL_ERROR} instead, before anything of it
+ * is encoded. Not yet over HTTP/2: response compression ({@code HttpConfig.compression}), the service's
+ * {@code HttpMetrics}, and {@code sendFile} by {@code sendfile} (the file is read in chunks on the loop).
  *
  * <h2>Flow control</h2>
  * The stream windows the client has are replenished as the body is received, once half of
@@ -138,6 +146,14 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** Bytes of request bodies held for requests not answered. */
     private long buffered;
 
+    /** The service's {@code Date} line last seen, and its value. */
+    private byte[] dateLine;
+    private String dateValue;
+    /** Fires {@link HttpConfig#keepAliveTimeout()} after the last stream closed; null while none is armed. */
+    private Scheduled idleTimer;
+    /** When the connection last had no stream open, on the loop's clock. */
+    private long idleSince;
+
     /** The field block being gathered from HEADERS and CONTINUATION frames. */
     private int blockStream;
     private boolean blockEndStream;
@@ -174,6 +190,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             recvWindow = limits.connectionWindow();
         }
         settingsTimer = loop.schedule(this::settingsTimedOut, limits.settingsTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        becameIdle();
     }
 
     @Override
@@ -227,6 +244,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         state = State.CLOSED;
         if (settingsTimer != null) {
             settingsTimer.cancel();
+        }
+        if (idleTimer != null) {
+            idleTimer.cancel();
         }
         reader.release();
         for (Http2Stream s : new ArrayList<>(streams.values())) {
@@ -716,7 +736,23 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (!lengthSent && contentLength >= 0 && hasBody(response.status())) {
             encoder.contentLength(out, contentLength);
         }
+        if (!h.contains("date")) {
+            encoder.field(out, "date", date());
+        }
+        if (http.serverName() != null && !h.contains("server")) {
+            encoder.field(out, "server", http.serverName());
+        }
         return true;
+    }
+
+    /** {@return the {@code date} field's value for the current second, made once a second per connection} */
+    private String date() {
+        byte[] line = HttpAccess.get().dateLine(service);
+        if (line != dateLine) {
+            dateLine = line;
+            dateValue = new String(line, 6, line.length - 8, StandardCharsets.US_ASCII); // "Date: " ... "\r\n"
+        }
+        return dateValue;
     }
 
     private static boolean isConnectionSpecific(String name) {
@@ -871,7 +907,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
 
     /** Drops a stream: its handler's late answer goes nowhere, its body's memory goes back. */
     private void forget(Http2Stream s) {
-        streams.remove(s.id);
+        if (streams.remove(s.id) != null && streams.isEmpty()) {
+            becameIdle();
+        }
         releaseBody(s);
         s.pending = null;
         if (s.exchange != null) {
@@ -956,6 +994,28 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
         waiting.clear();
         ctx.connection().close();
+    }
+
+    /** No stream is open: the connection is closed if none opens within {@link HttpConfig#keepAliveTimeout()}. */
+    private void becameIdle() {
+        idleSince = loop.nanoTime();
+        if (idleTimer == null && state != State.CLOSED) {
+            idleTimer = loop.schedule(this::idleCheck, http.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void idleCheck() {
+        idleTimer = null;
+        if (state == State.CLOSED || !streams.isEmpty()) {
+            return; // armed again when the last stream closes
+        }
+        long left = idleSince + http.keepAliveTimeout().toNanos() - loop.nanoTime();
+        if (left > 0) {
+            idleTimer = loop.schedule(this::idleCheck, left, TimeUnit.NANOSECONDS);
+            return;
+        }
+        log.debug("{}: no stream for {}; closing", ctx.connection(), http.keepAliveTimeout());
+        goAway();
     }
 
     private void settingsTimedOut() {

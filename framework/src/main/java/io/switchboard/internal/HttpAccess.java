@@ -45,6 +45,14 @@ public final class HttpAccess {
          * @param refusal the refusal
          */
         HttpResponse errorAnswer(HttpService service, HttpRequest request, HttpException refusal);
+
+        /**
+         * {@return the service's {@code Date} header line for the current second, {@code Date: ...\r\n}: the same
+         * array until the second changes}
+         *
+         * @param service the service
+         */
+        byte[] dateLine(HttpService service);
     }
 
     private static volatile Bridge bridge;

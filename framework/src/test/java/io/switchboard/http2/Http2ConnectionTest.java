@@ -269,6 +269,46 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void answersCarryDateAndServerAsOverHttp1() {
+        HttpService s = new HttpService(HttpConfig.DEFAULTS, Routes.builder()
+                .get("/", (req, res) -> res.send(HttpResponse.text("x").header("Connection", "close"))).build());
+        H2TestClient c = new H2TestClient(s);
+        c.start();
+        Map<String, String> head = only(c.request(1, "GET", "/", true).read(), "HEADERS").fields();
+        assertTrue(head.get("date").matches("[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT"),
+                head.toString());
+        assertEquals("switchboard", head.get("server"));
+        assertNull(head.get("connection"), "connection-specific fields never go out over HTTP/2");
+    }
+
+    @Test
+    void aConnectionWithoutStreamsClosesAfterTheKeepAliveTimeout() {
+        H2TestClient c = new H2TestClient(service());
+        c.start();
+        assertEquals("Hello HTTP/2 example.com", body(c.request(1, "GET", "/hello", true).read(), 1));
+        c.conn.advance(Duration.ofSeconds(74));
+        assertTrue(c.read().isEmpty(), "74 s idle: within the 75 s keep-alive timeout");
+        c.conn.advance(Duration.ofSeconds(2));
+        Frame away = only(c.read(), "GOAWAY");
+        assertEquals(Http2Error.NO_ERROR, away.error());
+        assertTrue(c.conn.isClosed());
+    }
+
+    @Test
+    void aConnectionWithAStreamOpenStaysOpen() {
+        H2TestClient c = new H2TestClient(service());
+        c.start();
+        c.request(1, "GET", "/hold/a", true).read();
+        c.conn.advance(Duration.ofSeconds(200));
+        assertTrue(c.read().isEmpty());
+        assertTrue(c.conn.isOpen(), "a stream waits for its answer: not idle");
+        held.get("a").send(HttpResponse.text("a"));
+        c.read();
+        c.conn.advance(Duration.ofSeconds(76));
+        assertEquals(Http2Error.NO_ERROR, only(c.read(), "GOAWAY").error(), "idle from the answer on");
+    }
+
+    @Test
     void theRequestVersionIsHttp2() {
         assertEquals("HTTP/2", HttpVersion.HTTP_2.toString());
     }
