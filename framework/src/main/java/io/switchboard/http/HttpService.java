@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.0 and HTTP/1.1 service: give it to a server as its pipeline and every connection speaks HTTP
- * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}.
+ * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}. A client that opens with the
+ * HTTP/2 preface (h2c with prior knowledge) is served HTTP/2 by the same handler, with the limits of
+ * {@link #http2()} ({@link #withHttp2} turns it off).
  *
  * <pre>{@code
  * Routes routes = Routes.builder()

@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * the handler's {@link BodyPolicy} ({@link HttpConfig#maxBody()} at most: streamed request bodies are received
  * whole over HTTP/2), answered 413 past it; its bytes are taken from the connection's memory budget (503 when
  * spent), and its DATA must add up to {@code content-length} ({@code PROTOCOL_ERROR} on the stream otherwise).
- * Trailers are taken; a second header block without END_STREAM is {@code PROTOCOL_ERROR}.
+ * Trailers are taken; a second header block without END_STREAM is {@code PROTOCOL_ERROR}. A request with
+ * {@code expect: 100-continue} whose declared length is within the limit gets a {@code 100} head at once (413 when
+ * it is not).
  *
  * <h2>Answers</h2>
  * The head carries {@code :status}, the response's fields but the connection-specific ones, {@code content-length}
@@ -368,7 +370,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
 
     @Override
     public void onPriority(int streamId, int dependency, int weight, boolean exclusive) {
-        // Priorities are accepted and ignored (RFC 9113 section 5.3.2).
+        // Priorities are accepted and ignored (RFC 9113 section 5.3.2); as they cost parsing and give nothing, they
+        // count with the empty frames.
+        spend(Kind.EMPTY_FRAME, "PRIORITY frames");
     }
 
     @Override
@@ -597,6 +601,11 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (s.declaredLength > s.bodyLimit) {
             refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
                     + s.bodyLimit));
+        } else if (request.headers().containsToken("expect", "100-continue")) {
+            encoder.startBlock(out); // the client may send its body (RFC 9110 section 10.1.1)
+            encoder.status(out, 100);
+            writer.headers(streamId, out.asBuffer(), false);
+            out.clear();
         }
     }
 

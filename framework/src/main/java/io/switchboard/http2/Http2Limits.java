@@ -18,7 +18,8 @@ import java.time.Duration;
  * <li>{@code maxPings}: PING frames (CVE-2019-9512);</li>
  * <li>{@code maxSettings}: SETTINGS frames (CVE-2019-9515);</li>
  * <li>{@code maxEmptyFrames}: DATA frames without END_STREAM, HEADERS without END_STREAM and CONTINUATION
- *     frames, whose payload is empty (CVE-2019-9518, CVE-2019-9516), and frames of unknown types;</li>
+ *     frames, whose payload is empty (CVE-2019-9518, CVE-2019-9516), frames of unknown types, and PRIORITY frames
+ *     (accepted and ignored, so they give the client nothing);</li>
  * <li>{@code maxUselessWindowUpdates}: WINDOW_UPDATE frames that open less than 1 KiB of window, or name a stream
  *     that is already closed (the data dribble of CVE-2019-9511 asks for tiny frames this way).</li>
  * </ul>

@@ -309,6 +309,19 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void expectContinueGetsAHundredHeadFirst() {
+        H2TestClient c = new H2TestClient(service());
+        c.start();
+        List<Frame> got = c.request(1, "POST", "/echo", false, "expect", "100-continue", "content-length", "2").read();
+        Frame first = only(got, "HEADERS");
+        assertEquals("100", first.fields().get(":status"));
+        assertFalse(first.end());
+        got = c.data(1, "ok".getBytes(), true).read();
+        assertEquals("200", only(got, "HEADERS").fields().get(":status"));
+        assertEquals("ok", body(got, 1));
+    }
+
+    @Test
     void theRequestVersionIsHttp2() {
         assertEquals("HTTP/2", HttpVersion.HTTP_2.toString());
     }

@@ -183,6 +183,17 @@ class Http2FloodTest {
     }
 
     @Test
+    void priorityFramesCountWithTheEmptyFrames() {
+        H2TestClient c = started();
+        for (int i = 0; i < 100; i++) {
+            c.writer.priority(1001 + 2 * i, 0, 16, false);
+        }
+        assertTrue(of(c.read(), "GOAWAY").isEmpty(), "100 PRIORITY frames (on idle streams) are within the budget");
+        c.writer.priority(3001, 0, 16, false);
+        calm(c, c.read());
+    }
+
+    @Test
     void windowUpdatesOfNoValueEndTheConnection() {
         H2TestClient c = started();
         for (int i = 0; i < 200; i++) {
