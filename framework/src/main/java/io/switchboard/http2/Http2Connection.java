@@ -9,9 +9,7 @@ import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
 import io.switchboard.http.BodyPolicy;
 import io.switchboard.http2.FloodBudget.Kind;
-import io.switchboard.http2.hpack.HeaderBlock;
 import io.switchboard.http2.hpack.HpackDecoder;
-import io.switchboard.http2.hpack.HpackEncoder;
 import io.switchboard.http2.hpack.HpackException;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.loop.EventLoop;
@@ -21,7 +19,6 @@ import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -101,8 +98,6 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** How many streams reset by the server are remembered, to drop the frames in flight on them. */
     private static final int RECENT_RESETS = 64;
     private static final int DEFAULT_WINDOW = 65_535;
-    /** The most bytes of one answer written in one turn, so that streams share the connection. */
-    private static final int QUANTUM = 64 * 1024;
     /** A stream the server reset: frames the client sent before it saw the reset are dropped. */
     private static final byte RESET_BY_US = 1;
     /** A stream the client reset: a frame on it is a stream error {@code STREAM_CLOSED}. */
@@ -119,13 +114,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private final Http2Settings local;
     private final Http2FrameReader reader;
     private final HpackDecoder decoder;
-    private final HpackEncoder encoder = new HpackEncoder();
-    private final HeaderBlock out = new HeaderBlock();
     private final RequestFields fields = new RequestFields();
     private final FloodBudget budget;
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
-    /** Streams with DATA waiting for window, in the order they began to wait. */
-    private final ArrayDeque<Http2Stream> waiting = new ArrayDeque<>();
     /** The last streams closed, with how ({@link #RESET_BY_US}, {@link #RESET_BY_PEER}, {@link #ENDED}). */
     private final int[] recentIds = new int[RECENT_RESETS];
     private final byte[] recentHow = new byte[RECENT_RESETS];
@@ -134,6 +125,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private HandlerContext ctx;
     private EventLoop loop;
     private Http2FrameWriter writer;
+    private Http2Sender sender;
     private State state = State.STARTING;
     private Http2Settings peer = Http2Settings.DEFAULTS;
     private boolean settingsAcked;
@@ -142,15 +134,11 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private int lastStreamId;
     /** The last stream the GOAWAY sent names; streams above it are not taken. */
     private int goAwayStream = Integer.MAX_VALUE;
-    private int sendWindow = DEFAULT_WINDOW;
     private int recvWindow = DEFAULT_WINDOW;
     private int recvUnacked;
     /** Bytes of request bodies held for requests not answered. */
     private long buffered;
 
-    /** The service's {@code Date} line last seen, and its value. */
-    private byte[] dateLine;
-    private String dateValue;
     /** Fires {@link HttpConfig#keepAliveTimeout()} after the last stream closed; null while none is armed. */
     private Scheduled idleTimer;
     /** When the connection last had no stream open, on the loop's clock. */
@@ -186,6 +174,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.ctx = ctx;
         this.loop = ctx.loop();
         this.writer = new Http2FrameWriter(ctx::write);
+        this.sender = new Http2Sender(this, writer, ctx, service);
         writer.settings(local);
         if (limits.connectionWindow() > DEFAULT_WINDOW) {
             writer.windowUpdate(0, limits.connectionWindow() - DEFAULT_WINDOW);
@@ -231,7 +220,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     @Override
     public void writabilityChanged(HandlerContext ctx, boolean writable) {
         if (writable) {
-            sendWaiting();
+            sender.send();
             for (Http2Stream s : streams.values()) {
                 if (s.stream != null) {
                     s.stream.left(0);
@@ -254,7 +243,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         for (Http2Stream s : new ArrayList<>(streams.values())) {
             forget(s);
         }
-        waiting.clear();
+        sender.stop();
         ctx.fireClosed();
     }
 
@@ -266,7 +255,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Settings was = peer;
         peer = peer.merge(update);
         if (update.isSet(Http2Settings.HEADER_TABLE_SIZE)) {
-            encoder.setMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            sender.peerTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
         }
         if (update.isSet(Http2Settings.MAX_FRAME_SIZE)) {
             writer.maxFrameSize(peer.maxFrameSize());
@@ -290,8 +279,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
                 settingsTimer = null;
             }
         }
+        sender.peerMaxHeaderListSize(peer.maxHeaderListSize());
         if (delta > 0) {
-            sendWaiting();
+            sender.send();
         }
     }
 
@@ -326,11 +316,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             spend(Kind.USELESS_WINDOW_UPDATE, "WINDOW_UPDATE");
         }
         if (streamId == 0) {
-            if ((long) sendWindow + increment > Http2Settings.MAX_WINDOW_SIZE) {
+            if (!sender.openWindow(increment)) {
                 throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window past 2^31-1");
             }
-            sendWindow += increment;
-            sendWaiting();
+            sender.send();
             return;
         }
         Http2Stream s = streams.get(streamId);
@@ -349,7 +338,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
         s.sendWindow += increment;
         if (s.queued || s.pending != null) {
-            sendWaiting();
+            sender.send();
         }
     }
 
@@ -602,10 +591,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
                     + s.bodyLimit));
         } else if (request.headers().containsToken("expect", "100-continue")) {
-            encoder.startBlock(out); // the client may send its body (RFC 9110 section 10.1.1)
-            encoder.status(out, 100);
-            writer.headers(streamId, out.asBuffer(), false);
-            out.clear();
+            sender.informational(streamId, 100); // the client may send its body (RFC 9110 section 10.1.1)
         }
     }
 
@@ -689,9 +675,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             return;
         }
         byte[] bytes = body == null ? response.body() : null;
-        boolean hasBody = hasBody(response.status()) && !s.head;
+        boolean hasBody = Http2Sender.hasBody(response.status()) && !s.head;
         long contentLength = body == null ? bytes.length : length;
-        if (!encodeHead(s, response, hasBody || s.head ? contentLength : -1)) {
+        boolean empty = body == null && (!hasBody || bytes.length == 0);
+        if (!sender.head(s.id, response, hasBody || s.head ? contentLength : -1, empty)) {
             if (body != null) {
                 body.cut();
             }
@@ -702,76 +689,14 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         releaseBody(s);
         if (body != null) {
             s.stream = body;
-            writer.headers(s.id, out.asBuffer(), false);
-            out.clear();
-            return;
-        }
-        boolean empty = !hasBody || bytes.length == 0;
-        writer.headers(s.id, out.asBuffer(), empty);
-        out.clear();
-        if (empty) {
+        } else if (empty) {
             localEnd(s);
-            return;
+        } else {
+            s.pending = ByteBuffer.wrap(bytes);
+            s.pendingEnd = true;
+            sender.queue(s);
+            sender.send();
         }
-        s.pending = ByteBuffer.wrap(bytes);
-        s.pendingEnd = true;
-        queue(s);
-        sendWaiting();
-    }
-
-    /** Encodes the head of an answer into {@link #out}. {@return false when it is over the peer's list limit} */
-    private boolean encodeHead(Http2Stream s, HttpResponse response, long contentLength) {
-        HttpHeaders h = response.headers();
-        long size = 32 + 7 + 3;
-        for (int i = 0; i < h.size(); i++) {
-            size += 32 + h.name(i).length() + h.value(i).length();
-        }
-        if (size > peer.maxHeaderListSize()) {
-            return false;
-        }
-        encoder.startBlock(out);
-        encoder.status(out, response.status());
-        boolean lengthSent = false;
-        for (int i = 0; i < h.size(); i++) {
-            String name = h.name(i);
-            if (isConnectionSpecific(name)) {
-                continue;
-            }
-            if (name.equalsIgnoreCase("content-length")) {
-                lengthSent = true;
-            }
-            encoder.field(out, name, h.value(i));
-        }
-        if (!lengthSent && contentLength >= 0 && hasBody(response.status())) {
-            encoder.contentLength(out, contentLength);
-        }
-        if (!h.contains("date")) {
-            encoder.field(out, "date", date());
-        }
-        if (http.serverName() != null && !h.contains("server")) {
-            encoder.field(out, "server", http.serverName());
-        }
-        return true;
-    }
-
-    /** {@return the {@code date} field's value for the current second, made once a second per connection} */
-    private String date() {
-        byte[] line = HttpAccess.get().dateLine(service);
-        if (line != dateLine) {
-            dateLine = line;
-            dateValue = new String(line, 6, line.length - 8, StandardCharsets.US_ASCII); // "Date: " ... "\r\n"
-        }
-        return dateValue;
-    }
-
-    private static boolean isConnectionSpecific(String name) {
-        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")
-                || name.equalsIgnoreCase("proxy-connection") || name.equalsIgnoreCase("transfer-encoding")
-                || name.equalsIgnoreCase("upgrade");
-    }
-
-    private static boolean hasBody(int status) {
-        return status >= 200 && status != 204 && status != 304;
     }
 
     /** A chunk of a streamed answer. */
@@ -793,8 +718,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             joined.put(s.pending).put(chunk).flip();
             s.pending = joined;
         }
-        queue(s);
-        sendWaiting();
+        sender.queue(s);
+        sender.send();
     }
 
     /** The end of a streamed answer, with its trailers. */
@@ -811,8 +736,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (s.pending == null) {
             s.pending = ByteBuffer.allocate(0);
         }
-        queue(s);
-        sendWaiting();
+        sender.queue(s);
+        sender.send();
     }
 
     /** A streamed answer cut short, or a handler that failed after answering: RST_STREAM INTERNAL_ERROR. */
@@ -827,65 +752,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
     }
 
-    private void queue(Http2Stream s) {
-        if (!s.queued) {
-            s.queued = true;
-            waiting.add(s);
-        }
-    }
-
-    /**
-     * Sends what the windows allow of the answers waiting, in turns of at most {@link #QUANTUM} bytes a stream, while
-     * the connection takes more: past its high watermark the rest waits for {@link #writabilityChanged}, so a client
-     * that opens its windows wide and reads nothing holds the server to about a watermark and a turn.
-     */
-    private void sendWaiting() {
-        int idle = 0; // streams in a row that could send nothing: a whole pass of them ends the loop
-        while (!waiting.isEmpty() && idle < waiting.size() && state != State.CLOSED
-                && ctx.connection().isWritable()) {
-            Http2Stream s = waiting.poll();
-            s.queued = false;
-            if (streams.get(s.id) != s || s.pending == null) {
-                continue;
-            }
-            int n = Math.min(Math.min(s.pending.remaining(), QUANTUM), Math.min(s.sendWindow, sendWindow));
-            boolean all = n == s.pending.remaining();
-            boolean endNow = all && s.pendingEnd && s.trailers == null;
-            if (n > 0 || endNow) {
-                ByteBuffer slice = s.pending.slice();
-                slice.limit(n);
-                writer.data(s.id, slice, endNow);
-                s.pending.position(s.pending.position() + n);
-                s.sendWindow -= n;
-                sendWindow -= n;
-                if (s.stream != null) {
-                    s.stream.left(n);
-                }
-                idle = 0;
-            } else {
-                idle++;
-            }
-            if (!all) {
-                queue(s); // its next turn, or a WINDOW_UPDATE of the stream or of the connection
-                continue;
-            }
-            s.pending = null;
-            if (s.pendingEnd) {
-                if (s.trailers != null) {
-                    encoder.startBlock(out);
-                    for (int i = 0; i < s.trailers.size(); i++) {
-                        encoder.field(out, s.trailers.name(i), s.trailers.value(i));
-                    }
-                    writer.headers(s.id, out.asBuffer(), true);
-                    out.clear();
-                }
-                localEnd(s);
-            }
-        }
-    }
-
     /** The server ended its side of {@code s}: the stream closes, at once if the client had ended its own. */
-    private void localEnd(Http2Stream s) {
+    void localEnd(Http2Stream s) {
         if (s.remoteClosed()) {
             remember(s.id, ENDED);
             forget(s);
@@ -916,6 +784,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
 
     /** Drops a stream: its handler's late answer goes nowhere, its body's memory goes back. */
     private void forget(Http2Stream s) {
+        s.gone = true;
         if (streams.remove(s.id) != null && streams.isEmpty()) {
             becameIdle();
         }
@@ -1001,7 +870,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         for (Http2Stream s : new ArrayList<>(streams.values())) {
             forget(s);
         }
-        waiting.clear();
+        sender.stop();
         ctx.connection().close();
     }
 

@@ -59,6 +59,8 @@ final class Http2Stream {
     boolean queued;
     /** The trailers of a streamed answer, sent after its last DATA; null for none. */
     HttpHeaders trailers;
+    /** The connection dropped the stream: nothing more is sent on it. */
+    boolean gone;
     /** The streamed answer written to, or null. */
     Http2ResponseStream stream;
 
