@@ -83,6 +83,13 @@ final class H2TestClient {
         return this;
     }
 
+    /** Takes the bytes written so far without feeding them to the server. */
+    byte[] take() {
+        byte[] bytes = pending.toByteArray();
+        pending.reset();
+        return bytes;
+    }
+
     /** Feeds raw bytes. */
     H2TestClient raw(byte[] bytes) {
         send();

@@ -322,6 +322,35 @@ class Http2ConnectionTest {
     }
 
     @Test
+    void aWholeExchangeReadsTheSameAtEverySplit() {
+        H2TestClient script = new H2TestClient(service());
+        script.writer.preface();
+        script.writer.settings(Http2Settings.DEFAULTS);
+        script.writer.settingsAck();
+        script.request(1, "POST", "/echo", false, "content-length", "11").data(1, "hello ".getBytes(), false)
+                .data(1, "world".getBytes(), true);
+        script.writer.ping(7);
+        script.request(3, "GET", "/hello", true);
+        byte[] bytes = script.take();
+        for (int cut = 0; cut <= bytes.length; cut++) {
+            H2TestClient c = new H2TestClient(service());
+            c.conn.feed(bytes, 0, cut);
+            c.conn.feed(bytes, cut, bytes.length - cut);
+            List<Frame> got = c.read();
+            assertEquals("hello world", body(got, 1), "split at " + cut);
+            assertEquals("Hello HTTP/2 example.com", body(got, 3), "split at " + cut);
+            assertEquals(7, only(got, "PING_ACK").ping());
+        }
+        H2TestClient c = new H2TestClient(service());
+        for (byte b : bytes) {
+            c.conn.feed(new byte[] {b});
+        }
+        List<Frame> got = c.read();
+        assertEquals("hello world", body(got, 1), "one byte at a time");
+        assertEquals("Hello HTTP/2 example.com", body(got, 3), "one byte at a time");
+    }
+
+    @Test
     void theRequestVersionIsHttp2() {
         assertEquals("HTTP/2", HttpVersion.HTTP_2.toString());
     }
