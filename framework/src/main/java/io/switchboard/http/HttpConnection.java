@@ -112,6 +112,9 @@ final class HttpConnection implements Handler {
             deadlines.headStarted();
         }
         if (prefaceUndecided && priorKnowledge((ByteBuffer) message)) {
+            if (!switched) {
+                armTimer();
+            }
             return;
         }
         parseAndKeep(cumulation.with((ByteBuffer) message));
