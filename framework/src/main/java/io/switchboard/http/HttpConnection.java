@@ -1,7 +1,6 @@
 package io.switchboard.http;
 
 import io.switchboard.http.HttpDeadlines.Wait;
-import io.switchboard.http2.Http2Connection;
 import io.switchboard.internal.Cumulation;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
@@ -37,8 +36,6 @@ final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
 
     private static final ByteBuffer NOTHING = ByteBuffer.allocate(0).asReadOnlyBuffer();
-    /** The first line of the HTTP/2 connection preface. */
-    private static final byte[] H2C_LINE = "PRI * HTTP/2.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     private final HttpService service;
     private final HttpConfig config;
@@ -69,16 +66,19 @@ final class HttpConnection implements Handler {
 
     private HttpDeadlines deadlines;
     /**
-     * True until the connection's first bytes tell whether they start the HTTP/2 preface: only then is h2c with
-     * prior knowledge looked for, so requests after the first cost nothing.
+     * True until the connection's first bytes tell whether they start the {@link #preface}: only then is it looked
+     * for, so requests after the first cost nothing.
      */
     private boolean prefaceUndecided;
+    /** The first bytes of the {@link HttpService#priorKnowledge()} protocol; null for HTTP/1 only. */
+    private final byte[] preface;
 
     HttpConnection(HttpService service) {
         this.service = service;
         this.config = service.config();
         this.parser = new RequestParser(config);
-        this.prefaceUndecided = service.http2() != null;
+        this.preface = service.preface();
+        this.prefaceUndecided = preface != null;
     }
 
     @Override
@@ -229,27 +229,27 @@ final class HttpConnection implements Handler {
     // Reading
 
     /**
-     * Looks for the first line of the HTTP/2 preface, {@code PRI * HTTP/2.0}, at the connection's first bytes (RFC
-     * 9113 section 3.3, h2c with prior knowledge): once it is whole, hands the connection and every byte read to an
-     * {@link Http2Connection}. No HTTP/1 request starts so ({@code PRI} with that version is refused with 505 by
-     * the parser), so HTTP/1 clients see no difference. {@return true when the bytes were taken: kept while the
-     * line is incomplete, or handed over}
+     * Looks for the {@link HttpService#priorKnowledge()} protocol's preface at the connection's first bytes (HTTP/2's
+     * {@code PRI * HTTP/2.0}, RFC 9113 section 3.3): once it is whole, hands the connection and every byte read to
+     * that protocol's handler. No HTTP/1 request starts so ({@code PRI} with that version is refused by the parser),
+     * so HTTP/1 clients see no difference. {@return true when the bytes were taken: kept while the preface is
+     * incomplete, or handed over}
      */
     private boolean priorKnowledge(ByteBuffer message) {
-        if (cumulation.isEmpty() && message.hasRemaining() && message.get(message.position()) != 'P') {
+        if (cumulation.isEmpty() && message.hasRemaining() && message.get(message.position()) != preface[0]) {
             prefaceUndecided = false; // the usual case: one byte looked at
             return false;
         }
         ByteBuffer in = cumulation.with(message);
-        int n = Math.min(in.remaining(), H2C_LINE.length);
+        int n = Math.min(in.remaining(), preface.length);
         for (int i = 0; i < n; i++) {
-            if (in.get(in.position() + i) != H2C_LINE[i]) {
+            if (in.get(in.position() + i) != preface[i]) {
                 prefaceUndecided = false;
                 parseAndKeep(in);
                 return true;
             }
         }
-        if (n < H2C_LINE.length) {
+        if (n < preface.length) {
             cumulation.done(in);
             return true;
         }
@@ -257,7 +257,7 @@ final class HttpConnection implements Handler {
         switched = true;
         state = ReadState.DONE;
         deadlines.cancel();
-        ctx.pipeline().replace(this, new Http2Connection(service), in);
+        ctx.pipeline().replace(this, service.priorKnowledge().handler(service), in);
         in.position(in.limit());
         cumulation.done(in);
         return true;

@@ -1,6 +1,5 @@
 package io.switchboard.http;
 
-import io.switchboard.http2.Http2Limits;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Pipeline;
@@ -14,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.0 and HTTP/1.1 service: give it to a server as its pipeline and every connection speaks HTTP
- * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}. A client that opens with the
- * HTTP/2 preface (h2c with prior knowledge) is served HTTP/2 by the same handler, with the limits of
- * {@link #http2()} ({@link #withHttp2} turns it off).
+ * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}. Given a
+ * {@link PriorKnowledge} ({@link #withPriorKnowledge}: HTTP/2's is {@code io.switchboard.http2.Http2Server}), a
+ * client that opens with that protocol's preface is served it by the same handler.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
@@ -84,8 +83,10 @@ public final class HttpService implements Consumer<Pipeline> {
     private final AtomicLong answersWarnedAt = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
     /** Null when the service counts nothing. */
     private final HttpMetrics metrics;
-    /** The limits of HTTP/2 connections; null when the service speaks HTTP/1 only. */
-    private final Http2Limits http2;
+    /** The protocol a client may open with instead of HTTP/1 (h2c); null for HTTP/1 only. */
+    private final PriorKnowledge priorKnowledge;
+    /** Its preface, read once; null for HTTP/1 only. */
+    private final byte[] preface;
 
     /**
      * A service with the default limits.
@@ -139,12 +140,16 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param metrics      where to count, possibly shared with other services; null to count nothing
      */
     public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics) {
-        this(config, handler, errorAnswers, metrics, Http2Limits.DEFAULTS);
+        this(config, handler, errorAnswers, metrics, null);
     }
 
     private HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics,
-            Http2Limits http2) {
-        this.http2 = http2;
+            PriorKnowledge priorKnowledge) {
+        this.priorKnowledge = priorKnowledge;
+        this.preface = priorKnowledge == null ? null : priorKnowledge.preface().clone();
+        if (preface != null && preface.length == 0) {
+            throw new IllegalArgumentException("a prior-knowledge protocol needs a preface of at least one byte");
+        }
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.errorAnswers = Objects.requireNonNull(errorAnswers, "errorAnswers");
@@ -161,21 +166,27 @@ public final class HttpService implements Consumer<Pipeline> {
     }
 
     /**
-     * A copy of this service with other HTTP/2 limits, or none: with null, a client that opens with the HTTP/2
-     * preface ({@code PRI * HTTP/2.0}) gets the 400 any malformed HTTP/1 request gets. By default the service
-     * speaks h2c with prior knowledge on its port with {@link Http2Limits#DEFAULTS}: the preface cannot be an
-     * HTTP/1 request, so detecting it changes nothing for HTTP/1 clients, and every HTTP/2 limit is bounded.
+     * A copy of this service whose connections also speak {@code protocol} when a client opens with its preface
+     * ({@code Http2Server.DEFAULTS}: HTTP/2 with prior knowledge), or HTTP/1 only with null, the default. The preface
+     * cannot start an HTTP/1 request, so HTTP/1 clients see no difference; without it, a client that sends the HTTP/2
+     * preface gets the refusal any malformed HTTP/1 request gets. Off by default, as in Netty, Jetty and Undertow: a
+     * protocol's surface is open only where it was asked for.
      *
-     * @param limits the limits of HTTP/2 connections, or null to speak HTTP/1 only
+     * @param protocol the protocol, or null for HTTP/1 only
      * @return the copy
      */
-    public HttpService withHttp2(Http2Limits limits) {
-        return new HttpService(config, handler, errorAnswers, metrics, limits);
+    public HttpService withPriorKnowledge(PriorKnowledge protocol) {
+        return new HttpService(config, handler, errorAnswers, metrics, protocol);
     }
 
-    /** {@return the limits of HTTP/2 connections, or null when the service speaks HTTP/1 only} */
-    public Http2Limits http2() {
-        return http2;
+    /** {@return the protocol a client may open with instead of HTTP/1, or null for HTTP/1 only} */
+    public PriorKnowledge priorKnowledge() {
+        return priorKnowledge;
+    }
+
+    /** {@return the preface of {@link #priorKnowledge()}, null for HTTP/1 only} Not to be modified. */
+    byte[] preface() {
+        return preface;
     }
 
     /** {@return the limits} */

@@ -151,15 +151,15 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private int blockLength;
 
     /**
-     * The HTTP/2 side of a connection of {@code service}, with its {@link HttpService#http2()} limits
-     * ({@link Http2Limits#DEFAULTS} when it has none).
+     * The HTTP/2 side of a connection of {@code service}, with {@code limits} ({@link Http2Server} makes it).
      *
-     * @param service the handler, limits and error answers
+     * @param service the handler, HTTP limits and error answers
+     * @param limits  the HTTP/2 limits
      */
-    public Http2Connection(HttpService service) {
+    Http2Connection(HttpService service, Http2Limits limits) {
         this.service = service;
         this.http = service.config();
-        this.limits = service.http2() != null ? service.http2() : Http2Limits.DEFAULTS;
+        this.limits = limits;
         this.local = limits.frames().settings();
         this.reader = new Http2FrameReader(true, limits.frames(), this);
         this.decoder = new HpackDecoder((int) Math.min(Integer.MAX_VALUE, local.maxHeaderListSize()));

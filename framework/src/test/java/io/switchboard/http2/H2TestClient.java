@@ -51,11 +51,11 @@ final class H2TestClient {
             new Listener());
 
     H2TestClient(HttpService service) {
-        this(new EmbeddedConnection(p -> p.add(new Http2Connection(service))));
+        this(new EmbeddedConnection(p -> p.add(handler(service))));
     }
 
     H2TestClient(HttpService service, ConnectionConfig config) {
-        this(new EmbeddedConnection(config, 64 * 1024, p -> p.add(new Http2Connection(service))));
+        this(new EmbeddedConnection(config, 64 * 1024, p -> p.add(handler(service))));
     }
 
     H2TestClient(EmbeddedConnection conn) {
@@ -267,5 +267,10 @@ final class H2TestClient {
         public void onStreamError(Http2Exception error) {
             throw new AssertionError(error);
         }
+    }
+
+    /** The service's own HTTP/2 handler when it has one (its limits), else one with the default limits. */
+    private static io.switchboard.pipeline.Handler handler(HttpService service) {
+        return (service.priorKnowledge() != null ? service.priorKnowledge() : Http2Server.DEFAULTS).handler(service);
     }
 }

@@ -41,7 +41,7 @@ class Http2FloodTest {
                 .get("/big", (req, res) -> res.send(HttpResponse.of(200).body(new byte[100_000])))
                 .get("/hold", (req, res) -> held.put(n.incrementAndGet(), res))
                 .post("/hold", (req, res) -> held.put(n.incrementAndGet(), res))
-                .build()).withHttp2(limits);
+                .build()).withPriorKnowledge(Http2Server.of(limits));
     }
 
     private H2TestClient started() {

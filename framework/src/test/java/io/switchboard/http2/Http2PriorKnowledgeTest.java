@@ -35,7 +35,13 @@ class Http2PriorKnowledgeTest {
     @TempDir
     Path dir;
 
+    /** The routes over HTTP/1, and HTTP/2 with prior knowledge. */
     private static HttpService service() {
+        return http1Only().withPriorKnowledge(Http2Server.DEFAULTS);
+    }
+
+    /** The routes over HTTP/1 only: the default of a service. */
+    private static HttpService http1Only() {
         return new HttpService(HttpConfig.DEFAULTS, Routes.builder()
                 .get("/hello", (req, res) -> res.send(HttpResponse.text("hello over " + req.version())))
                 .post("/sha", (req, res) -> {
@@ -82,7 +88,7 @@ class Http2PriorKnowledgeTest {
 
     @Test
     void withoutHttp2ThePrefaceIsAMalformedHttp1Request() {
-        EmbeddedConnection conn = new EmbeddedConnection(service().withHttp2(null));
+        EmbeddedConnection conn = new EmbeddedConnection(http1Only());
         conn.feed(PREFACE);
         String answer = conn.takeWrittenString();
         assertTrue(answer.startsWith("HTTP/1.1 "), "an HTTP/1 refusal, not SETTINGS: " + answer);

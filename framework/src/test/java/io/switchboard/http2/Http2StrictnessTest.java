@@ -238,7 +238,7 @@ class Http2StrictnessTest {
     @Test
     void dataPastTheConnectionWindowIsAFlowControlError() {
         HttpService s = new HttpService(HttpConfig.DEFAULTS, Routes.builder().post("/", (req, res) -> { }).build())
-                .withHttp2(Http2Limits.DEFAULTS.withWindows(65_535, 0));
+                .withPriorKnowledge(Http2Server.of(Http2Limits.DEFAULTS.withWindows(65_535, 0)));
         H2TestClient c = new H2TestClient(s);
         c.start();
         c.request(1, "POST", "/", false).data(1, new byte[65_535], false).read();
