@@ -95,15 +95,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
     /** A WINDOW_UPDATE that opens less is of no value: counted in the flood budget. */
     private static final int USEFUL_INCREMENT = 1024;
-    /** How many streams reset by the server are remembered, to drop the frames in flight on them. */
-    private static final int RECENT_RESETS = 64;
     private static final int DEFAULT_WINDOW = 65_535;
-    /** A stream the server reset: frames the client sent before it saw the reset are dropped. */
-    private static final byte RESET_BY_US = 1;
-    /** A stream the client reset: a frame on it is a stream error {@code STREAM_CLOSED}. */
-    private static final byte RESET_BY_PEER = 2;
-    /** A stream both sides ended: a frame on it is a connection error {@code STREAM_CLOSED}. */
-    private static final byte ENDED = 3;
 
     /** Where the connection is in its life. */
     private enum State { STARTING, OPEN, GOING_AWAY, CLOSED }
@@ -117,10 +109,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private final RequestFields fields = new RequestFields();
     private final FloodBudget budget;
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
-    /** The last streams closed, with how ({@link #RESET_BY_US}, {@link #RESET_BY_PEER}, {@link #ENDED}). */
-    private final int[] recentIds = new int[RECENT_RESETS];
-    private final byte[] recentHow = new byte[RECENT_RESETS];
-    private int recentAt;
+    /** The last streams closed, with how. */
+    private final ClosedStreams closedStreams = new ClosedStreams();
 
     private HandlerContext ctx;
     private EventLoop loop;
@@ -164,7 +154,6 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.reader = new Http2FrameReader(true, limits.frames(), this);
         this.decoder = new HpackDecoder((int) Math.min(Integer.MAX_VALUE, local.maxHeaderListSize()));
         this.budget = new FloodBudget(limits);
-        Arrays.fill(recentIds, -1);
     }
 
     // Pipeline events
@@ -351,7 +340,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Stream s = streams.get(streamId);
         if (s != null) {
             log.debug("{}: the client reset {} ({})", ctx.connection(), s, Http2Error.of(errorCode));
-            remember(streamId, RESET_BY_PEER);
+            closedStreams.closed(streamId, ClosedStreams.RESET_BY_PEER);
             forget(s);
             maybeFinish();
         }
@@ -443,10 +432,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             if (streamId > lastStreamId) {
                 throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
             }
-            byte how = s != null ? RESET_BY_PEER : howClosed(streamId);
-            if (how == RESET_BY_PEER) {
+            byte how = s != null ? ClosedStreams.RESET_BY_PEER : closedStreams.howClosed(streamId);
+            if (how == ClosedStreams.RESET_BY_PEER) {
                 resetStream(streamId, Http2Error.STREAM_CLOSED, "DATA after END_STREAM or RST_STREAM");
-            } else if (how != RESET_BY_US) {
+            } else if (how != ClosedStreams.RESET_BY_US) {
                 throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "DATA on closed stream " + streamId);
             }
             return;
@@ -531,17 +520,17 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (fresh && (streamId & 1) == 0) {
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on even stream " + streamId);
         }
-        byte how = fresh ? 0 : howClosed(streamId);
+        byte how = fresh ? 0 : closedStreams.howClosed(streamId);
         if (!fresh && how == 0) {
             throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "HEADERS on stream " + streamId
                     + ", not above the last stream opened, " + lastStreamId);
         }
-        if (how == ENDED) {
+        if (how == ClosedStreams.ENDED) {
             throw Http2Exception.connection(Http2Error.STREAM_CLOSED, "HEADERS on closed stream " + streamId);
         }
         fields.startRequest(http.maxHeaderCount());
         boolean tooLarge = decode(block);
-        if (how == RESET_BY_PEER) {
+        if (how == ClosedStreams.RESET_BY_PEER) {
             resetStream(streamId, Http2Error.STREAM_CLOSED, "HEADERS after RST_STREAM");
             return;
         }
@@ -746,7 +735,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Stream s = x.stream;
         if (!x.dead && streams.get(s.id) == s) {
             writer.rstStream(s.id, Http2Error.INTERNAL_ERROR);
-            remember(s.id);
+            closedStreams.closed(s.id, ClosedStreams.RESET_BY_US);
             forget(s);
             maybeFinish();
         }
@@ -755,14 +744,14 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     /** The server ended its side of {@code s}: the stream closes, at once if the client had ended its own. */
     void localEnd(Http2Stream s) {
         if (s.remoteClosed()) {
-            remember(s.id, ENDED);
+            closedStreams.closed(s.id, ClosedStreams.ENDED);
             forget(s);
             maybeFinish();
             return;
         }
         // Answered before the whole request came: RFC 9113 section 8.1 lets the server stop the upload so.
         writer.rstStream(s.id, Http2Error.NO_ERROR);
-        remember(s.id);
+        closedStreams.closed(s.id, ClosedStreams.RESET_BY_US);
         forget(s);
         maybeFinish();
     }
@@ -774,7 +763,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         log.debug("{}: resetting stream {} with {}: {}", ctx.connection(), id, code, why);
         spend(Kind.RESET, "resets");
         writer.rstStream(id, code);
-        remember(id);
+        closedStreams.closed(id, ClosedStreams.RESET_BY_US);
         Http2Stream s = streams.get(id);
         if (s != null) {
             forget(s);
@@ -806,27 +795,6 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             s.body = null;
             replenish();
         }
-    }
-
-    private void remember(int id) {
-        remember(id, RESET_BY_US);
-    }
-
-    private void remember(int id, byte how) {
-        recentIds[recentAt] = id;
-        recentHow[recentAt] = how;
-        recentAt = (recentAt + 1) % RECENT_RESETS;
-    }
-
-    /** {@return how stream {@code id} was closed, if it is among the last closed; 0 when not known} */
-    private byte howClosed(int id) {
-        for (int k = 1; k <= RECENT_RESETS; k++) {
-            int i = (recentAt - k + RECENT_RESETS) % RECENT_RESETS;
-            if (recentIds[i] == id) {
-                return recentHow[i]; // the latest entry of the stream
-            }
-        }
-        return 0;
     }
 
     private void spend(Kind kind, String what) {
