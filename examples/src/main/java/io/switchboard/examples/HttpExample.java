@@ -10,6 +10,7 @@ import io.switchboard.http.HttpService;
 import io.switchboard.http.ResponseStream;
 import io.switchboard.http.Routes;
 import io.switchboard.http.StaticFiles;
+import io.switchboard.http2.Http2Server;
 import io.switchboard.loop.Offload;
 import io.switchboard.proxy.ProxyProtocol;
 import io.switchboard.server.Server;
@@ -26,7 +27,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP example: TechEmpower's plaintext and JSON routes, 64 KiB of JSON at {@code /json64k} (compressed
+ * The HTTP example, HTTP/1.1 and HTTP/2 with prior knowledge (h2c) on one port: TechEmpower's plaintext and JSON
+ * routes, 64 KiB of JSON at {@code /json64k} (compressed
  * when the server runs with {@code --compress}), an echo, a chunked stream written from another thread, a
  * delayed answer completed by a timer (pipelined answers still leave in order), a WebSocket echo at
  * {@code /ws/echo}, an upload of any size digested as it streams in ({@code PUT /upload}, {@link Sha256Upload}),
@@ -141,7 +143,7 @@ public final class HttpExample {
                 .workers(workers)
                 .tls(tls)
                 .proxyProtocol(proxy)
-                .pipeline(new HttpService(config, routes))
+                .pipeline(new HttpService(config, routes).withPriorKnowledge(Http2Server.DEFAULTS))
                 .start();
     }
 
@@ -173,7 +175,8 @@ public final class HttpExample {
         if (staticDir != null) {
             routes.get(STATIC_PREFIX + "/*", StaticFiles.of(staticDir, STATIC_PREFIX));
         }
-        HttpService service = new HttpService(config, metrics.routes(routes, offload), metrics.http());
+        HttpService service = new HttpService(config, metrics.routes(routes, offload), metrics.http())
+                .withPriorKnowledge(Http2Server.DEFAULTS);
         Server server = Server.builder()
                 .host(host)
                 .port(port)

@@ -27,7 +27,7 @@ public final class Main {
             "usage: java -jar switchboard-examples.jar <command> [flags]",
             "",
             "commands:",
-            "  http    HTTP/1.1 server: /plaintext /json /json64k /echo /stream?n=K /delay?ms=N",
+            "  http    HTTP/1.1 and h2c server: /plaintext /json /json64k /echo /stream?n=K /delay?ms=N",
             "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR]",

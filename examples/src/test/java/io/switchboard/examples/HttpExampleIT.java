@@ -45,6 +45,21 @@ class HttpExampleIT {
         server.awaitExit(Duration.ofSeconds(10));
     }
 
+    /** Issue 17: the example speaks HTTP/2 with prior knowledge on its HTTP/1 port, to curl and to nghttp. */
+    @Test
+    void curlWithPriorKnowledgeSpeaksHttp2ToTheSamePort() throws Exception {
+        Tools.require("curl", "curl");
+        Tools.Result h2 = Tools.run(30, List.of("curl", "-s", "--http2-prior-knowledge", "-w", "\n%{http_version} %{http_code}",
+                base + "/plaintext"));
+        assertEquals("Hello, World!\n2 200", h2.stdout(), "the body, then HTTP version 2 and status 200");
+        Tools.Result echo = Tools.run(30, List.of("curl", "-s", "--http2-prior-knowledge", "--data-binary", "abc",
+                "-H", "Content-Type: text/plain", base + "/echo"));
+        assertEquals("abc", echo.stdout());
+        Tools.Result users = Tools.run(30, List.of("curl", "-s", "--http2-prior-knowledge", "-o", "/dev/null", "-w",
+                "%{http_version} %{http_code}", base + "/nowhere"));
+        assertEquals("2 404", users.stdout(), "the routes' own refusals over HTTP/2 too");
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInOrderThoughTheyCompleteOutOfOrder() throws Exception {
         String requests = "GET /delay?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n"

@@ -65,11 +65,20 @@ final class HttpConnection implements Handler {
     private RequestTally tally;
 
     private HttpDeadlines deadlines;
+    /**
+     * True until the connection's first bytes tell whether they start the {@link #preface}: only then is it looked
+     * for, so requests after the first cost nothing.
+     */
+    private boolean prefaceUndecided;
+    /** The first bytes of the {@link HttpService#priorKnowledge()} protocol; null for HTTP/1 only. */
+    private final byte[] preface;
 
     HttpConnection(HttpService service) {
         this.service = service;
         this.config = service.config();
         this.parser = new RequestParser(config);
+        this.preface = service.preface();
+        this.prefaceUndecided = preface != null;
     }
 
     @Override
@@ -101,6 +110,12 @@ final class HttpConnection implements Handler {
         }
         if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
             deadlines.headStarted();
+        }
+        if (prefaceUndecided && priorKnowledge((ByteBuffer) message)) {
+            if (!switched) {
+                armTimer();
+            }
+            return;
         }
         parseAndKeep(cumulation.with((ByteBuffer) message));
         if (!switched) {
@@ -212,6 +227,41 @@ final class HttpConnection implements Handler {
     }
 
     // Reading
+
+    /**
+     * Looks for the {@link HttpService#priorKnowledge()} protocol's preface at the connection's first bytes (HTTP/2's
+     * {@code PRI * HTTP/2.0}, RFC 9113 section 3.3): once it is whole, hands the connection and every byte read to
+     * that protocol's handler. No HTTP/1 request starts so ({@code PRI} with that version is refused by the parser),
+     * so HTTP/1 clients see no difference. {@return true when the bytes were taken: kept while the preface is
+     * incomplete, or handed over}
+     */
+    private boolean priorKnowledge(ByteBuffer message) {
+        if (cumulation.isEmpty() && message.hasRemaining() && message.get(message.position()) != preface[0]) {
+            prefaceUndecided = false; // the usual case: one byte looked at
+            return false;
+        }
+        ByteBuffer in = cumulation.with(message);
+        int n = Math.min(in.remaining(), preface.length);
+        for (int i = 0; i < n; i++) {
+            if (in.get(in.position() + i) != preface[i]) {
+                prefaceUndecided = false;
+                parseAndKeep(in);
+                return true;
+            }
+        }
+        if (n < preface.length) {
+            cumulation.done(in);
+            return true;
+        }
+        prefaceUndecided = false;
+        switched = true;
+        state = ReadState.DONE;
+        deadlines.cancel();
+        ctx.pipeline().replace(this, service.priorKnowledge().handler(service), in);
+        in.position(in.limit());
+        cumulation.done(in);
+        return true;
+    }
 
     /** Parses {@code in} (the cumulation or the borrowed read), keeps what is left, and switches protocols if due. */
     private void parseAndKeep(ByteBuffer in) {

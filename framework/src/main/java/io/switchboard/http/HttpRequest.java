@@ -266,7 +266,7 @@ public final class HttpRequest {
      */
     public boolean keepAlive() {
         boolean close = headers.containsToken("Connection", "close");
-        return version == HttpVersion.HTTP_1_1 ? !close : !close && headers.containsToken("Connection", "keep-alive");
+        return version != HttpVersion.HTTP_1_0 ? !close : !close && headers.containsToken("Connection", "keep-alive");
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.HttpAccess;
+import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -11,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HTTP/1.0 and HTTP/1.1 service: give it to a server as its pipeline and every connection speaks HTTP
- * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}.
+ * to {@code handler}, with pipelining, keep-alive and the limits of {@link HttpConfig}. Given a
+ * {@link PriorKnowledge} ({@link #withPriorKnowledge}: HTTP/2's is {@code io.switchboard.http2.Http2Server}), a
+ * client that opens with that protocol's preface is served it by the same handler.
  *
  * <pre>{@code
  * Routes routes = Routes.builder()
@@ -45,6 +49,31 @@ public final class HttpService implements Consumer<Pipeline> {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
     private static final long WARN_INTERVAL = TimeUnit.MINUTES.toNanos(1);
 
+    static {
+        HttpAccess.install(new HttpAccess.Bridge() {
+            @Override
+            public HttpRequest request(String method, String target, HttpVersion version, HttpHeaders headers,
+                    Connection connection) {
+                return new HttpRequest(method, target, version, headers, connection);
+            }
+
+            @Override
+            public void body(HttpRequest request, byte[] body, HttpHeaders trailers) {
+                request.body(body, trailers);
+            }
+
+            @Override
+            public HttpResponse errorAnswer(HttpService service, HttpRequest request, HttpException refusal) {
+                return service.errorAnswer(request, refusal);
+            }
+
+            @Override
+            public byte[] dateLine(HttpService service) {
+                return service.dateLine();
+            }
+        });
+    }
+
     private final HttpConfig config;
     private final HttpHandler handler;
     private final ErrorAnswers errorAnswers;
@@ -54,6 +83,10 @@ public final class HttpService implements Consumer<Pipeline> {
     private final AtomicLong answersWarnedAt = new AtomicLong(System.nanoTime() - WARN_INTERVAL);
     /** Null when the service counts nothing. */
     private final HttpMetrics metrics;
+    /** The protocol a client may open with instead of HTTP/1 (h2c); null for HTTP/1 only. */
+    private final PriorKnowledge priorKnowledge;
+    /** Its preface, read once; null for HTTP/1 only. */
+    private final byte[] preface;
 
     /**
      * A service with the default limits.
@@ -107,6 +140,16 @@ public final class HttpService implements Consumer<Pipeline> {
      * @param metrics      where to count, possibly shared with other services; null to count nothing
      */
     public HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics) {
+        this(config, handler, errorAnswers, metrics, null);
+    }
+
+    private HttpService(HttpConfig config, HttpHandler handler, ErrorAnswers errorAnswers, HttpMetrics metrics,
+            PriorKnowledge priorKnowledge) {
+        this.priorKnowledge = priorKnowledge;
+        this.preface = priorKnowledge == null ? null : priorKnowledge.preface().clone();
+        if (preface != null && preface.length == 0) {
+            throw new IllegalArgumentException("a prior-knowledge protocol needs a preface of at least one byte");
+        }
         this.config = Objects.requireNonNull(config, "config");
         this.handler = Objects.requireNonNull(handler, "handler");
         this.errorAnswers = Objects.requireNonNull(errorAnswers, "errorAnswers");
@@ -120,6 +163,30 @@ public final class HttpService implements Consumer<Pipeline> {
     @Override
     public void accept(Pipeline pipeline) {
         pipeline.add(new HttpConnection(this));
+    }
+
+    /**
+     * A copy of this service whose connections also speak {@code protocol} when a client opens with its preface
+     * ({@code Http2Server.DEFAULTS}: HTTP/2 with prior knowledge), or HTTP/1 only with null, the default. The preface
+     * cannot start an HTTP/1 request, so HTTP/1 clients see no difference; without it, a client that sends the HTTP/2
+     * preface gets the refusal any malformed HTTP/1 request gets. Off by default, as in Netty, Jetty and Undertow: a
+     * protocol's surface is open only where it was asked for.
+     *
+     * @param protocol the protocol, or null for HTTP/1 only
+     * @return the copy
+     */
+    public HttpService withPriorKnowledge(PriorKnowledge protocol) {
+        return new HttpService(config, handler, errorAnswers, metrics, protocol);
+    }
+
+    /** {@return the protocol a client may open with instead of HTTP/1, or null for HTTP/1 only} */
+    public PriorKnowledge priorKnowledge() {
+        return priorKnowledge;
+    }
+
+    /** {@return the preface of {@link #priorKnowledge()}, null for HTTP/1 only} Not to be modified. */
+    byte[] preface() {
+        return preface;
     }
 
     /** {@return the limits} */

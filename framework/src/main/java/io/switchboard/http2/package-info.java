@@ -1,7 +1,8 @@
 /**
- * HTTP/2 (RFC 9113). So far its frame layer: {@link io.switchboard.http2.Http2FrameReader}, which checks and
- * decodes frames as the bytes arrive, {@link io.switchboard.http2.Http2FrameWriter}, which encodes them,
- * {@link io.switchboard.http2.Http2Settings}, {@link io.switchboard.http2.Http2Error} and the limits in
- * {@link io.switchboard.http2.Http2Config}; the connection, its streams and flow control build on them.
+ * HTTP/2 (RFC 9113) on the handlers of {@link io.switchboard.http}: {@link io.switchboard.http2.Http2Connection}, the
+ * server side of a connection (streams, flow control, flood budgets, in {@link io.switchboard.http2.Http2Limits}),
+ * over the frame layer ({@link io.switchboard.http2.Http2FrameReader}, {@link io.switchboard.http2.Http2FrameWriter},
+ * {@link io.switchboard.http2.Http2Settings}, {@link io.switchboard.http2.Http2Error}, {@link io.switchboard.http2.Http2Config}).
+ * An {@link io.switchboard.http.HttpService} speaks it to clients that open with the preface (h2c, prior knowledge).
  */
 package io.switchboard.http2;

@@ -1,0 +1,204 @@
+package io.switchboard.http2;
+
+import io.switchboard.http.HttpConfig;
+import io.switchboard.http.HttpHeaders;
+import io.switchboard.http.HttpResponse;
+import io.switchboard.http.HttpService;
+import io.switchboard.http2.hpack.HeaderBlock;
+import io.switchboard.http2.hpack.HpackEncoder;
+import io.switchboard.internal.HttpAccess;
+import io.switchboard.pipeline.HandlerContext;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+
+/**
+ * The sending side of an {@link Http2Connection}: encodes answer heads with HPACK, and sends the answers' DATA within
+ * the client's connection and stream windows, in turns of at most {@link #QUANTUM} bytes a stream while the
+ * connection is under its outbound high watermark. Past the watermark the rest waits for the connection to turn
+ * writable, so a client that opens its windows wide and reads nothing holds the server to about a watermark and a
+ * turn (CVE-2019-9517). Loop thread only; one per connection.
+ */
+final class Http2Sender {
+    /** The most bytes of one answer written in one turn, so that streams share the connection. */
+    static final int QUANTUM = 64 * 1024;
+
+    private final Http2Connection connection;
+    private final Http2FrameWriter writer;
+    private final HandlerContext ctx;
+    private final HttpService service;
+    private final HttpConfig http;
+    private final HpackEncoder encoder = new HpackEncoder();
+    private final HeaderBlock out = new HeaderBlock();
+    /** Streams with DATA waiting for window or for their turn, in the order they began to wait. */
+    private final ArrayDeque<Http2Stream> waiting = new ArrayDeque<>();
+    /** The client's connection window: what may still be sent before its WINDOW_UPDATE. */
+    private int window = 65_535;
+    private long peerMaxHeaderList = Http2Settings.UNLIMITED;
+    private boolean stopped;
+    /** The service's {@code Date} line last seen, and its value. */
+    private byte[] dateLine;
+    private String dateValue;
+
+    Http2Sender(Http2Connection connection, Http2FrameWriter writer, HandlerContext ctx, HttpService service) {
+        this.connection = connection;
+        this.writer = writer;
+        this.ctx = ctx;
+        this.service = service;
+        this.http = service.config();
+    }
+
+    /** The client's {@code SETTINGS_HEADER_TABLE_SIZE}. */
+    void peerTableSize(int size) {
+        encoder.setMaxTableSize(size);
+    }
+
+    /** The client's {@code SETTINGS_MAX_HEADER_LIST_SIZE}. */
+    void peerMaxHeaderListSize(long size) {
+        peerMaxHeaderList = size;
+    }
+
+    /** A WINDOW_UPDATE on stream 0. {@return false when it takes the window past 2^31-1} */
+    boolean openWindow(int increment) {
+        if ((long) window + increment > Http2Settings.MAX_WINDOW_SIZE) {
+            return false;
+        }
+        window += increment;
+        return true;
+    }
+
+    /** The connection closes: nothing more is sent. */
+    void stop() {
+        stopped = true;
+        waiting.clear();
+    }
+
+    /** Sends an informational head ({@code 100}) on stream {@code id}. */
+    void informational(int id, int status) {
+        encoder.startBlock(out);
+        encoder.status(out, status);
+        writer.headers(id, out.asBuffer(), false);
+        out.clear();
+    }
+
+    /**
+     * Sends the head of an answer: {@code :status}, its fields but the connection-specific ones, {@code content-length}
+     * when given and the status has a body, {@code date} and {@code server}. Checked against the client's
+     * {@code SETTINGS_MAX_HEADER_LIST_SIZE} before anything is encoded, since an encoded block must be sent.
+     *
+     * @param contentLength the body's length, or -1 for none to announce
+     * @return false, with nothing sent, when the head is over the client's header list limit
+     */
+    boolean head(int id, HttpResponse response, long contentLength, boolean endStream) {
+        HttpHeaders h = response.headers();
+        long size = 32 + 7 + 3 + 32 + 4 + 29 + 32 + 14 + 20;
+        for (int i = 0; i < h.size(); i++) {
+            size += 32 + h.name(i).length() + h.value(i).length();
+        }
+        if (http.serverName() != null) {
+            size += 32 + 6 + http.serverName().length();
+        }
+        if (size > peerMaxHeaderList) {
+            return false;
+        }
+        encoder.startBlock(out);
+        encoder.status(out, response.status());
+        boolean lengthSent = false;
+        for (int i = 0; i < h.size(); i++) {
+            String name = h.name(i);
+            if (isConnectionSpecific(name)) {
+                continue;
+            }
+            if (name.equalsIgnoreCase("content-length")) {
+                lengthSent = true;
+            }
+            encoder.field(out, name, h.value(i));
+        }
+        if (!lengthSent && contentLength >= 0 && hasBody(response.status())) {
+            encoder.contentLength(out, contentLength);
+        }
+        if (!h.contains("date")) {
+            encoder.field(out, "date", date());
+        }
+        if (http.serverName() != null && !h.contains("server")) {
+            encoder.field(out, "server", http.serverName());
+        }
+        writer.headers(id, out.asBuffer(), endStream);
+        out.clear();
+        return true;
+    }
+
+    /** Puts {@code s}, which has DATA pending, in the queue of streams waiting to send. */
+    void queue(Http2Stream s) {
+        if (!s.queued) {
+            s.queued = true;
+            waiting.add(s);
+        }
+    }
+
+    /** Sends what the windows allow of the answers waiting, in turns, while the connection takes more. */
+    void send() {
+        int idle = 0; // streams in a row that could send nothing: a whole pass of them ends the loop
+        while (!waiting.isEmpty() && idle < waiting.size() && !stopped && ctx.connection().isWritable()) {
+            Http2Stream s = waiting.poll();
+            s.queued = false;
+            if (s.gone || s.pending == null) {
+                continue;
+            }
+            int n = Math.min(Math.min(s.pending.remaining(), QUANTUM), Math.min(s.sendWindow, window));
+            boolean all = n == s.pending.remaining();
+            boolean endNow = all && s.pendingEnd && s.trailers == null;
+            if (n > 0 || endNow) {
+                ByteBuffer slice = s.pending.slice();
+                slice.limit(n);
+                writer.data(s.id, slice, endNow);
+                s.pending.position(s.pending.position() + n);
+                s.sendWindow -= n;
+                window -= n;
+                if (s.stream != null) {
+                    s.stream.left(n);
+                }
+                idle = 0;
+            } else {
+                idle++;
+            }
+            if (!all) {
+                queue(s); // its next turn, or a WINDOW_UPDATE of the stream or of the connection
+                continue;
+            }
+            s.pending = null;
+            if (s.pendingEnd) {
+                if (s.trailers != null) {
+                    encoder.startBlock(out);
+                    for (int i = 0; i < s.trailers.size(); i++) {
+                        encoder.field(out, s.trailers.name(i), s.trailers.value(i));
+                    }
+                    writer.headers(s.id, out.asBuffer(), true);
+                    out.clear();
+                }
+                connection.localEnd(s);
+            }
+        }
+    }
+
+    /** {@return the {@code date} field's value for the current second, made once a second per connection} */
+    private String date() {
+        byte[] line = HttpAccess.get().dateLine(service);
+        if (line != dateLine) {
+            dateLine = line;
+            dateValue = new String(line, 6, line.length - 8, StandardCharsets.US_ASCII); // "Date: " ... "\r\n"
+        }
+        return dateValue;
+    }
+
+    private static boolean isConnectionSpecific(String name) {
+        return name.equalsIgnoreCase("connection") || name.equalsIgnoreCase("keep-alive")
+                || name.equalsIgnoreCase("proxy-connection") || name.equalsIgnoreCase("transfer-encoding")
+                || name.equalsIgnoreCase("upgrade");
+    }
+
+    /** {@return true when a response of {@code status} has a body} */
+    static boolean hasBody(int status) {
+        return status >= 200 && status != 204 && status != 304;
+    }
+}

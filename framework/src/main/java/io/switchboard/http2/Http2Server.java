@@ -1,0 +1,57 @@
+package io.switchboard.http2;
+
+import io.switchboard.http.HttpService;
+import io.switchboard.http.PriorKnowledge;
+import io.switchboard.pipeline.Handler;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * HTTP/2 with prior knowledge (h2c, RFC 9113 section 3.3) for an {@link HttpService}: a connection that opens with the
+ * client preface ({@code PRI * HTTP/2.0}) is served HTTP/2 by the service's handler, with these limits; HTTP/1
+ * clients on the same port see no difference (no HTTP/1 request starts so).
+ *
+ * <pre>{@code
+ * HttpService service = new HttpService(routes).withPriorKnowledge(Http2Server.DEFAULTS);
+ * }</pre>
+ *
+ * Immutable and thread-safe.
+ */
+public final class Http2Server implements PriorKnowledge {
+    /** HTTP/2 with {@link Http2Limits#DEFAULTS}. */
+    public static final Http2Server DEFAULTS = new Http2Server(Http2Limits.DEFAULTS);
+
+    private static final byte[] PREFACE_LINE = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final Http2Limits limits;
+
+    private Http2Server(Http2Limits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    /**
+     * HTTP/2 with {@code limits}.
+     *
+     * @param limits the limits of each HTTP/2 connection
+     * @return the protocol, for {@link HttpService#withPriorKnowledge}
+     */
+    public static Http2Server of(Http2Limits limits) {
+        return new Http2Server(limits);
+    }
+
+    /** {@return the limits of each HTTP/2 connection} */
+    public Http2Limits limits() {
+        return limits;
+    }
+
+    /** {@return the first line of the client preface, {@code PRI * HTTP/2.0} and CRLF (a copy)} */
+    @Override
+    public byte[] preface() {
+        return PREFACE_LINE.clone();
+    }
+
+    @Override
+    public Handler handler(HttpService service) {
+        return new Http2Connection(service, limits);
+    }
+}

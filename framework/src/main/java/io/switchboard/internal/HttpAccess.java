@@ -1,0 +1,85 @@
+package io.switchboard.internal;
+
+import io.switchboard.http.HttpException;
+import io.switchboard.http.HttpHeaders;
+import io.switchboard.http.HttpRequest;
+import io.switchboard.http.HttpResponse;
+import io.switchboard.http.HttpService;
+import io.switchboard.http.HttpVersion;
+import io.switchboard.pipeline.Connection;
+
+/**
+ * What the HTTP/2 connection needs of the HTTP package that is not public API: making requests and the
+ * service's own answers. The HTTP package installs its {@link Bridge} when {@link HttpService} is initialised,
+ * which happens before any connection holds a service (the JDK's {@code SharedSecrets} pattern). Thread-safe.
+ */
+public final class HttpAccess {
+    /** The package-private operations of the HTTP package. */
+    public interface Bridge {
+        /**
+         * {@return a request without a body yet}
+         *
+         * @param method     the method
+         * @param target     the request target
+         * @param version    the version it came in
+         * @param headers    its fields
+         * @param connection the connection it came on
+         */
+        HttpRequest request(String method, String target, HttpVersion version, HttpHeaders headers,
+                Connection connection);
+
+        /**
+         * Gives a request its whole body.
+         *
+         * @param request  the request
+         * @param body     the body
+         * @param trailers its trailer fields, or null for none
+         */
+        void body(HttpRequest request, byte[] body, HttpHeaders trailers);
+
+        /**
+         * {@return the service's answer to a refusal, from its error answers}
+         *
+         * @param service the service
+         * @param request the request, or null
+         * @param refusal the refusal
+         */
+        HttpResponse errorAnswer(HttpService service, HttpRequest request, HttpException refusal);
+
+        /**
+         * {@return the service's {@code Date} header line for the current second, {@code Date: ...\r\n}: the same
+         * array until the second changes}
+         *
+         * @param service the service
+         */
+        byte[] dateLine(HttpService service);
+    }
+
+    private static volatile Bridge bridge;
+
+    private HttpAccess() {
+    }
+
+    /**
+     * Installs the bridge; the HTTP package calls it once.
+     *
+     * @param b the bridge
+     */
+    public static void install(Bridge b) {
+        bridge = b;
+    }
+
+    /** {@return the bridge, initialising the HTTP package if it was not yet} */
+    public static Bridge get() {
+        Bridge b = bridge;
+        if (b == null) {
+            try {
+                Class.forName(HttpService.class.getName(), true, HttpService.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            b = bridge;
+        }
+        return b;
+    }
+}
