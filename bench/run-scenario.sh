@@ -19,8 +19,9 @@ needed=(taskset jcmd)
 [[ ,$scenarios, == *,churn,* ]] && needed+=(ab)
 [[ ,$scenarios, == *,kv,* ]] && needed+=(redis-server redis-benchmark)
 [[ ,$scenarios, == *,static-1m,* ]] && needed+=(wrk nginx)
+[[ ,$scenarios, =~ ,h2- ]] && needed+=(h2load)
 for tool in "${needed[@]}"; do
-    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils redis-server redis-tools openssl nginx-light" >&2; exit 2; }
+    command -v "$tool" >/dev/null || { echo "missing $tool: apt-get install -y wrk apache2-utils nghttp2-client redis-server redis-tools openssl nginx-light" >&2; exit 2; }
 done
 # The idle scenarios hold 10,000 sockets in the server and as many in the clients; both raise their soft limit
 # to this hard one. Raising a hard limit needs root; without it the runner says what is missing.
