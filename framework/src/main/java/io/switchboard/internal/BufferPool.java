@@ -221,14 +221,6 @@ public final class BufferPool {
         return (long) QUEUED.getOpaque(this);
     }
 
-    /**
-     * {@return true when {@link #acquire(int)} would hand out a pooled chunk, one waiting for reuse or one still to
-     * allocate, rather than a heap overflow buffer}
-     */
-    public boolean canLend() {
-        return !free.isEmpty() || directAllocated < maxDirect;
-    }
-
     /** {@return the number of chunks waiting for reuse} */
     public int pooled() {
         return free.size();

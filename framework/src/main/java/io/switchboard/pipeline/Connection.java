@@ -916,26 +916,7 @@ public final class Connection {
         boolean wrote = wroteInBatch;
         wroteInBatch = false;
         if (state != State.CLOSED && (wrote || !outbound.isEmpty() && !writeBlocked)) {
-            flushAfterRead();
-        }
-    }
-
-    /**
-     * The answers to a read batch leave when the loop has read every connection that was ready with this one (at the
-     * end of its turn), not as soon as this connection's batch ends: the writes of a turn then reach their peers
-     * together, so a peer that waits for several of them wakes once for all, and a peer that is busy finds them
-     * ready when it next looks, instead of being woken for each one as it comes (that wake-up, and the sleep before
-     * it, are what such a turn costs, on both sides, when each answer leaves on its own). A lone connection loses
-     * nothing: the turn ends right after its read. While the loop's pool has chunks to lend; when it has none, the
-     * answers leave at once so that the chunk they hold goes back to the pool instead of heap buffers taking its
-     * place.
-     */
-    private void flushAfterRead() {
-        if (!buffers.canLend()) {
             pipeline.flush();
-        } else if (!flushScheduled) {
-            flushScheduled = true;
-            loop.atBatchEnd(flushTask);
         }
     }
 
