@@ -123,7 +123,9 @@ class GracefulCloseTest {
     void everyPeerReceivesEveryQueuedAndOwedByteThenEof() throws Exception {
         // 64 connections, 1 MiB each (64 MiB in all), read by peers at about 1.6 MB/s each (8 KiB, then a 5 ms
         // pause) through 16 KiB receive buffers and a 32 KiB send buffer, so most of each mebibyte is still
-        // queued or not yet produced when the close begins. Within the 5 s allowed, all 64 get all 1 MiB, then EOF.
+        // queued or not yet produced when the close begins. All 64 get all 1 MiB, then EOF: about 0.7 s of reading,
+        // and the close is allowed 60 s so that a machine busy with other work (the peers are 64 threads pausing 5 ms
+        // between reads) cannot fail it; a close that lost or cut a connection fails the assertions after it.
         AtomicInteger opened = new AtomicInteger();
         Server server = Server.builder().workers(2)
                 .socket(new SocketOptions(true, false, 0, 32 * 1024))
@@ -139,7 +141,7 @@ class GracefulCloseTest {
         }
         assertTrue(firstBytes.await(30, TimeUnit.SECONDS), "every peer started receiving");
 
-        assertTrue(server.closeGracefully(Duration.ofSeconds(5)), "every connection finished within 5 s");
+        assertTrue(server.closeGracefully(Duration.ofSeconds(60)), "every connection finished before the deadline");
 
         for (int i = 0; i < CONNECTIONS; i++) {
             Peers.Received r = received.get(i).get(30, TimeUnit.SECONDS);
