@@ -11,7 +11,9 @@ import java.util.Objects;
  * client preface ({@code PRI * HTTP/2.0}) is served HTTP/2 by the service's handler, with these limits; HTTP/1
  * clients on the same port see no difference (no HTTP/1 request starts so). Over TLS, HTTP/2 is chosen by ALPN
  * ({@code h2}, RFC 9113 section 3.2): offer it before {@code http/1.1} and clients that speak HTTP/2 choose it, the
- * others get HTTP/1.1; the preface is not looked for on a TLS connection that agreed on another protocol.
+ * others get HTTP/1.1; the preface is not looked for on a TLS connection that agreed on another protocol. The TLS
+ * defaults (TLS 1.3 and 1.2, forward-secret AEAD suites only, renegotiation refused) meet RFC 9113 section 9.2; a
+ * suite list set by hand is not checked against its TLS 1.2 block list (Appendix A).
  *
  * <pre>{@code
  * HttpService service = new HttpService(routes).withPriorKnowledge(Http2Server.DEFAULTS);
