@@ -24,6 +24,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,8 +51,11 @@ public final class HttpExample {
      */
     private static final HttpResponse LARGE_JSON = HttpResponse.of(200)
             .header("Content-Type", "application/json").body(largeJson(LARGE_JSON_BYTES));
-    /** The ALPN protocol the HTTPS server offers. */
-    public static final String ALPN = "http/1.1";
+    /**
+     * The ALPN protocols the HTTPS server offers, in order of preference: HTTP/2 ({@code h2}), then HTTP/1.1 for
+     * clients that do not speak HTTP/2.
+     */
+    public static final List<String> ALPN = List.of(Http2Server.ALPN, "http/1.1");
     private static final int MAX_CHUNKS = 10_000;
     /** Where {@code --static DIR} is served. */
     static final String STATIC_PREFIX = "/static";
@@ -109,7 +113,7 @@ public final class HttpExample {
 
     /**
      * Starts the HTTP example server, serving HTTPS when {@code tls} is not null (give its configuration the ALPN
-     * protocol {@code http/1.1}, as {@link #ALPN}).
+     * protocols {@code h2} and {@code http/1.1}, as {@link #ALPN}: HTTP/2 over TLS is chosen by ALPN).
      */
     public static Server start(String host, int port, int workers, HttpConfig config, Offload offload,
                                TlsServerContext tls) {

@@ -27,7 +27,7 @@ public final class Main {
             "usage: java -jar switchboard-examples.jar <command> [flags]",
             "",
             "commands:",
-            "  http    HTTP/1.1 and h2c server: /plaintext /json /json64k /echo /stream?n=K /delay?ms=N",
+            "  http    HTTP/1.1 and HTTP/2 server: /plaintext /json /json64k /echo /stream?n=K /delay?ms=N",
             "          PUT /upload (SHA-256 of any size) /users/{id}",
             "          WebSocket: /ws/echo                   [--host H] [--port N (8080)] [--workers N]",
             "          [--idle-timeout S (75)] [--request-timeout S (60)] [--static DIR]",
@@ -75,7 +75,7 @@ public final class Main {
             "",
             "[TLS] of the servers: --tls-cert FILE --tls-key FILE [--tls-reload S]",
             "  --tls-cert FILE      serve TLS on the same port with this PEM certificate chain",
-            "                       (leaf first); needs --tls-key. http offers ALPN http/1.1",
+            "                       (leaf first); needs --tls-key. http offers ALPN h2, http/1.1",
             "  --tls-key FILE       the certificate's PEM private key (PKCS#8, PKCS#1 or SEC1)",
             "  --tls-reload S       read both files again when they change (checked every S s),",
             "                       for new connections",
@@ -136,7 +136,7 @@ public final class Main {
                     if (args.has("compress")) {
                         config = config.withCompression(CompressionOptions.DEFAULTS.withLevel(args.integer("compress", 6, 1, 9)));
                     }
-                    TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN);
+                    TlsServerContext tls = TlsFlags.server(args, HttpExample.ALPN.toArray(String[]::new));
                     Path staticDir = staticDir(args);
                     ExampleMetrics metrics = ExampleMetrics.of(args.has("metrics"), args.has("no-metrics"));
                     Offload offload = Offload.create("http-offload");
@@ -209,7 +209,7 @@ public final class Main {
         Duration pingInterval = Duration.ofSeconds(args.integer("ping-interval", 15, 1, DAY));
         Duration idleTimeout = Duration.ofSeconds(args.integer("idle-timeout", 60, 1, DAY));
         TlsServerContext tls = TlsFlags.server(args);
-        TlsServerContext webTls = tls == null ? null : TlsFlags.server(args, HttpExample.ALPN);
+        TlsServerContext webTls = tls == null ? null : TlsFlags.server(args, "http/1.1");
         MemoryBudget budget = MemoryBudget.defaults();
         ProxyProtocol proxy = ProxyFlags.server(args); // one for both ports: its counts are the process's
         InetSocketAddress redis = args.has("redis") ? hostPort("redis", args.string("redis", "")) : null;

@@ -65,12 +65,15 @@ class HttpsExampleIT {
                 "stderr: " + https.stderr);
     }
 
-    /** Status line and headers (but the Date) and body of every route are the same over HTTPS as over plaintext. */
+    /**
+     * Status line and headers (but the Date) and body of every route are the same over HTTPS as over plaintext, with
+     * curl asking for HTTP/1.1 (ALPN {@code http/1.1}).
+     */
     @Test
     void curlWithTheCaGetsTheSameAnswersAsOverPlaintext() throws Exception {
         Tools.require("curl", "curl");
         for (String path : List.of("/plaintext", "/json", "/stream?n=3", "/delay?ms=20", "/missing", "/stream?n=x")) {
-            Tools.Result secure = Tools.run(30, List.of("curl", "-sS", "-i", "--max-time", "10",
+            Tools.Result secure = Tools.run(30, List.of("curl", "-sS", "-i", "--http1.1", "--max-time", "10",
                     "--cacert", TlsFiles.arg("ca.pem"), httpsBase() + path));
             Tools.Result clear = Tools.run(30, List.of("curl", "-sS", "-i", "--max-time", "10",
                     "http://127.0.0.1:" + plainPort + path));
@@ -106,9 +109,13 @@ class HttpsExampleIT {
         assertNotEquals(28, r.exit(), "closed at once, not a timeout: " + r.stderr());
     }
 
-    /** openssl s_client offering only http/1.1 gets it; offering only h2 is refused with no_application_protocol. */
+    /**
+     * openssl s_client offering only http/1.1 gets it and an HTTP/1.1 answer; offering only h2 gets h2, and its HTTP/1
+     * request is answered with the server's SETTINGS and GOAWAY PROTOCOL_ERROR (the client preface was due); offering
+     * only a protocol the server does not speak is refused with no_application_protocol.
+     */
     @Test
-    void alpnNegotiatesHttp11() throws Exception {
+    void alpnNegotiatesHttp11OrH2() throws Exception {
         Tools.require("openssl", "openssl");
         String request = "GET /plaintext HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
         Tools.Result http11 = Tools.run(30, request, sClient("http/1.1"));
@@ -118,9 +125,26 @@ class HttpsExampleIT {
         assertTrue(http11.stdout().contains("Hello, World!"), http11.stdout());
 
         Tools.Result h2 = Tools.run(30, request, sClient("h2"));
-        assertNotEquals(0, h2.exit(), h2.stdout());
-        assertTrue(h2.stderr().contains("no application protocol"), "the server's alert: " + h2.stderr());
-        assertFalse(h2.stdout().contains("Hello, World!"), h2.stdout());
+        assertTrue(h2.stdout().contains("ALPN protocol: h2"), h2.stdout());
+        assertFalse(h2.stdout().contains("Hello, World!"), "no HTTP/1 answer once h2 was agreed: " + h2.stdout());
+
+        Tools.Result other = Tools.run(30, request, sClient("spdy/3"));
+        assertNotEquals(0, other.exit(), other.stdout());
+        assertTrue(other.stderr().contains("no application protocol"), "the server's alert: " + other.stderr());
+    }
+
+    /** curl {@code --http2} over TLS speaks HTTP/2 (ALPN h2), and the answers match HTTP/1.1's bodies. */
+    @Test
+    void curlWithHttp2GetsHttp2() throws Exception {
+        Tools.require("curl", "curl");
+        for (String path : List.of("/plaintext", "/json", "/stream?n=3")) {
+            Tools.Result h2 = Tools.run(30, List.of("curl", "-sS", "--http2", "--max-time", "10",
+                    "--cacert", TlsFiles.arg("ca.pem"), "-w", "\n%{http_version}", httpsBase() + path));
+            Tools.Result h1 = Tools.run(30, List.of("curl", "-sS", "--http1.1", "--max-time", "10",
+                    "--cacert", TlsFiles.arg("ca.pem"), httpsBase() + path));
+            assertEquals(0, h2.exit(), path + ": " + h2.stderr());
+            assertEquals(h1.stdout() + "\n2", h2.stdout(), path + ": the same body, over HTTP/2");
+        }
     }
 
     private static List<String> sClient(String alpn) {
@@ -128,7 +152,7 @@ class HttpsExampleIT {
                 "-CAfile", TlsFiles.arg("ca.pem"), "-verify_return_error", "-alpn", alpn, "-ign_eof");
     }
 
-    /** The JDK client offers h2 and http/1.1; ALPN settles on http/1.1, and a mebibyte comes back byte-exact. */
+    /** The JDK client offers h2 and http/1.1; ALPN settles on h2, and a mebibyte comes back byte-exact. */
     @Test
     void jdkHttpClientOverHttps() throws Exception {
         HttpClient client = HttpClient.newBuilder().sslContext(TlsFiles.trustingTestCa())
@@ -137,7 +161,7 @@ class HttpsExampleIT {
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, json.statusCode());
         assertEquals("{\"message\":\"Hello, World!\"}", json.body());
-        assertEquals(HttpClient.Version.HTTP_1_1, json.version(), "ALPN chose http/1.1 over h2");
+        assertEquals(HttpClient.Version.HTTP_2, json.version(), "ALPN chose h2 over http/1.1");
         assertTrue(json.sslSession().isPresent());
         assertTrue(List.of("TLSv1.3", "TLSv1.2").contains(json.sslSession().get().getProtocol()));
 
@@ -148,6 +172,14 @@ class HttpsExampleIT {
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, echoed.statusCode());
         assertArrayEquals(body, echoed.body(), "1 MiB posted and echoed through TLS records");
+        assertEquals(HttpClient.Version.HTTP_2, echoed.version());
+
+        HttpClient http11 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TlsFiles.trustingTestCa()).connectTimeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> old = http11.send(HttpRequest.newBuilder(URI.create(httpsBase() + "/json"))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(HttpClient.Version.HTTP_1_1, old.version(), "a client asking for HTTP/1.1 gets it");
+        assertEquals(json.body(), old.body());
     }
 
     /** curl uploads a file through TLS with Expect: 100-continue and gets it back byte-exact. */

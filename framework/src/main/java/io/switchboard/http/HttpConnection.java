@@ -6,6 +6,7 @@ import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
+import io.switchboard.tls.TlsHandshakeCompleted;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that offers an upgrade holds the bytes after it until it is answered; a 101 (through
  * {@link HttpResponder#upgrade}) written in order replaces this stage with the new protocol's handler and
- * hands it those bytes. The {@link ResponseWriter} encodes the answers. Loop thread only (answers from other
+ * hands it those bytes. Over TLS, the {@link TlsHandshakeCompleted} event settles the protocol before any byte is
+ * read: when ALPN agreed on the service's {@link PriorKnowledge#applicationProtocol()} ({@code h2}) this stage is
+ * replaced by that protocol's handler at once; otherwise it stays HTTP/1 and no longer looks for the preface (prior
+ * knowledge is for cleartext only, RFC 9113 section 3.3). The {@link ResponseWriter} encodes the answers. Loop thread only (answers from other
  * threads come through {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
@@ -168,11 +172,17 @@ final class HttpConnection implements Handler {
         }
     }
 
-    /** Takes {@link GracefulClose}: the answers owed are written before the connection closes. */
+    /**
+     * Takes {@link GracefulClose}: the answers owed are written before the connection closes; and
+     * {@link TlsHandshakeCompleted}, which may hand the connection to the protocol ALPN chose.
+     */
     @Override
     public void userEvent(HandlerContext ctx, Object event) {
         if (event == GracefulClose.INSTANCE) {
             closeGracefully();
+        } else if (event instanceof TlsHandshakeCompleted) {
+            ctx.fireUserEvent(event);
+            negotiated(((TlsHandshakeCompleted) event).applicationProtocol());
         } else {
             ctx.fireUserEvent(event);
         }
@@ -227,6 +237,26 @@ final class HttpConnection implements Handler {
     }
 
     // Reading
+
+    /**
+     * The TLS handshake agreed on {@code alpn} (null for none): the service's {@link PriorKnowledge} protocol takes
+     * the connection when that is its ALPN name, before any byte is read (its preface comes first, and a client that
+     * sends anything else gets that protocol's error: HTTP/2's GOAWAY {@code PROTOCOL_ERROR}); otherwise HTTP/1 goes
+     * on, without looking for the preface. Once per connection: a server never starts another handshake, and the
+     * TLS stage refuses one a client starts.
+     */
+    private void negotiated(String alpn) {
+        boolean untouched = prefaceUndecided && cumulation.isEmpty() && reading == null && inFlight.isEmpty();
+        prefaceUndecided = false;
+        PriorKnowledge other = service.priorKnowledge();
+        if (!untouched || state != ReadState.READING || alpn == null || !alpn.equals(other.applicationProtocol())) {
+            return;
+        }
+        switched = true;
+        state = ReadState.DONE;
+        deadlines.cancel();
+        ctx.pipeline().replace(this, other.handler(service), null);
+    }
 
     /**
      * Looks for the {@link HttpService#priorKnowledge()} protocol's preface at the connection's first bytes (HTTP/2's

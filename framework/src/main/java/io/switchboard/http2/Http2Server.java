@@ -9,10 +9,17 @@ import java.util.Objects;
 /**
  * HTTP/2 with prior knowledge (h2c, RFC 9113 section 3.3) for an {@link HttpService}: a connection that opens with the
  * client preface ({@code PRI * HTTP/2.0}) is served HTTP/2 by the service's handler, with these limits; HTTP/1
- * clients on the same port see no difference (no HTTP/1 request starts so).
+ * clients on the same port see no difference (no HTTP/1 request starts so). Over TLS, HTTP/2 is chosen by ALPN
+ * ({@code h2}, RFC 9113 section 3.2): offer it before {@code http/1.1} and clients that speak HTTP/2 choose it, the
+ * others get HTTP/1.1; the preface is not looked for on a TLS connection that agreed on another protocol. The TLS
+ * defaults (TLS 1.3 and 1.2, forward-secret AEAD suites only, renegotiation refused) meet RFC 9113 section 9.2; a
+ * suite list set by hand is not checked against its TLS 1.2 block list (Appendix A).
  *
  * <pre>{@code
  * HttpService service = new HttpService(routes).withPriorKnowledge(Http2Server.DEFAULTS);
+ * TlsServerContext tls = TlsServerContext.create(TlsServerConfig.builder().identity(identity)
+ *         .applicationProtocols(Http2Server.ALPN, "http/1.1").build());
+ * Server.builder().tls(tls).pipeline(service).start();
  * }</pre>
  *
  * Immutable and thread-safe.
@@ -20,6 +27,9 @@ import java.util.Objects;
 public final class Http2Server implements PriorKnowledge {
     /** HTTP/2 with {@link Http2Limits#DEFAULTS}. */
     public static final Http2Server DEFAULTS = new Http2Server(Http2Limits.DEFAULTS);
+
+    /** The ALPN name of HTTP/2 over TLS, {@code h2} (RFC 9113 section 3.2). */
+    public static final String ALPN = "h2";
 
     private static final byte[] PREFACE_LINE = "PRI * HTTP/2.0\r\n".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,6 +58,12 @@ public final class Http2Server implements PriorKnowledge {
     @Override
     public byte[] preface() {
         return PREFACE_LINE.clone();
+    }
+
+    /** {@return {@value #ALPN}: HTTP/2 over TLS} */
+    @Override
+    public String applicationProtocol() {
+        return ALPN;
     }
 
     @Override
