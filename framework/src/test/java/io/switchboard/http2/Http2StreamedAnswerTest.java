@@ -58,7 +58,7 @@ class Http2StreamedAnswerTest {
         // The client's windows are 65,535 bytes; the stream holds at most the connection's high watermark (64 KiB)
         // of bytes waiting besides: the producer stops near 65,535 + 65,536 + a chunk of the 300,000 bytes.
         AtomicLong total = new AtomicLong();
-        await().atMost(Duration.ofSeconds(10)).pollInSameThread().until(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
             total.addAndGet(body(c.read(), 1).length());
             return total.get() == 65_535 && producer.get().getState() == Thread.State.TIMED_WAITING;
         });
@@ -68,7 +68,7 @@ class Http2StreamedAnswerTest {
         c.writer.windowUpdate(0, CHUNK * CHUNKS);
         c.writer.windowUpdate(1, CHUNK * CHUNKS);
         AtomicBoolean ended = new AtomicBoolean();
-        await().atMost(Duration.ofSeconds(10)).pollInSameThread().until(() -> {
+        await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
             List<Frame> got = c.read();
             total.addAndGet(body(got, 1).length());
             if (of(got, "DATA").stream().anyMatch(Frame::end)) {
@@ -76,7 +76,7 @@ class Http2StreamedAnswerTest {
             }
             return ended.get();
         });
-        producer.get().join(10_000);
+        producer.get().join(30_000);
         assertEquals(CHUNK * CHUNKS, total.get(), "the whole body arrives as the client opens its windows");
     }
 
