@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.ClosingBody;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.Scheduled;
 import java.time.Duration;
@@ -96,8 +97,8 @@ public final class EventStream {
                 .header("X-Accel-Buffering", "no"));
         EventStream stream = new EventStream(body, request.headers().get("Last-Event-ID"), responder.loop(), heartbeat);
         stream.scheduleBeat();
-        if (body instanceof StreamedBody) {
-            ((StreamedBody) body).onClose(stream::connectionClosed);
+        if (body instanceof ClosingBody) {
+            ((ClosingBody) body).onClose(stream::connectionClosed);
         }
         return stream;
     }

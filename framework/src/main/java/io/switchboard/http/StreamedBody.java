@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.ClosingBody;
 import io.switchboard.loop.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * {@link #notifyWritable}) is loop thread only. A lock and a condition rather than {@code synchronized}, so
  * that a virtual thread that waits leaves its carrier.
  */
-final class StreamedBody implements ResponseStream {
+final class StreamedBody implements ResponseStream, ClosingBody {
     private static final Logger log = LoggerFactory.getLogger(StreamedBody.class);
 
     private final Exchange exchange;
@@ -305,7 +306,8 @@ final class StreamedBody implements ResponseStream {
      * Runs {@code listener} when the connection closes or gives up on this answer (once; not when the stream
      * simply ends). Thread-safe; runs on the loop.
      */
-    void onClose(Runnable listener) {
+    @Override
+    public void onClose(Runnable listener) {
         closeListener = listener;
         if (closed) {
             closeListener = null;

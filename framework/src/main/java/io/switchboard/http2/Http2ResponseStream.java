@@ -2,6 +2,7 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.ResponseStream;
+import io.switchboard.internal.ClosingBody;
 import io.switchboard.loop.EventLoop;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #onWritable} to call it back. Writing past an announced length throws and cuts the stream; ending with
  * fewer bytes cuts it too.
  */
-final class Http2ResponseStream implements ResponseStream {
+final class Http2ResponseStream implements ResponseStream, ClosingBody {
     private final Http2Exchange exchange;
     private final EventLoop loop;
     private final long length;
@@ -31,6 +32,10 @@ final class Http2ResponseStream implements ResponseStream {
     private boolean ended;
     /** Loop thread only. */
     private Runnable callback;
+    /** Runs once the stream is over. Loop thread only. */
+    private Runnable closeListener;
+    /** {@link #cut()} ran on the loop. Loop thread only. */
+    private boolean over;
 
     Http2ResponseStream(Http2Exchange exchange, EventLoop loop, long length) {
         this.exchange = exchange;
@@ -112,6 +117,17 @@ final class Http2ResponseStream implements ResponseStream {
         });
     }
 
+    @Override
+    public void onClose(Runnable listener) {
+        exchange.onLoop(() -> {
+            if (over) {
+                listener.run();
+            } else {
+                closeListener = listener;
+            }
+        });
+    }
+
     /** Bytes left for the connection as DATA, or the connection turned writable. Loop thread only. */
     void left(int bytes) {
         assert loop.inLoop();
@@ -134,10 +150,19 @@ final class Http2ResponseStream implements ResponseStream {
         synchronized (lock) {
             lock.notifyAll();
         }
-        if (callback != null && loop.inLoop()) {
+        if (!loop.inLoop()) {
+            return; // the loop stopped: nothing more runs on it
+        }
+        over = true;
+        if (callback != null) {
             Runnable c = callback;
             callback = null;
             runCallback(c);
+        }
+        Runnable listener = closeListener;
+        if (listener != null) {
+            closeListener = null;
+            listener.run();
         }
     }
 
