@@ -10,6 +10,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -79,6 +80,19 @@ final class NettyH2Server {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+        }
+
+        /**
+         * A client's protocol error (the codec sends GOAWAY and closes on its own) is dropped without a log line, as
+         * a server logs a client's errors at debug at most (so does Switchboard) and not a warning per connection as
+         * the pipeline's tail does; any other error closes the connection. Closing on a protocol error would send
+         * GOAWAY {@code NO_ERROR} before the codec's own.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof Http2Exception)) {
+                ctx.close();
+            }
         }
 
         private void answer(ChannelHandlerContext ctx, Http2FrameStream stream, Http2Headers request) {
