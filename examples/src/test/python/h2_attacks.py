@@ -135,6 +135,10 @@ class Conn:
         self.buf = b''
         self.decoder = hpack.Decoder()
         self.decoder.max_header_list_size = 1 << 20
+        for at in range(0, len(client_settings), 6):  # the table the server may use is the one we advertise
+            key, value = struct.unpack('>HI', client_settings[at:at + 6])
+            if key == 0x1:
+                self.decoder.max_allowed_table_size = value
         self.counts = {}
         self.broken = False
         if handshake:
@@ -640,6 +644,127 @@ def bad_preface(host, port):
         c.send(PREFACE[:-4] + b'XX\r\n' + frame(SETTINGS, 0, 0))
         got = c.goaway(PROTOCOL_ERROR)
         return None if got in (None, 'a close without GOAWAY') else got
+    finally:
+        c.close()
+
+
+def status_case(name, payload, stream=1, expected='200', settings_payload=b''):
+    """A well-formed sequence a strict server must still serve: {expected} on {stream}, no reset."""
+    def run(host, port):
+        c = Conn(host, port, client_settings=settings_payload)
+        try:
+            c.send(payload)
+            got = c.status(stream)
+            return None if got == expected else got
+        finally:
+            c.close()
+    CASES.append((name, ':status %s on stream %d' % (expected, stream), run))
+
+
+status_case('padded-headers-accepted', frame(HEADERS, END_STREAM | END_HEADERS | PADDED, 1,
+                                             b'\x04' + request() + b'\0' * 4))
+status_case('headers-with-priority-accepted', frame(HEADERS, END_STREAM | END_HEADERS | PRIORITY_FLAG, 1,
+                                                    struct.pack('>IB', 0, 15) + request()))
+status_case('continuation-accepted', headers(1, request()[:10], end_headers=False)
+            + frame(CONTINUATION, 0, 1, request()[10:20]) + frame(CONTINUATION, END_HEADERS, 1, request()[20:]))
+status_case('request-with-trailers-accepted', open_upload(1) + frame(DATA, 0, 1, b'abc')
+            + headers(1, block([('x-checksum', '1')])))
+status_case('window-update-on-a-half-closed-stream', headers(1, request('/delay?ms=100')) + window_update(1, 4096))
+status_case('rst-stream-on-a-closed-stream-ignored', headers(1, request()) + ping() + rst(1, CANCEL)
+            + headers(3, request()), stream=3)
+status_case('settings-huge-header-table-size', headers(1, request()),
+            settings_payload=struct.pack('>HI', 0x1, 0xFFFFFFFF))
+
+
+@case('zero-window-then-update', 'no DATA while the stream window is 0; the 13 bytes after a WINDOW_UPDATE')
+def zero_window(host, port):
+    c = Conn(host, port, client_settings=struct.pack('>HI', INITIAL_WINDOW_SIZE, 0))
+    try:
+        c.send(headers(1, request()) + ping(b'afterreq'))
+        seen_headers = False
+        while True:
+            f = c.read_frame()
+            if f is None or isinstance(f, (GoAwayFrame, RstStreamFrame)):
+                return 'a close' if f is None else type(f).__name__
+            if isinstance(f, DataFrame) and f.data:
+                return 'DATA of %d bytes with a window of 0' % len(f.data)
+            seen_headers |= isinstance(f, HeadersFrame) and f.stream_id == 1
+            if isinstance(f, PingFrame) and 'ACK' in f.flags and f.opaque_data == b'afterreq':
+                break
+        if not seen_headers:
+            return 'no HEADERS before the PING ACK'
+        c.send(window_update(1, 100))
+        while True:
+            f = c.read_frame()
+            if f is None or isinstance(f, (GoAwayFrame, RstStreamFrame)):
+                return 'a close' if f is None else type(f).__name__
+            if isinstance(f, DataFrame):
+                return None if f.data == b'Hello, World!' else 'DATA %r' % f.data
+    finally:
+        c.close()
+
+
+status_case('content-length-0-with-end-stream-accepted', headers(1, request('/echo', 'POST', [('content-length', '0')])))
+goaway_case('hpack-dynamic-index-after-eviction', COMPRESSION_ERROR,
+            headers(1, request() + b'\x40\x01a\x01b') + headers(3, b'\x20\xbe' + request()))  # table to 0, index 62
+
+
+def data_until_ping(c, stream, opaque):
+    """The DATA bytes on {stream} the server sent before it acknowledged PING {opaque}, and their frame sizes."""
+    total, sizes = 0, []
+    while True:
+        f = c.read_frame()
+        if f is None or isinstance(f, (GoAwayFrame, RstStreamFrame)):
+            raise Closed('a close' if f is None else '%s %s' % (type(f).__name__, error_name(f.error_code)))
+        if isinstance(f, DataFrame) and f.stream_id == stream:
+            total += len(f.data)
+            sizes.append(len(f.data))
+        if isinstance(f, PingFrame) and 'ACK' in f.flags and f.opaque_data == opaque:
+            return total, sizes
+
+
+@case('stream-window-honoured', '1,000 bytes of /json64k within a stream window of 1,000, the rest after WINDOW_UPDATE')
+def stream_window(host, port):
+    c = Conn(host, port, client_settings=struct.pack('>HI', INITIAL_WINDOW_SIZE, 1000))
+    try:
+        c.send(headers(1, request('/json64k')) + ping(b'windowed'))
+        first, _ = data_until_ping(c, 1, b'windowed')
+        if first != 1000:
+            return '%d bytes before the WINDOW_UPDATE' % first
+        c.send(window_update(1, LARGE_JSON_BYTES - 1000) + window_update(0, LARGE_JSON_BYTES) + ping(b'theresta'))
+        rest, sizes = data_until_ping(c, 1, b'theresta')
+        if first + rest != LARGE_JSON_BYTES or max(sizes) > MAX_FRAME:
+            return '%d bytes in all, frames up to %d' % (first + rest, max(sizes))
+        return None
+    finally:
+        c.close()
+
+
+@case('connection-window-honoured', '65,535 bytes of two /json64k answers within the connection window, the rest after')
+def connection_window(host, port):
+    c = Conn(host, port, client_settings=struct.pack('>HI', INITIAL_WINDOW_SIZE, 1 << 20))
+    try:
+        c.send(headers(1, request('/json64k')) + headers(3, request('/json64k')) + ping(b'connwind'))
+        total = 0
+        while True:
+            f = c.read_frame()
+            if f is None or isinstance(f, (GoAwayFrame, RstStreamFrame)):
+                return 'a close' if f is None else type(f).__name__
+            if isinstance(f, DataFrame):
+                total += len(f.data)
+            if isinstance(f, PingFrame) and 'ACK' in f.flags and f.opaque_data == b'connwind':
+                break
+        if total != 65535:
+            return '%d bytes before the WINDOW_UPDATE' % total
+        c.send(window_update(0, 2 * LARGE_JSON_BYTES) + ping(b'therestb'))
+        while True:
+            f = c.read_frame()
+            if f is None or isinstance(f, (GoAwayFrame, RstStreamFrame)):
+                return 'a close' if f is None else type(f).__name__
+            if isinstance(f, DataFrame):
+                total += len(f.data)
+            if isinstance(f, PingFrame) and 'ACK' in f.flags and f.opaque_data == b'therestb':
+                return None if total == 2 * LARGE_JSON_BYTES else '%d bytes in all' % total
     finally:
         c.close()
 
