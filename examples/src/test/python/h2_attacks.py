@@ -769,6 +769,17 @@ def connection_window(host, port):
         c.close()
 
 
+@case('settings-never-acknowledged', 'GOAWAY SETTINGS_TIMEOUT and a close, 10 s after the server sent its SETTINGS')
+def settings_never_acknowledged(host, port):
+    c = Conn(host, port, handshake=False)
+    try:
+        c.sock.settimeout(2 * TIMEOUT)  # the server's timeout is 10 s (Http2Limits.settingsTimeout)
+        c.send(PREFACE + settings() + headers(1, request()))
+        return c.goaway(SETTINGS_TIMEOUT)
+    finally:
+        c.close()
+
+
 def main(argv):
     if len(argv) < 3:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
