@@ -648,6 +648,8 @@ def bad_preface(host, port):
         c.close()
 
 
+# --- Well-formed but unusual sequences a strict server must still serve ---
+
 def status_case(name, payload, stream=1, expected='200', settings_payload=b''):
     """A well-formed sequence a strict server must still serve: {expected} on {stream}, no reset."""
     def run(host, port):
@@ -704,7 +706,8 @@ def zero_window(host, port):
         c.close()
 
 
-status_case('content-length-0-with-end-stream-accepted', headers(1, request('/echo', 'POST', [('content-length', '0')])))
+status_case('content-length-0-with-end-stream-accepted',
+            headers(1, request('/echo', 'POST', [('content-length', '0')])))
 goaway_case('hpack-dynamic-index-after-eviction', COMPRESSION_ERROR,
             headers(1, request() + b'\x40\x01a\x01b') + headers(3, b'\x20\xbe' + request()))  # table to 0, index 62
 
