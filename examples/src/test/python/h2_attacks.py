@@ -414,7 +414,9 @@ def stream_exhaustion(host, port):
       % (MAX_CONCURRENT_STREAMS - 1))
 def no_read(host, port):
     wide = (1 << 31) - 1
-    asked = MAX_CONCURRENT_STREAMS - 1  # 6.5 MB of answers, more than the kernel's buffers hold with ours at 64 KiB
+    # 6.5 MB of answers: more than the kernels' buffers hold with ours at 64 KiB and the server's send buffer at most
+    # Linux's default tcp_wmem maximum, 4 MiB; the rest must wait in the server, which then stops reading
+    asked = MAX_CONCURRENT_STREAMS - 1
     c = Conn(host, port, client_settings=struct.pack('>HI', INITIAL_WINDOW_SIZE, 1 << 20), receive_buffer=65536)
     try:
         c.send(window_update(0, wide - 65535) + open_upload(1)
