@@ -42,6 +42,8 @@ public final class Main {
             "                         GET /plaintext                         [--host H] [--port N (8084)] [--workers N]",
             "  netty-h2               Netty 4.2 h2c server (prior knowledge; Http2FrameCodec): GET /plaintext /json",
             "                                                                [--host H] [--port N (8085)] [--workers N]",
+            "  rapid-reset-load       Rapid Reset attacker (h2c): HEADERS then RST_STREAM CANCEL, over and over",
+            "                         --host H --port P --connections N (16) --duration S (10)",
             "  netty-static           Netty 4.2 static file server (DefaultFileRegion): the files of DIR at /static/",
             "                         --dir DIR                              [--host H] [--port N (8083)] [--workers N]",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
@@ -174,6 +176,12 @@ public final class Main {
                 }
                 case "netty-h2" -> {
                     return nettyH2(Args.parse(rest, Set.of("host", "port", "workers"), Map.of()), out);
+                }
+                case "rapid-reset-load" -> {
+                    Args args = Args.parse(rest, Set.of("host", "port", "connections", "duration"), Map.of());
+                    return new RapidResetLoad(args.string("host", "127.0.0.1"), args.integer("port", 8080, 1, 65535),
+                            args.integer("connections", 16, 1, 1000), args.seconds("duration", Duration.ofSeconds(10),
+                            0.1, 3600), out).run();
                 }
                 case "netty-static" -> {
                     return nettyStatic(Args.parse(rest, STATIC_FLAGS, Map.of()), out);

@@ -10,8 +10,10 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2FrameStream;
+import io.netty.handler.codec.http2.Http2FrameStreamException;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.util.AsciiString;
@@ -79,6 +81,20 @@ final class NettyH2Server {
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             ctx.flush();
+        }
+
+        /**
+         * A client's protocol error, of the connection (the codec sends GOAWAY and closes on its own) or of a stream
+         * (the codec has sent RST_STREAM), is dropped without a log line, as a server logs a client's errors at debug
+         * at most (so does Switchboard) and not a warning per connection as the pipeline's tail does; any other error
+         * closes the connection. Closing on a protocol error would send GOAWAY {@code NO_ERROR} before the codec's
+         * own GOAWAY, or instead of a stream's reset.
+         */
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (!(cause instanceof Http2Exception) && !(cause instanceof Http2FrameStreamException)) {
+                ctx.close();
+            }
         }
 
         private void answer(ChannelHandlerContext ctx, Http2FrameStream stream, Http2Headers request) {

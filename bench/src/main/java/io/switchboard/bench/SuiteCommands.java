@@ -187,6 +187,24 @@ final class SuiteCommands {
                 "-D" + Math.max(1, Math.round(d.toNanos() / 1e9)), "http://127.0.0.1:" + port + "/plaintext"));
     }
 
+    /**
+     * The Rapid Reset attacker for {@code d} on {@link SuiteScenario#RAPID_RESET_CONNECTIONS} connections, timed on the
+     * load CPU.
+     */
+    List<String> rapidReset(int port, Duration d) {
+        return timedOnLoadCpu(List.of(java, "-jar", config.benchJar().toString(), "rapid-reset-load", "--host",
+                "127.0.0.1", "--port", Integer.toString(port), "--connections",
+                Integer.toString(SuiteScenario.RAPID_RESET_CONNECTIONS), "--duration",
+                String.format(Locale.ROOT, "%.3f", d.toNanos() / 1e9)));
+    }
+
+    /** h2-rapid-reset's legitimate client: h2load on {@code /plaintext} for {@code d}, small, timed on the load CPU. */
+    List<String> legitH2load(int port, Duration d) {
+        return timedOnLoadCpu(List.of("h2load", "-t1", "-c" + SuiteScenario.LEGIT_CONNECTIONS,
+                "-m" + SuiteScenario.LEGIT_STREAMS, "-D" + Math.max(1, Math.round(d.toNanos() / 1e9)),
+                "http://127.0.0.1:" + port + "/plaintext"));
+    }
+
     /** ab for {@code d}, HTTP/1.0 without keep-alive, timed on the load CPU. */
     List<String> ab(int port, Duration d) {
         return timedOnLoadCpu(List.of("ab", "-q", "-r", "-c", "16",

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
@@ -252,6 +253,7 @@ final class SuiteRunner {
                 case CHURN -> List.of(churn(scenario, server, process));
                 case KV -> kv(scenario, server, process);
                 case H2LOAD -> List.of(h2load(scenario, server, process));
+                case RAPID_RESET -> List.of(rapidReset(scenario, server, process));
             };
             if (!process.isAlive()) {
                 throw new IOException(server + " server died during the run; see " + config.logDir().resolve(name + ".log"));
@@ -315,6 +317,48 @@ final class SuiteRunner {
             throw new IOException("h2load printed no result: " + output);
         }
         return finish(scenario, "", server, "h2load", process, o, w, "");
+    }
+
+    /**
+     * h2-rapid-reset: the attacker's warm-up, then the measured window of the attack alone (one op = one reset the
+     * server took), then the legitimate h2load alone and during a second attack, for the note.
+     */
+    private SuiteRun rapidReset(SuiteScenario scenario, String server, ServerProcess process)
+            throws IOException, InterruptedException {
+        String name = scenario.key() + "-" + server;
+        runTool(commands.rapidReset(process.port(), config.warmup(scenario)), name + "-warmup", l -> { });
+        Window w = new Window(process.pid());
+        String output = runTool(commands.rapidReset(process.port(), config.duration()), name + "-attack", l -> { });
+        w.end();
+        w.loadCpu = SuiteCommands.childCpuNanos(output);
+        Map<String, String> attack = RapidResetLoad.result(output);
+        if (attack == null) {
+            throw new IOException("rapid-reset-load printed no result: " + output);
+        }
+        LoadOutcome alone = LoadOutcome.parseH2load(runTool(commands.legitH2load(process.port(), config.duration()),
+                name + "-legit-alone", l -> { }));
+        Process attacker = new ProcessBuilder(commands.rapidReset(process.port(), config.duration().plusSeconds(2)))
+                .redirectErrorStream(true).redirectOutput(config.logDir().resolve(name + "-attack-2.log").toFile()).start();
+        LoadOutcome attacked;
+        try {
+            attacked = LoadOutcome.parseH2load(runTool(commands.legitH2load(process.port(), config.duration()),
+                    name + "-legit-attacked", l -> { }));
+        } finally {
+            if (!attacker.waitFor(config.duration().toSeconds() + 60, TimeUnit.SECONDS)) {
+                attacker.destroyForcibly();
+            }
+        }
+        String note = String.format(Locale.ROOT, "the server stopped %s connections, after min/median/max %s resets each"
+                        + " (GOAWAY %s); h2load -c%d -m%d: %s req/s alone, %s req/s during the attack",
+                attack.get("stopped"), attack.get("per_connection"), attack.get("goaway"), SuiteScenario.LEGIT_CONNECTIONS,
+                SuiteScenario.LEGIT_STREAMS, rate(alone), rate(attacked));
+        LoadOutcome o = new LoadOutcome(Long.parseLong(attack.get("resets")), Double.parseDouble(attack.get("seconds")),
+                Long.parseLong(attack.get("errors")), Double.NaN, Double.NaN, Double.NaN);
+        return finish(scenario, "", server, "rapid-reset-load", process, o, w, note);
+    }
+
+    private static String rate(LoadOutcome o) {
+        return o == null ? "no result" : String.format(Locale.ROOT, "%,.0f", o.ops() / o.seconds());
     }
 
     /**

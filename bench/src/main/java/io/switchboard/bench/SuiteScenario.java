@@ -37,6 +37,12 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
     static final int H2_CONNECTIONS = 64;
     /** Streams in flight on each connection of h2-plain ({@code h2load -m}). */
     static final int H2_STREAMS = 16;
+    /** The Rapid Reset attacker's connections in h2-rapid-reset, each replaced as soon as the server closes it. */
+    static final int RAPID_RESET_CONNECTIONS = 16;
+    /** Connections of the legitimate h2load of h2-rapid-reset, each with {@link #LEGIT_STREAMS} streams in flight. */
+    static final int LEGIT_CONNECTIONS = 4;
+    /** Streams in flight on each connection of the legitimate h2load of h2-rapid-reset. */
+    static final int LEGIT_STREAMS = 10;
     /** How many {@code openssl s_time} clients make handshakes at once in tls-handshake. */
     static final int HANDSHAKE_CLIENTS = 16;
 
@@ -46,7 +52,8 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
      * without it (heap pages count in the resident set once first touched).
      */
     enum Kind { WRK_PLAIN, WRK_PIPELINE, WRK_POST, WRK_GZIP, HANDSHAKE, ECHO_128, ECHO_16K, IDLE, IDLE_NO_PRETOUCH, CHURN,
-        KV, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC, H2LOAD }
+        KV, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST, WS_IDLE, WS_IDLE_DEFLATE, WRK_STATIC, H2LOAD,
+        RAPID_RESET }
 
     /** The deflate level both servers compress at in http-gzip-64k: zlib's default, and both servers' default. */
     static final int GZIP_LEVEL = 6;
@@ -115,6 +122,13 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                     "GET /plaintext over HTTP/2 cleartext with prior knowledge, h2load -t1 -c" + H2_CONNECTIONS + " -m"
                             + H2_STREAMS + " (" + H2_STREAMS + " streams in flight per connection); Switchboard: the http"
                             + " example on its HTTP/1 port; Netty: Http2FrameCodec with one handler per connection (netty-h2)"),
+            new SuiteScenario("h2-rapid-reset", Kind.RAPID_RESET, false, List.of(SWITCHBOARD, NETTY),
+                    "Rapid Reset (CVE-2023-44487) over h2c: rapid-reset-load on " + RAPID_RESET_CONNECTIONS
+                            + " connections writes HEADERS (GET /plaintext, END_STREAM) then RST_STREAM CANCEL, over and"
+                            + " over, and replaces each connection the server closes; one op = one reset the server took"
+                            + " (up to its GOAWAY's last stream). Then h2load -c" + LEGIT_CONNECTIONS + " -m" + LEGIT_STREAMS
+                            + " on /plaintext alone and during the attack. Switchboard: the http example's defaults"
+                            + " (200 resets per 10 s); Netty: netty-h2, Http2FrameCodecBuilder's defaults (200 per 30 s)"),
             new SuiteScenario("http-plain-observe", Kind.WRK_PLAIN, false, List.of(SB_NO_METRICS, SB_METRICS, SWITCHBOARD, SB_JFR),
                     "GET /plaintext as http-plain, against the http example four ways: --no-metrics, --metrics,"
                             + " its defaults, and its defaults under a JFR recording (what metrics and a recording cost)"));
@@ -146,6 +160,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
             case ECHO_128, ECHO_16K, UDP_ECHO_64, WS_ECHO_128, WS_BROADCAST -> "msg";
             case IDLE, IDLE_NO_PRETOUCH, WS_IDLE, WS_IDLE_DEFLATE -> "conn";
             case HANDSHAKE -> "handshake";
+            case RAPID_RESET -> "reset";
             default -> "req";
         };
     }
@@ -187,7 +202,7 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
 
     /** {@return true for the HTTP/2 scenarios} */
     boolean h2() {
-        return kind == Kind.H2LOAD;
+        return kind == Kind.H2LOAD || kind == Kind.RAPID_RESET;
     }
 
     /** {@return true for the UDP echo scenario} */

@@ -140,6 +140,25 @@ class SuiteCommandsTest {
     }
 
     @Test
+    void theRapidResetScenarioAttacksTheHttpExampleAndNettysH2cServerFromTheLoadCpu() {
+        SuiteScenario attack = SuiteScenario.byKey("h2-rapid-reset");
+        List<String> sb = commands.server(attack, SuiteScenario.SWITCHBOARD, 0);
+        List<String> netty = commands.server(attack, SuiteScenario.NETTY, 0);
+        assertEquals(List.of("taskset", "-c", "0"), sb.subList(sb.indexOf("taskset"), sb.indexOf("taskset") + 3));
+        assertEquals("http", sb.get(sb.indexOf("ex.jar") + 1), "the http example with its default limits");
+        assertEquals(List.of("netty-h2", "--workers", "1", "--host", "127.0.0.1", "--port", "0"),
+                netty.subList(netty.indexOf("bench.jar") + 1, netty.size()));
+        List<String> attacker = commands.rapidReset(8080, java.time.Duration.ofSeconds(10));
+        assertEquals(List.of("taskset", "-c", "1"), attacker.subList(0, 3));
+        assertEquals(List.of("rapid-reset-load", "--host", "127.0.0.1", "--port", "8080", "--connections", "16",
+                "--duration", "10.000"), attacker.subList(attacker.indexOf("bench.jar") + 1, attacker.size()));
+        List<String> legit = commands.legitH2load(8080, java.time.Duration.ofSeconds(10));
+        assertEquals(List.of("h2load", "-t1", "-c4", "-m10", "-D10", "http://127.0.0.1:8080/plaintext"),
+                legit.subList(legit.indexOf("h2load"), legit.size()));
+        assertEquals("reset", attack.unit());
+    }
+
+    @Test
     void theGzipScenarioCompressesAtTheSameLevelOnBothServers() {
         SuiteScenario gzip = SuiteScenario.byKey("http-gzip-64k");
         List<String> sb = commands.server(gzip, SuiteScenario.SWITCHBOARD, 0);

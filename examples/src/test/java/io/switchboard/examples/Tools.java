@@ -55,6 +55,28 @@ final class Tools {
         return command;
     }
 
+    /**
+     * The python3 that can import {@code module}, as {@link #require} does for a command: Debian's
+     * {@code /usr/bin/python3} first (Debian's python3 packages install for it, while another python3 may come first
+     * on the PATH, pyenv's say), then {@code python3} on the PATH.
+     */
+    static String requirePythonModule(String module, String debianPackage) throws IOException, InterruptedException {
+        for (String python : List.of("/usr/bin/python3", "python3")) {
+            if (python.startsWith("/") && !Files.isExecutable(Path.of(python))) {
+                continue;
+            }
+            try {
+                if (run(30, List.of(python, "-c", "import " + module)).exit() == 0) {
+                    return python;
+                }
+            } catch (IOException e) {
+                // no python3 on the PATH
+            }
+        }
+        missing("python3 cannot import " + module + ": apt-get install " + debianPackage);
+        return null;
+    }
+
     /** {@return the file of a test resource} */
     static Path resource(String name) {
         try {
