@@ -1,8 +1,6 @@
 package io.switchboard.http2;
 
-import io.switchboard.http2.hpack.HeaderBlock;
 import io.switchboard.http2.hpack.HpackDecoder;
-import io.switchboard.http2.hpack.HpackEncoder;
 import io.switchboard.http2.hpack.HpackException;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.loop.Scheduled;
@@ -30,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link Http2ClientConnection}. It sends the preface, its SETTINGS and a WINDOW_UPDATE that opens the connection
  * window, waits for the server's SETTINGS (the connection is open then), opens a stream per request while fewer than
  * the server's {@code SETTINGS_MAX_CONCURRENT_STREAMS} are open and queues the others, sends bodies within the
- * server's windows, gathers each answer, and gives the bytes back with WINDOW_UPDATE as they arrive. Loop thread
- * only; one per connection.
+ * server's windows ({@link Http2ClientSender}), gathers each answer, and gives the bytes back with WINDOW_UPDATE
+ * as they arrive. Callbacks run after the stream's state is settled, so a callback may send the next request at
+ * once. Loop thread only; one per connection.
  */
 final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
     private static final Logger log = LoggerFactory.getLogger(Http2ClientHandler.class);
@@ -47,25 +46,21 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
     private final Http2Settings local;
     private final Http2FrameReader reader;
     private final HpackDecoder decoder;
-    private final HpackEncoder encoder = new HpackEncoder();
-    private final HeaderBlock block = new HeaderBlock();
     private final ResponseFields fields = new ResponseFields();
     private final Map<Integer, Http2ClientStream> streams = new HashMap<>();
     /** Requests waiting for a stream: the server's concurrency limit was reached. */
     private final ArrayDeque<Http2ClientStream> waiting = new ArrayDeque<>();
-    /** Streams whose bodies wait for a window. */
-    private final ArrayDeque<Http2ClientStream> sending = new ArrayDeque<>();
 
     private HandlerContext ctx;
     private EventLoop loop;
     private Http2FrameWriter writer;
+    private Http2ClientSender sender;
     private Http2ClientConnection connection;
     private State state = State.CONNECTING;
     private Http2Settings peer = Http2Settings.DEFAULTS;
     private Scheduled settingsTimer;
     private boolean firstBytes = true;
     private int nextStreamId = 1;
-    private int sendWindow = DEFAULT_WINDOW;
     private int recvWindow = DEFAULT_WINDOW;
     private int recvUnacked;
     /** Streams open: opened and not both ended, nor reset. */
@@ -96,6 +91,7 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
         this.ctx = ctx;
         this.loop = ctx.loop();
         this.writer = new Http2FrameWriter(ctx::write);
+        this.sender = new Http2ClientSender(writer, ctx.connection(), tls, authority);
         this.connection = new Http2ClientConnection(this, ctx.connection(), tls);
         settingsTimer = loop.schedule(this::settingsTimedOut, client.settingsTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -175,8 +171,8 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
 
     @Override
     public void writabilityChanged(HandlerContext ctx, boolean writable) {
-        if (writable) {
-            sendBodies();
+        if (writable && state != State.CLOSED) {
+            sender.send();
         }
         ctx.fireWritabilityChanged(writable);
     }
@@ -222,15 +218,17 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
 
     private void open(Http2ClientStream s) {
         if (nextStreamId < 0) { // past 2^31-1: the connection has used up its stream ids
-            s.fail(new Http2RequestException("the connection's stream ids are used up", null, true, null));
+            Http2RequestException spent = new Http2RequestException("the connection's stream ids are used up", null,
+                    true, null);
+            s.fail(spent);
+            failWaiting(spent);
+            state = State.GOING_AWAY;
             goingAway();
             return;
         }
-        Http2Request r = s.request;
-        byte[] body = r.bodyBytes();
-        if (headerListSize(r) > peer.maxHeaderListSize()) {
+        if (sender.headerListSize(s.request) > peer.maxHeaderListSize()) {
             s.fail(new Http2RequestException("the request's header list is over the server's "
-                    + "SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize(), null, true, null));
+                    + "SETTINGS_MAX_HEADER_LIST_SIZE of " + peer.maxHeaderListSize(), null, false, null));
             return;
         }
         s.id = nextStreamId;
@@ -239,70 +237,7 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
         s.recvWindow = local.initialWindowSize();
         streams.put(s.id, s);
         active++;
-        block.clear();
-        encoder.startBlock(block);
-        encoder.field(block, ":method", r.method());
-        encoder.field(block, ":scheme", tls ? "https" : "http");
-        encoder.field(block, ":authority", r.authority() != null ? r.authority() : authority);
-        encoder.field(block, ":path", r.path());
-        List<String> h = r.headers();
-        for (int i = 0; i < h.size(); i += 2) {
-            encoder.field(block, h.get(i), h.get(i + 1));
-        }
-        if (body.length > 0 && !r.hasContentLength()) {
-            encoder.contentLength(block, body.length);
-        }
-        writer.headers(s.id, ByteBuffer.wrap(block.array(), 0, block.length()), body.length == 0);
-        if (body.length == 0) {
-            s.localEnded = true;
-        } else {
-            s.pending = ByteBuffer.wrap(body);
-            s.queued = true;
-            sending.add(s);
-            sendBodies();
-        }
-    }
-
-    private long headerListSize(Http2Request r) {
-        long size = 4 * 32 + 7 + r.method().length() + 7 + 5 + 10 + 5 + r.path().length()
-                + (r.authority() != null ? r.authority() : authority).length();
-        List<String> h = r.headers();
-        for (int i = 0; i < h.size(); i += 2) {
-            size += 32 + h.get(i).length() + h.get(i + 1).length();
-        }
-        return size;
-    }
-
-    /** Sends what the windows allow of the bodies waiting, in turns, while the connection is writable. */
-    private void sendBodies() {
-        while (!sending.isEmpty() && sendWindow > 0 && ctx.connection().isWritable() && state != State.CLOSED) {
-            Http2ClientStream s = sending.poll();
-            s.queued = false;
-            if (s.isDone() || s.pending == null) {
-                continue;
-            }
-            int n = Math.min(Math.min(s.pending.remaining(), sendWindow), Math.min(s.sendWindow, 64 * 1024));
-            if (n == 0 && s.pending.hasRemaining()) {
-                continue; // its stream window is shut: a WINDOW_UPDATE on it queues it again
-            }
-            ByteBuffer chunk = s.pending.duplicate();
-            chunk.limit(chunk.position() + n);
-            s.pending.position(s.pending.position() + n);
-            boolean last = !s.pending.hasRemaining();
-            writer.data(s.id, chunk, last);
-            sendWindow -= n;
-            s.sendWindow -= n;
-            if (last) {
-                s.pending = null;
-                s.localEnded = true;
-                if (s.remoteEnded) {
-                    closeStream(s);
-                }
-            } else if (s.sendWindow > 0) {
-                s.queued = true;
-                sending.add(s);
-            }
-        }
+        sender.request(s);
     }
 
     /** Closes the connection now: GOAWAY, then the close; every request not answered fails. */
@@ -332,7 +267,7 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
         Http2Settings was = peer;
         peer = peer.merge(update);
         if (update.isSet(Http2Settings.HEADER_TABLE_SIZE)) {
-            encoder.setMaxTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+            sender.peerTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
         }
         if (update.isSet(Http2Settings.MAX_FRAME_SIZE)) {
             writer.maxFrameSize(peer.maxFrameSize());
@@ -346,9 +281,8 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
                             "SETTINGS_INITIAL_WINDOW_SIZE takes the window of stream " + s.id + " past 2^31-1");
                 }
                 s.sendWindow = (int) window;
-                if (delta > 0 && s.pending != null && !s.queued) {
-                    s.queued = true;
-                    sending.add(s);
+                if (delta > 0) {
+                    sender.queue(s);
                 }
             }
         }
@@ -360,7 +294,7 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
             opened.complete(connection);
         }
         openWaiting();
-        sendBodies();
+        sender.send();
     }
 
     @Override
@@ -383,11 +317,18 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
         Http2RequestException refused = new Http2RequestException("the server sent GOAWAY " + error
                 + " with last stream " + lastStreamId + " before it took this request"
                 + (debug.isEmpty() ? "" : ": " + debug), error, true, null);
+        if (state == State.OPEN || state == State.AWAITING_SETTINGS) {
+            state = State.GOING_AWAY; // first: a callback below that sends finds the connection going away
+        }
+        List<Http2ClientStream> refusedStreams = new ArrayList<>();
         for (Http2ClientStream s : new ArrayList<>(streams.values())) {
             if (s.id > lastStreamId) {
-                s.fail(refused);
                 closeStream(s);
+                refusedStreams.add(s);
             }
+        }
+        for (Http2ClientStream s : refusedStreams) {
+            s.fail(refused);
         }
         failWaiting(refused);
         goingAway();
@@ -406,11 +347,10 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
     @Override
     public void onWindowUpdate(int streamId, int increment) {
         if (streamId == 0) {
-            if ((long) sendWindow + increment > Http2Settings.MAX_WINDOW_SIZE) {
+            if (!sender.openWindow(increment)) {
                 throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR, "connection window past 2^31-1");
             }
-            sendWindow += increment;
-            sendBodies();
+            sender.send();
             return;
         }
         Http2ClientStream s = streams.get(streamId);
@@ -423,11 +363,8 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
             return;
         }
         s.sendWindow += increment;
-        if (s.pending != null && !s.queued) {
-            s.queued = true;
-            sending.add(s);
-        }
-        sendBodies();
+        sender.queue(s);
+        sender.send();
     }
 
     @Override
@@ -443,9 +380,9 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
             closeStream(s);
             return;
         }
+        closeStream(s);
         s.fail(new Http2RequestException("the server reset the stream with " + error, error,
                 error == Http2Error.REFUSED_STREAM, null));
-        closeStream(s);
     }
 
     @Override
@@ -648,22 +585,26 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
 
     // Streams ending
 
+    /**
+     * The answer is whole. The stream closes before the callback runs, so that a callback that sends the next
+     * request (the load generator's) finds the stream free, and the waiting requests take it in order.
+     */
     private void remoteEnd(Http2ClientStream s) {
         s.remoteEnded = true;
-        s.complete();
         if (!s.localEnded) {
             // answered before the whole body was sent: stop sending it (RFC 9113 section 8.1)
             writer.rstStream(s.id, Http2Error.CANCEL);
         }
         closeStream(s);
+        s.complete();
     }
 
     /** The stream fails with {@code why}, and the server is told with RST_STREAM. */
     private void resetStream(Http2ClientStream s, Http2Error error, String why) {
         log.debug("{}: resetting {} with {}: {}", ctx.connection(), s, error, why);
         writer.rstStream(s.id, error);
-        s.fail(new Http2RequestException(why, error, false, null));
         closeStream(s);
+        s.fail(new Http2RequestException(why, error, false, null));
     }
 
     private void closeStream(Http2ClientStream s) {
@@ -725,7 +666,7 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
             s.fail(lost);
         }
         streams.clear();
-        sending.clear();
+        sender.clear();
         active = 0;
     }
 
