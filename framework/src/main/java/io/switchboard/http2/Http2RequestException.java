@@ -13,7 +13,8 @@ public final class Http2RequestException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /** The error code, or null when none applies. */
-    private final transient Http2Error error;
+    private final Http2Error error;
+    /** Whether the server did not process the request. */
     private final boolean retryable;
 
     /**
