@@ -62,7 +62,7 @@ final class ResponseFields implements FieldSink {
             return;
         }
         regular = true;
-        if (name.isEmpty() || !name.chars().allMatch(c -> Http2Request.tokenChar(c) && !(c >= 'A' && c <= 'Z'))) {
+        if (!lowercaseToken(name)) {
             fault = "field name not a lowercase token: '" + name + "'";
             return;
         }
@@ -106,6 +106,20 @@ final class ResponseFields implements FieldSink {
             fault = "no :status";
         }
         return fault;
+    }
+
+    /** A loop, not a stream: it runs for every field of every answer. */
+    private static boolean lowercaseToken(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!Http2Request.tokenChar(c) || c >= 'A' && c <= 'Z') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean digits(String s) {
