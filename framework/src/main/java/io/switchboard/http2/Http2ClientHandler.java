@@ -144,8 +144,8 @@ final class Http2ClientHandler implements Handler, Http2FrameReader.Listener {
         if (firstBytes && in.hasRemaining()) {
             firstBytes = false;
             if (in.get(in.position()) != 0) { // a first frame (SETTINGS, at most 16 KiB) starts with a zero byte
-                fail(new ProtocolException("the server does not speak HTTP/2 with prior knowledge: it answered "
-                        + firstLine(in)));
+                fail(new ProtocolException("the server does not speak HTTP/2" + (tls ? "" : " with prior knowledge")
+                        + ": it answered " + firstLine(in)));
                 return;
             }
         }
