@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -113,8 +114,10 @@ final class ScriptedServer implements AutoCloseable {
     boolean closedByClient() throws IOException {
         try {
             return in.readNBytes(64 * 1024).length < 64 * 1024;
+        } catch (SocketTimeoutException e) {
+            return false; // still open after 10 s
         } catch (IOException e) {
-            return true;
+            return true; // reset
         }
     }
 
