@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.switchboard.http.HttpConfig;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
+import io.switchboard.http.HttpVersion;
 import io.switchboard.http.Routes;
 import io.switchboard.http2.Http2Client;
 import io.switchboard.http2.Http2ClientConnection;
@@ -15,10 +16,14 @@ import io.switchboard.http2.Http2Request;
 import io.switchboard.http2.Http2Server;
 import io.switchboard.server.Client;
 import io.switchboard.server.Server;
+import io.switchboard.tls.Identity;
+import io.switchboard.tls.TlsServerConfig;
+import io.switchboard.tls.TlsServerContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The load generator's HTTP/2 mode ({@code load --h2}) against a Switchboard h2c server over loopback. */
 @Timeout(30)
@@ -102,6 +108,32 @@ class H2LoadTest {
         HttpLoadResult result = new HttpLoad(config, new PrintStream(new ByteArrayOutputStream())).run();
         assertEquals(0, result.errors(), () -> "first error: " + result.firstError());
         assertTrue(result.requests() > 0);
+    }
+
+    /** An https URL: h2 over TLS chosen by ALPN (the generator offers h2), every request served over HTTP/2. */
+    @Test
+    void theH2ModeSpeaksH2OverTlsForAnHttpsUrl(@TempDir Path dir) throws Exception {
+        TestCertificate certificate = TestCertificate.generate(dir.resolve("p256"), TestCertificate.KeyType.P256);
+        AtomicLong http2 = new AtomicLong();
+        AtomicLong other = new AtomicLong();
+        HttpService service = new HttpService(HttpConfig.DEFAULTS, Routes.builder()
+                .get("/version", (req, res) -> {
+                    (req.version() == HttpVersion.HTTP_2 ? http2 : other).incrementAndGet();
+                    res.send(HttpResponse.text("ok"));
+                })
+                .build()).withPriorKnowledge(Http2Server.DEFAULTS);
+        TlsServerContext tls = TlsServerContext.create(TlsServerConfig.builder()
+                .identity(Identity.pem(certificate.certificate(), certificate.key()))
+                .applicationProtocols(Http2Server.ALPN, "http/1.1").build());
+        try (Server secure = Server.builder().host("127.0.0.1").port(0).workers(1).tls(tls).pipeline(service).start()) {
+            HttpLoadConfig config = HttpLoadConfig.forUrl("https://127.0.0.1:" + secure.localAddress().getPort()
+                    + "/version", 2, Duration.ofMillis(500), Duration.ZERO, 1, 0, "GET", 0, new LoadTls(null, true), 4);
+            HttpLoadResult result = new HttpLoad(config, new PrintStream(new ByteArrayOutputStream())).run();
+            assertEquals(0, result.errors(), () -> "first error: " + result.firstError());
+            assertTrue(result.requests() > 0);
+            assertTrue(http2.get() >= result.requests(), http2.get() + " over HTTP/2, " + result.requests() + " counted");
+            assertEquals(0, other.get(), "no request over HTTP/1.1");
+        }
     }
 
     @Test
