@@ -1,5 +1,6 @@
 package io.switchboard.http2;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -16,6 +17,7 @@ import io.switchboard.server.Server;
 import java.net.ProtocolException;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -165,6 +167,48 @@ class Http2ClientTest {
         CompletableFuture<Long> limit = new CompletableFuture<>();
         c.connection().loop().execute(() -> limit.complete(c.maxConcurrentStreams()));
         assertEquals(4, limit.get(5, TimeUnit.SECONDS), "the server's SETTINGS_MAX_CONCURRENT_STREAMS");
+    }
+
+    /**
+     * The server shuts down gracefully with 3 streams taken and unanswered: its GOAWAY makes new requests fail
+     * retryable, the 3 taken are still answered, and the connection closes after them.
+     */
+    @Test
+    void aServerClosingGracefullyFinishesTheStreamsItTook() throws Exception {
+        List<HttpResponder> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Routes routes = Routes.builder()
+                .get("/held", (req, res) -> held.add(res))
+                .get("/id", (req, res) -> res.send(HttpResponse.text("id " + req.queryParam("i"))))
+                .build();
+        Server server = Server.builder().host("127.0.0.1").port(0).workers(1)
+                .pipeline(new HttpService(HttpConfig.DEFAULTS, routes).withPriorKnowledge(Http2Server.DEFAULTS)).start();
+        open.add(server::close);
+        Http2ClientConnection c = connect(server.localAddress().getPort(), h2());
+        List<CompletableFuture<Http2Response>> taken = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            taken.add(c.send(Http2Request.get("/held")));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 3);
+        CompletableFuture<Boolean> closed = CompletableFuture.supplyAsync(
+                () -> server.closeGracefully(Duration.ofSeconds(20)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> { // until the GOAWAY has come
+            try {
+                c.send(Http2Request.get("/id?i=1")).get(5, TimeUnit.SECONDS);
+                return false;
+            } catch (ExecutionException e) {
+                Http2RequestException refused = assertInstanceOf(Http2RequestException.class, e.getCause());
+                assertTrue(refused.retryable(), refused.getMessage());
+                return true;
+            }
+        });
+        for (int i = 0; i < 3; i++) {
+            held.get(i).send(HttpResponse.text("taken " + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals("taken " + i, taken.get(i).get(10, TimeUnit.SECONDS).bodyText(), "a stream the server took");
+        }
+        c.closeFuture().get(10, TimeUnit.SECONDS);
+        assertTrue(closed.get(20, TimeUnit.SECONDS), "every connection closed by itself");
     }
 
     @Test
