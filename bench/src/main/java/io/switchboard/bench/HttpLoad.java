@@ -1,5 +1,6 @@
 package io.switchboard.bench;
 
+import io.switchboard.http2.Http2Server;
 import io.switchboard.loop.SelectorLoop;
 import io.switchboard.server.Client;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP load generator, built on Switchboard's {@link Client} with one client loop: HTTP/1.1 keep-alive
  * connections, each running an {@link HttpLoadHandler} (closed loop, or constant rate with latency from the
- * due time). Prints a progress line each second, {@code # measure start} / {@code # measure end} at the edges
+ * due time), or HTTP/2 connections ({@code --h2}) with {@code --streams} requests in flight on each
+ * ({@link H2Load}, closed loop). Prints a progress line each second, {@code # measure start} / {@code # measure end} at the edges
  * of the measured window, a {@code result:} line, then throughput, errors, latency percentiles and how busy
  * its own loop thread was, with a warning when that thread, not the server, may have set the pace.
  * Not thread-safe: one run per instance.
@@ -58,12 +60,16 @@ final class HttpLoad {
 
     /** Runs the load to its end (or until every connection is lost) and returns what it measured. */
     HttpLoadResult run() throws InterruptedException {
-        out.printf(Locale.ROOT, "load: %d connections to %s://%s:%d%s, %s, pipeline %d, %s, warmup %.1f s, measuring %.1f s%n",
+        out.printf(Locale.ROOT, "load: %d connections to %s://%s:%d%s, %s, %s, %s, warmup %.1f s, measuring %.1f s%n",
                 config.connections(), config.scheme(), config.host(), config.port(), config.path(),
-                config.method() + (config.bodyBytes() > 0 ? " " + config.bodyBytes() + " B" : ""), config.pipeline(),
+                config.method() + (config.bodyBytes() > 0 ? " " + config.bodyBytes() + " B" : ""),
+                config.h2() ? "HTTP/2, " + config.h2Streams() + " streams" : "pipeline " + config.pipeline(),
                 config.constantRate() ? String.format(Locale.ROOT, "constant rate %.0f req/s", config.rate()) : "closed loop",
                 config.warmup().toNanos() / 1e9, config.duration().toNanos() / 1e9);
         out.flush();
+        if (config.h2()) {
+            return runH2();
+        }
         byte[] request = encodeRequest(config);
         byte[] requests = HttpLoadHandler.repeat(request, config.pipeline());
         long interval = config.constantRate() ? Math.max(1, Math.round(config.connections() * 1e9 / config.rate())) : 0;
@@ -80,15 +86,42 @@ final class HttpLoad {
         Client client = builder.build();
         try {
             if (!connectAll(client) || !firstAnswer()) {
-                HttpLoadStats.Snapshot s = stats.snapshot();
-                return new HttpLoadResult(0, 0, Math.max(1, s.errors()), s.non2xx(), s.parseErrors(),
-                        Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError(), -1);
+                return failed();
             }
             return drive(new LoopBusy(client.loops().loops().stream().map(SelectorLoop::thread).toList()));
         } finally {
             stopping = true;
             client.close();
         }
+    }
+
+    /** The HTTP/2 run: the same window, counters and report, with {@link H2Load}'s connections. */
+    private HttpLoadResult runH2() throws InterruptedException {
+        Client.Builder builder = Client.builder().workers(1); // one writer for the stats: see HttpLoadStats
+        if (config.tls() != null) {
+            builder.tls(config.tls().context(Http2Server.ALPN));
+        }
+        Client client = builder.build();
+        try {
+            String failure = H2Load.open(config, client, stats, () -> stopping, allClosed, CONNECT_TIMEOUT);
+            if (failure != null) {
+                stats.connectionError(failure);
+                out.println("load: " + stats.firstError());
+            }
+            if (failure != null || !firstAnswer()) {
+                return failed();
+            }
+            return drive(new LoopBusy(client.loops().loops().stream().map(SelectorLoop::thread).toList()));
+        } finally {
+            stopping = true;
+            client.close();
+        }
+    }
+
+    private HttpLoadResult failed() {
+        HttpLoadStats.Snapshot s = stats.snapshot();
+        return new HttpLoadResult(0, 0, Math.max(1, s.errors()), s.non2xx(), s.parseErrors(),
+                Math.max(1, s.connectionErrors()), new Histogram(3), stats.firstError(), -1);
     }
 
     private boolean connectAll(Client client) throws InterruptedException {

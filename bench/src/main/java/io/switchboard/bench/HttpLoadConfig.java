@@ -17,14 +17,22 @@ import java.time.Duration;
  * @param method      {@code GET} or {@code POST}
  * @param bodyBytes   bytes of the body of each POST (0 for GET)
  * @param tls         TLS to the server (an https URL), or null
+ * @param h2Streams   0 for HTTP/1.1; otherwise HTTP/2 ({@code --h2}: h2c with prior knowledge, or h2 over TLS by
+ *                    ALPN) with this many requests in flight per connection ({@code --streams}), closed loop
  */
 record HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
-                      int pipeline, double rate, String method, int bodyBytes, LoadTls tls) {
+                      int pipeline, double rate, String method, int bodyBytes, LoadTls tls, int h2Streams) {
 
     /** Plain HTTP. */
     HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
                    int pipeline, double rate, String method, int bodyBytes) {
         this(host, port, path, connections, duration, warmup, pipeline, rate, method, bodyBytes, null);
+    }
+
+    /** HTTP/1.1, plain or over TLS. */
+    HttpLoadConfig(String host, int port, String path, int connections, Duration duration, Duration warmup,
+                   int pipeline, double rate, String method, int bodyBytes, LoadTls tls) {
+        this(host, port, path, connections, duration, warmup, pipeline, rate, method, bodyBytes, tls, 0);
     }
 
     /** Checks the values. */
@@ -34,6 +42,9 @@ record HttpLoadConfig(String host, int port, String path, int connections, Durat
         }
         if (connections < 1 || pipeline < 1 || rate < 0 || bodyBytes < 0) {
             throw new IllegalArgumentException("connections and pipeline must be positive, rate and body not negative");
+        }
+        if (h2Streams < 0 || h2Streams > 0 && (pipeline != 1 || rate > 0)) {
+            throw new IllegalArgumentException("HTTP/2 (--h2) takes --streams, not --pipeline, and runs closed loop (no --rate)");
         }
     }
 
@@ -55,6 +66,17 @@ record HttpLoadConfig(String host, int port, String path, int connections, Durat
      */
     static HttpLoadConfig forUrl(String url, int connections, Duration duration, Duration warmup, int pipeline,
                                  double rate, String method, int bodyBytes, LoadTls tls) {
+        return forUrl(url, connections, duration, warmup, pipeline, rate, method, bodyBytes, tls, 0);
+    }
+
+    /**
+     * Reads the URL as above, for HTTP/1.1 ({@code h2Streams} 0) or HTTP/2 with {@code h2Streams} in flight per
+     * connection.
+     *
+     * @throws IllegalArgumentException as above, or for HTTP/2 with pipelining or a rate
+     */
+    static HttpLoadConfig forUrl(String url, int connections, Duration duration, Duration warmup, int pipeline,
+                                 double rate, String method, int bodyBytes, LoadTls tls, int h2Streams) {
         URI uri = URI.create(url);
         boolean https = "https".equals(uri.getScheme());
         if (!(https || "http".equals(uri.getScheme())) || uri.getHost() == null) {
@@ -68,12 +90,17 @@ record HttpLoadConfig(String host, int port, String path, int connections, Durat
             path += "?" + uri.getRawQuery();
         }
         return new HttpLoadConfig(uri.getHost(), uri.getPort() < 0 ? (https ? 443 : 80) : uri.getPort(), path,
-                connections, duration, warmup, pipeline, rate, method, bodyBytes, tls);
+                connections, duration, warmup, pipeline, rate, method, bodyBytes, tls, h2Streams);
     }
 
     /** {@return {@code https} with TLS, else {@code http}} */
     String scheme() {
         return tls == null ? "http" : "https";
+    }
+
+    /** True for HTTP/2 ({@code --h2}). */
+    boolean h2() {
+        return h2Streams > 0;
     }
 
     /** True in the constant-rate mode. */

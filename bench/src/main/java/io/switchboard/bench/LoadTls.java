@@ -67,7 +67,19 @@ record LoadTls(Path ca, boolean insecure) {
      * @throws io.switchboard.tls.TlsConfigException when the CA file cannot be read
      */
     TlsClientContext context() {
+        return context(new String[0]);
+    }
+
+    /**
+     * As {@link #context()}, offering {@code alpn} ({@code h2} for the HTTP/2 load).
+     *
+     * @param alpn the ALPN protocols to offer; none for no ALPN
+     */
+    TlsClientContext context(String... alpn) {
         TlsClientConfig.Builder config = TlsClientConfig.builder();
+        if (alpn.length > 0) {
+            config.applicationProtocols(alpn);
+        }
         if (ca != null) {
             config.trust(Trust.pem(ca));
         } else if (insecure) {

@@ -55,6 +55,7 @@ public final class Main {
             "                         [--warmup S (0)] [--pipeline N (1)] [--rate REQ/S (0: closed loop)]",
             "                         [--method GET|POST (GET)] [--body BYTES (0)]     URL: http://HOST:PORT/PATH",
             "                         or https://HOST:PORT/PATH [--tls-ca FILE | --tls-insecure]",
+            "                         [--h2 [--streams N (16)]]  (HTTP/2: h2c with prior knowledge, h2 by ALPN over https)",
             "  echo-load              echo load on Switchboard's Client      [--host H] [--port N (7000)] [-c CONNECTIONS (64)]",
             "                         [--size BYTES (128)] [-d SECONDS (10)] [--warmup SECONDS (0)] [--loops N (1)]",
             "                         [--tls [--tls-ca FILE | --tls-insecure]]",
@@ -104,6 +105,8 @@ public final class Main {
             "load keeps --pipeline requests in flight per connection on one client thread and prints req/s, errors,",
             "latency percentiles and how busy that thread was; above 90 % it warns that the load generator, not the",
             "server, may have set the pace. bench/load-vs-wrk.sh compares it with wrk on the same server.",
+            "load --h2 speaks HTTP/2 with Switchboard's Http2Client instead (closed loop, no --pipeline or --rate):",
+            "--streams requests in flight on each connection, the same report (compare: h2load -c C -m STREAMS).",
             "echo-load keeps one message of random bytes in flight per connection, checks every echoed byte, prints",
             "a progress line each second and the measured msgs/s, MiB/s and errors; it exits 1 if any byte differed.",
             "Over TLS (https:// for load, --tls for echo-load) the framework's TLS stage is used; the server's certificate",
@@ -122,9 +125,9 @@ public final class Main {
     private static final Set<String> FLOOR_FLAGS = Set.of("host", "port");
     private static final Set<String> STATIC_FLAGS = Set.of("host", "port", "workers", "dir");
     private static final Set<String> HTTP_LOAD_FLAGS = Set.of("connections", "duration", "warmup", "pipeline", "rate",
-            "method", "body", "tls-ca");
-    /** The HTTP load's switches: TLS comes from an https URL, so only the trust switch. */
-    private static final Set<String> HTTP_LOAD_SWITCHES = Set.of("tls-insecure");
+            "method", "body", "tls-ca", "streams");
+    /** The HTTP load's switches: TLS comes from an https URL, so only the trust switch; and HTTP/2. */
+    private static final Set<String> HTTP_LOAD_SWITCHES = Set.of("tls-insecure", "h2");
     private static final Set<String> LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup", "loops",
             "tls-ca");
     private static final Set<String> UDP_LOAD_FLAGS = Set.of("host", "port", "connections", "size", "duration", "warmup");
@@ -349,10 +352,25 @@ public final class Main {
                     args.integer("rate", 0, 0, 100_000_000),
                     args.string("method", "GET"),
                     args.integer("body", 0, 0, 64 * 1024 * 1024),
-                    LoadTls.parse(args, url.startsWith("https://")));
+                    LoadTls.parse(args, url.startsWith("https://")),
+                    h2Streams(args));
         } catch (IllegalArgumentException e) {
             throw new Args.UsageException(e.getMessage());
         }
+    }
+
+    /** {@return 0 without {@code --h2}, else {@code --streams} (16)} */
+    private static int h2Streams(Args args) {
+        if (!args.has("h2")) {
+            if (args.has("streams")) {
+                throw new Args.UsageException("--streams needs --h2 (HTTP/1 keeps --pipeline requests in flight)");
+            }
+            return 0;
+        }
+        if (args.has("pipeline") || args.has("rate")) {
+            throw new Args.UsageException("--h2 takes --streams, not --pipeline, and runs closed loop (no --rate)");
+        }
+        return args.integer("streams", 16, 1, 1024);
     }
 
     static SuiteConfig suiteConfig(Args args) {
