@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@link HttpResponder#upgrade}) written in order replaces this stage with the new protocol's handler and
  * hands it those bytes. The {@link ProtocolSwitch} decides whether the connection speaks the service's
  * {@link PriorKnowledge} protocol instead: by its first bytes on cleartext, by ALPN over TLS
- * ({@link TlsHandshakeCompleted}). The {@link ResponseWriter} encodes the answers. Loop thread only (answers from
+ * ({@link TlsHandshakeCompleted}), or by a request's {@code Upgrade: h2c} on cleartext (answered 101 by this stage
+ * through the same upgrade path, once the request was read whole). The {@link ResponseWriter} encodes the answers. Loop thread only (answers from
  * other threads come through {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
@@ -375,6 +376,11 @@ final class HttpConnection implements Handler {
             x.upgradable = true;
             state = ReadState.HELD;
             ctx.connection().suspendRead();
+            Handler other = protocols.upgrade(service, x.request);
+            if (other != null) {
+                x.upgrade(protocols.switching(), other); // h2c: the server answers 101, HTTP/2 serves the request
+                return;
+            }
         }
         dispatch(x);
     }
