@@ -86,9 +86,14 @@ public final class Http2Server implements PriorKnowledge {
     }
 
     /**
-     * {@return the HTTP/2 side of a connection whose {@code request} asked for {@code Upgrade: h2c}, serving that request
-     * as stream 1; or null, and the request is served over HTTP/1.1, when it does not carry exactly one valid
-     * {@code HTTP2-Settings} named in {@code Connection} (RFC 7540 section 3.2.1: the server must not upgrade then)}
+     * The HTTP/2 side of a connection whose {@code request} asked for {@code Upgrade: h2c}, serving that request as
+     * stream 1.
+     *
+     * @param service the service whose handler serves the request
+     * @param request the request, read whole
+     * @return the handler; or null, and the request is served over HTTP/1.1, when it does not carry exactly one valid
+     *         {@code HTTP2-Settings} named in {@code Connection} (RFC 7540 section 3.2.1: the server must not upgrade
+     *         then)
      */
     @Override
     public Handler upgrade(HttpService service, HttpRequest request) {
