@@ -14,6 +14,7 @@ import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.Routes;
 import io.switchboard.http2.H2TestClient.Frame;
+import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.testing.EmbeddedConnection;
 import io.switchboard.tls.TlsHandshakeCompleted;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,20 @@ class Http2UpgradeTest {
         H2TestClient c = new H2TestClient(conn);
         List<Frame> got = c.frames(afterSwitching(Arrays.copyOfRange(written, switching, written.length)));
         assertEquals("hello over HTTP/2", body(got, 1));
+    }
+
+    @Test
+    void aGracefulCloseBeforeThe101LeavesRefusesTheUpgrade() {
+        EmbeddedConnection conn = new EmbeddedConnection(service());
+        conn.feed("GET /hold HTTP/1.1\r\nHost: example.com\r\n\r\n" + get("/hello"));
+        conn.pipeline().fireUserEvent(GracefulClose.INSTANCE);
+        held.get(0).send(HttpResponse.text("first"));
+        conn.runPending();
+        String text = conn.takeWrittenString();
+        assertTrue(text.startsWith("HTTP/1.1 200 OK\r\n"), text);
+        assertFalse(text.contains(SWITCHING), "no 101 on a closing connection: " + text);
+        assertTrue(text.contains("HTTP/1.1 503 ") && text.contains("Connection: close"), text);
+        assertFalse(conn.isOpen());
     }
 
     @Test
