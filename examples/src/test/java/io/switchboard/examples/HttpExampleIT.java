@@ -60,6 +60,22 @@ class HttpExampleIT {
         assertEquals("2 404", users.stdout(), "the routes' own refusals over HTTP/2 too");
     }
 
+    /**
+     * Issue 17: {@code curl --http2} on {@code http://} asks for {@code Upgrade: h2c} with its first request; the
+     * example answers 101 and serves the request over HTTP/2 (curl's {@code %{http_version}} is then 2).
+     */
+    @Test
+    void curlWithHttp2UpgradesToH2c() throws Exception {
+        Tools.require("curl", "curl");
+        Tools.Result h2 = Tools.run(30, List.of("curl", "-sS", "--http2", "-w", "\n%{http_version} %{http_code}",
+                base + "/plaintext", base + "/json"));
+        assertEquals("Hello, World!\n2 200{\"message\":\"Hello, World!\"}\n2 200", h2.stdout(),
+                "the upgraded request and the next one on the same connection, both over HTTP/2: " + h2.stderr());
+        Tools.Result verbose = Tools.run(30, List.of("curl", "-sS", "-v", "--http2", "-o", "/dev/null",
+                base + "/plaintext"));
+        assertTrue(verbose.stderr().contains("HTTP/1.1 101"), "by Upgrade, not prior knowledge: " + verbose.stderr());
+    }
+
     @Test
     void pipelinedRequestsAreAnsweredInOrderThoughTheyCompleteOutOfOrder() throws Exception {
         String requests = "GET /delay?ms=300 HTTP/1.1\r\nHost: t\r\n\r\n"

@@ -3,6 +3,7 @@ package io.switchboard.http;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Handler;
 import java.io.EOFException;
+import java.net.SocketAddress;
 import java.nio.channels.FileChannel;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -81,9 +82,9 @@ final class Exchange implements HttpResponder {
         }
         claim();
         if (loop.inLoop()) {
-            connection.answered(this, response);
+            respond(response);
         } else {
-            onLoop(() -> connection.answered(this, response));
+            onLoop(() -> respond(response));
         }
     }
 
@@ -100,7 +101,7 @@ final class Exchange implements HttpResponder {
             throw new IllegalStateException("request " + request + " offers no upgrade (HTTP/1.1, Upgrade, Connection: upgrade)");
         }
         claim();
-        onLoop(() -> connection.upgraded(this, response, protocol));
+        onLoop(() -> upgraded(response, protocol));
     }
 
     @Override
@@ -122,7 +123,7 @@ final class Exchange implements HttpResponder {
         }
         claim();
         StreamedBody stream = connection.newBody(this, length);
-        if (!onLoop(() -> connection.streamStarted(this, head, stream))) {
+        if (!onLoop(() -> streamStarted(head, stream))) {
             stream.close();
         }
         return stream;
@@ -162,7 +163,7 @@ final class Exchange implements HttpResponder {
             body.close();
             throw e;
         }
-        if (!onLoop(() -> connection.fileAnswered(this, head, body))) {
+        if (!onLoop(() -> fileAnswered(head, body))) {
             body.close();
         }
     }
@@ -170,9 +171,9 @@ final class Exchange implements HttpResponder {
     @Override
     public void fail(Throwable error) {
         if (ANSWERED.compareAndSet(this, false, true)) {
-            onLoop(() -> connection.handlerFailed(this, error));
+            onLoop(() -> handlerFailed(error));
         } else {
-            onLoop(() -> connection.handlerFailedAfterAnswer(this, error));
+            onLoop(() -> handlerFailedAfterAnswer(error));
         }
     }
 
@@ -184,6 +185,91 @@ final class Exchange implements HttpResponder {
     @Override
     public EventLoop loop() {
         return loop;
+    }
+
+    // On the loop: the answer is recorded, and the connection writes what is due in request order.
+
+    /** The whole answer, or the server's own answer to a failure. */
+    private void respond(HttpResponse answer) {
+        assert loop.inLoop();
+        if (dead) {
+            return;
+        }
+        response = answer;
+        connection.drain();
+    }
+
+    private void upgraded(HttpResponse switching, Handler protocol) {
+        assert loop.inLoop();
+        if (dead) {
+            return;
+        }
+        response = switching;
+        upgradeTo = protocol;
+        connection.drain();
+    }
+
+    private void streamStarted(HttpResponse head, StreamedBody stream) {
+        assert loop.inLoop();
+        if (dead) {
+            stream.close();
+            return;
+        }
+        response = head;
+        body = stream;
+        connection.drain();
+    }
+
+    private void fileAnswered(HttpResponse head, FileBody fileBody) {
+        assert loop.inLoop();
+        if (dead) {
+            fileBody.close();
+            return;
+        }
+        response = head;
+        file = fileBody;
+        connection.drain();
+    }
+
+    /**
+     * The handler threw or failed its responder: an {@link HttpException} is answered with its status, a
+     * {@link RejectedExecutionException} (an offload executor that is full or closed) with 503, anything
+     * else with 500.
+     */
+    private void handlerFailed(Throwable error) {
+        assert loop.inLoop();
+        SocketAddress from = connection.remoteAddress();
+        if (dead) {
+            // The connection gave up on the request (its client left, say): the failure is the handler's answer to that.
+            log.debug("the handler of {} from {} failed after the connection gave up: {}", request, from, error.toString());
+            return;
+        }
+        HttpService service = connection.service();
+        if (error instanceof HttpException refusal) {
+            log.debug("handler refused {} from {}: {}", request, from, refusal.getMessage());
+            respond(service.errorAnswer(request, refusal));
+        } else if (error instanceof RejectedExecutionException) {
+            log.debug("no room to run the handler of {} from {}: {}", request, from, error.getMessage());
+            respond(service.errorAnswer(request, 503, "the server is busy; try again later"));
+        } else {
+            log.warn("handler failed on {} from {}; answering 500", request, from, error);
+            respond(service.errorAnswer(request, 500, "the handler failed"));
+        }
+    }
+
+    private void handlerFailedAfterAnswer(Throwable error) {
+        assert loop.inLoop();
+        if (bodyIn() != null && bodyIn().isFailure(error)) {
+            // The body failed, and the server answered it (or the connection is gone): nothing more to say.
+            log.debug("the handler of {} from {} gave up after the answer: {}", request, connection.remoteAddress(),
+                    error.toString());
+        } else {
+            log.warn("handler failed on {} from {} after answering", request, connection.remoteAddress(), error);
+        }
+        if (body != null && !written && !dead) {
+            // A streamed body cut short: only a reset tells the client it is incomplete.
+            connection.abort();
+        }
     }
 
     /** Marks the exchange answered by the server itself (an error found before the handler ran). */

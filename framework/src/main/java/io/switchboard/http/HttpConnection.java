@@ -5,12 +5,10 @@ import io.switchboard.internal.Cumulation;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
-import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.tls.TlsHandshakeCompleted;
-import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A request that offers an upgrade holds the bytes after it until it is answered; a 101 (through
  * {@link HttpResponder#upgrade}) written in order replaces this stage with the new protocol's handler and
- * hands it those bytes. Over TLS, the {@link TlsHandshakeCompleted} event settles the protocol before any byte is
- * read: when ALPN agreed on the service's {@link PriorKnowledge#applicationProtocol()} ({@code h2}) this stage is
- * replaced by that protocol's handler at once; otherwise it stays HTTP/1 and no longer looks for the preface (prior
- * knowledge is for cleartext only, RFC 9113 section 3.3). The {@link ResponseWriter} encodes the answers. Loop thread only (answers from other
- * threads come through {@link Exchange}); one per connection.
+ * hands it those bytes. The {@link ProtocolSwitch} decides whether the connection speaks the service's
+ * {@link PriorKnowledge} protocol instead: by its first bytes on cleartext, by ALPN over TLS
+ * ({@link TlsHandshakeCompleted}), or by a request's {@code Upgrade: h2c} on cleartext (answered 101 by this stage
+ * through the same upgrade path, once the request was read whole). The {@link ResponseWriter} encodes the answers. Loop thread only (answers from
+ * other threads come through {@link Exchange}); one per connection.
  */
 final class HttpConnection implements Handler {
     private static final Logger log = LoggerFactory.getLogger(HttpConnection.class);
@@ -55,42 +53,29 @@ final class HttpConnection implements Handler {
     /** A graceful close was asked for: no request is read after the one partly received, if any. */
     private boolean closing;
     private Exchange reading;
-    /**
-     * The streamed body being received, or received and not yet read to its end by its handler: until then no
-     * other request is parsed. Null when bodies are read whole.
-     */
-    private IncomingBody bodyIn;
-    /** Bodies being read and held for requests not yet answered; created in {@link #added}. */
-    private BodyBuffer bodies;
-    /** Decodes the body being read when it is compressed and its handler asked for that; null otherwise. */
-    private BodyInflater decoder;
+    /** Where the request bodies go; created in {@link #added}. */
+    private RequestBodies bodies;
     private ResponseWriter writer;
     /** Counts and records the requests as they enter and leave {@link #inFlight}. */
     private RequestTally tally;
 
     private HttpDeadlines deadlines;
-    /**
-     * True until the connection's first bytes tell whether they start the {@link #preface}: only then is it looked
-     * for, so requests after the first cost nothing.
-     */
-    private boolean prefaceUndecided;
-    /** The first bytes of the {@link HttpService#priorKnowledge()} protocol; null for HTTP/1 only. */
-    private final byte[] preface;
+    /** Whether the connection leaves HTTP/1 for the service's {@link PriorKnowledge} protocol. */
+    private final ProtocolSwitch protocols;
 
     HttpConnection(HttpService service) {
         this.service = service;
         this.config = service.config();
         this.parser = new RequestParser(config);
-        this.preface = service.preface();
-        this.prefaceUndecided = preface != null;
+        this.protocols = new ProtocolSwitch(service);
     }
 
     @Override
     public void added(HandlerContext ctx) {
         this.ctx = ctx;
-        this.bodies = new BodyBuffer(ctx.connection().budget());
         this.writer = new ResponseWriter(service, ctx);
         this.deadlines = new HttpDeadlines(config, ctx.loop(), this::timerFired);
+        this.bodies = new RequestBodies(ctx, deadlines);
         this.tally = new RequestTally(service, ctx);
         armTimer();
     }
@@ -99,7 +84,6 @@ final class HttpConnection implements Handler {
     public void removed(HandlerContext ctx) {
         deadlines.cancel();
         bodies.release();
-        releaseDecoder();
         writer.release();
     }
 
@@ -115,7 +99,7 @@ final class HttpConnection implements Handler {
         if (reading == null && parser.atRequestStart() && cumulation.isEmpty()) {
             deadlines.headStarted();
         }
-        if (prefaceUndecided && priorKnowledge((ByteBuffer) message)) {
+        if (protocols.undecided() && firstBytes((ByteBuffer) message)) {
             if (!switched) {
                 armTimer();
             }
@@ -141,9 +125,7 @@ final class HttpConnection implements Handler {
             // The body was cut short: its request is dropped (a streamed one's reader gets the error).
             Exchange x = reading;
             reading = null;
-            bodyIn = null;
             bodies.drop();
-            releaseDecoder();
             if (x.headWritten) {
                 finish(); // its answer has started: cut it
                 return;
@@ -226,12 +208,7 @@ final class HttpConnection implements Handler {
         tally.dropped(inFlight.size());
         inFlight.killAll();
         reading = null;
-        if (bodyIn != null) {
-            bodyIn.fail(new EOFException("the connection closed before the request body was read to its end"));
-            bodyIn = null;
-        }
-        bodies.release();
-        releaseDecoder();
+        bodies.closed();
         writer.release();
         ctx.fireClosed();
     }
@@ -240,57 +217,44 @@ final class HttpConnection implements Handler {
 
     /**
      * The TLS handshake agreed on {@code alpn} (null for none): the service's {@link PriorKnowledge} protocol takes
-     * the connection when that is its ALPN name, before any byte is read (its preface comes first, and a client that
-     * sends anything else gets that protocol's error: HTTP/2's GOAWAY {@code PROTOCOL_ERROR}); otherwise HTTP/1 goes
-     * on, without looking for the preface. Once per connection: a server never starts another handshake, and the
-     * TLS stage refuses one a client starts.
+     * the connection when that is its ALPN name, before any byte is read; otherwise HTTP/1 goes on.
      */
     private void negotiated(String alpn) {
-        boolean untouched = prefaceUndecided && cumulation.isEmpty() && reading == null && inFlight.isEmpty();
-        prefaceUndecided = false;
-        PriorKnowledge other = service.priorKnowledge();
-        if (!untouched || state != ReadState.READING || alpn == null || !alpn.equals(other.applicationProtocol())) {
-            return;
+        boolean untouched = cumulation.isEmpty() && reading == null && inFlight.isEmpty() && state == ReadState.READING;
+        if (protocols.negotiated(alpn, untouched)) {
+            handOver(service.priorKnowledge().handler(service), null);
         }
-        switched = true;
-        state = ReadState.DONE;
-        deadlines.cancel();
-        ctx.pipeline().replace(this, other.handler(service), null);
     }
 
     /**
-     * Looks for the {@link HttpService#priorKnowledge()} protocol's preface at the connection's first bytes (HTTP/2's
-     * {@code PRI * HTTP/2.0}, RFC 9113 section 3.3): once it is whole, hands the connection and every byte read to
-     * that protocol's handler. No HTTP/1 request starts so ({@code PRI} with that version is refused by the parser),
-     * so HTTP/1 clients see no difference. {@return true when the bytes were taken: kept while the preface is
-     * incomplete, or handed over}
+     * Looks for the {@link PriorKnowledge} protocol's preface at the connection's first bytes: once it is whole,
+     * hands the connection and every byte read to that protocol's handler. {@return true when the bytes were taken:
+     * kept while the preface is incomplete, parsed as HTTP/1 when they are not the preface, or handed over}
      */
-    private boolean priorKnowledge(ByteBuffer message) {
-        if (cumulation.isEmpty() && message.hasRemaining() && message.get(message.position()) != preface[0]) {
-            prefaceUndecided = false; // the usual case: one byte looked at
+    private boolean firstBytes(ByteBuffer message) {
+        if (cumulation.isEmpty() && !protocols.mayStart(message)) {
             return false;
         }
         ByteBuffer in = cumulation.with(message);
-        int n = Math.min(in.remaining(), preface.length);
-        for (int i = 0; i < n; i++) {
-            if (in.get(in.position() + i) != preface[i]) {
-                prefaceUndecided = false;
-                parseAndKeep(in);
-                return true;
+        switch (protocols.look(in)) {
+            case HTTP1 -> parseAndKeep(in);
+            case PART -> cumulation.done(in);
+            case WHOLE -> {
+                handOver(service.priorKnowledge().handler(service), in);
+                in.position(in.limit());
+                cumulation.done(in);
             }
+            default -> throw new IllegalStateException();
         }
-        if (n < preface.length) {
-            cumulation.done(in);
-            return true;
-        }
-        prefaceUndecided = false;
+        return true;
+    }
+
+    /** Leaves the pipeline to {@code protocol}, which gets {@code unread} (null for nothing) as its first read. */
+    private void handOver(Handler protocol, ByteBuffer unread) {
         switched = true;
         state = ReadState.DONE;
         deadlines.cancel();
-        ctx.pipeline().replace(this, service.priorKnowledge().handler(service), in);
-        in.position(in.limit());
-        cumulation.done(in);
-        return true;
+        ctx.pipeline().replace(this, protocol, unread);
     }
 
     /** Parses {@code in} (the cumulation or the borrowed read), keeps what is left, and switches protocols if due. */
@@ -311,7 +275,7 @@ final class HttpConnection implements Handler {
         parsing = true;
         try {
             while (state == ReadState.READING) {
-                if (decoder != null && !pumpDecoder()) {
+                if (!bodies.pump()) {
                     // The streamed body holds its window of decoded bytes: the rest waits, compressed.
                     state = ReadState.PAUSED;
                     ctx.connection().suspendRead();
@@ -328,15 +292,7 @@ final class HttpConnection implements Handler {
                 }
                 switch (event) {
                     case HEAD -> onHead();
-                    case BODY -> {
-                        if (decoder != null) {
-                            decoder.feed(parser.body());
-                        } else if (bodyIn != null) {
-                            pushBody(parser.body());
-                        } else {
-                            appendBody(parser.body());
-                        }
-                    }
+                    case BODY -> bodies.take(parser.body());
                     case END -> onEnd();
                     default -> throw new IllegalStateException(event.toString());
                 }
@@ -353,16 +309,7 @@ final class HttpConnection implements Handler {
      * ended and is not read to its end; or, between requests, {@link #full()}.
      */
     private boolean holdOff() {
-        if (bodyIn != null) {
-            if (bodyIn.holdsReading()) {
-                return true;
-            }
-            if (reading != null) {
-                return false;
-            }
-            bodyIn = null; // read to its end: the next request may come
-        }
-        return reading == null && parser.atRequestStart() && full();
+        return bodies.holdsReading(reading == null) || reading == null && parser.atRequestStart() && full();
     }
 
     private void onHead() {
@@ -402,79 +349,13 @@ final class HttpConnection implements Handler {
             x.continuePending = true;
             drain();
         }
-        if (coding != null) {
-            // The handler reads the decoded bytes: no field describes them but the type.
-            request.headers().remove("Content-Encoding").remove("Content-Length");
-            decoder = new BodyInflater(coding, policy.streamed() ? limit : Math.min(limit, BodyPolicy.MAX_WHOLE),
-                    ZlibPool.of(ctx.loop()), ctx.connection().budget());
-            length = -1;
+        if (bodies.start(x, policy, limit, length, coding)) {
+            dispatch(x); // streamed: its handler reads the body as it comes
         }
-        if (policy.streamed()) {
-            bodyIn = new IncomingBody(x, ctx.connection().budget(), ctx.connection().config().highWatermark(), length, this);
-            request.streamedBody(bodyIn);
-            dispatch(x);
-        } else {
-            // No memory for the body yet: it grows as its bytes arrive, whatever the head declared.
-            bodies.start(length, limit);
-        }
-    }
-
-    /**
-     * Hands the decoded bytes of the body to it while it may take more: all of them for a whole body, up to its
-     * window for a streamed one. {@return false when the streamed body holds its window and decoding waits for
-     * its reader}
-     */
-    private boolean pumpDecoder() {
-        while (bodyIn == null || !bodyIn.holdsReading()) {
-            ByteBuffer piece = decoder.next();
-            if (piece == null) {
-                return true;
-            }
-            if (bodyIn != null) {
-                pushBody(piece);
-            } else {
-                appendBody(piece);
-            }
-        }
-        return false;
-    }
-
-    private void releaseDecoder() {
-        if (decoder != null) {
-            decoder.release();
-            decoder = null;
-        }
-    }
-
-    private void pushBody(ByteBuffer slice) {
-        if (!bodyIn.push(slice)) {
-            throw noMemoryForBodies();
-        }
-        deadlines.bodyProgressed();
-    }
-
-    private void appendBody(ByteBuffer slice) {
-        if (!bodies.append(slice)) {
-            throw noMemoryForBodies();
-        }
-        deadlines.bodyProgressed();
-    }
-
-    /** The memory budget has nothing for a body's bytes: a 503 (logged at most once a minute). */
-    private HttpException noMemoryForBodies() {
-        MemoryBudget budget = ctx.connection().budget();
-        if (budget.countShed()) {
-            log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a minute)",
-                    ctx.connection(), budget);
-        }
-        return new HttpException(503, "the server has no memory left for request bodies; try again later");
     }
 
     private void onEnd() {
-        if (decoder != null) {
-            decoder.finish(); // a compressed body cut short is a 400
-            releaseDecoder();
-        }
+        bodies.ended();
         Exchange x = reading;
         reading = null;
         if (x.bodyIn() != null) {
@@ -487,7 +368,7 @@ final class HttpConnection implements Handler {
             x.bodyIn().end(trailers);
             return;
         }
-        x.request.body(bodies.finish(), parser.trailers());
+        x.request.body(bodies.finishWhole(), parser.trailers());
         parser.forgetMessage();
         if (x.closeAfter) {
             stopReading();
@@ -495,6 +376,11 @@ final class HttpConnection implements Handler {
             x.upgradable = true;
             state = ReadState.HELD;
             ctx.connection().suspendRead();
+            Handler other = protocols.upgrade(service, x.request);
+            if (other != null) {
+                x.upgrade(protocols.switching(), other); // h2c: the server answers 101, HTTP/2 serves the request
+                return;
+            }
         }
         dispatch(x);
     }
@@ -545,13 +431,11 @@ final class HttpConnection implements Handler {
         stopReading();
         cumulation.take();
         bodies.drop();
-        releaseDecoder();
         Exchange x = reading != null ? reading : new Exchange(this, ctx.loop(), null);
         reading = null;
         if (x.bodyIn() != null) {
             x.bodyIn().fail(new IOException(e.status() + " " + e.getMessage(), e));
         }
-        bodyIn = null;
         if (!inFlight.contains(x)) {
             tally.track(inFlight, x);
         }
@@ -576,6 +460,16 @@ final class HttpConnection implements Handler {
         return c != null && c.connection().isOpen();
     }
 
+    /** {@return the service} */
+    HttpService service() {
+        return service;
+    }
+
+    /** {@return the client's address} Loop thread only. */
+    SocketAddress remoteAddress() {
+        return ctx.connection().remoteAddress();
+    }
+
     /** Resets the connection: a streamed body was cut short. Thread-safe. */
     void abort() {
         HandlerContext c = ctx;
@@ -597,51 +491,10 @@ final class HttpConnection implements Handler {
     /** The handler read from the streamed body {@code body}: reading from the client may go on. */
     void bodyRead(IncomingBody body) {
         assert ctx.loop().inLoop();
-        if (body == bodyIn && state == ReadState.PAUSED && !holdOff()) {
+        if (body == bodies.streamed() && state == ReadState.PAUSED && !holdOff()) {
             resume();
             armTimer();
         }
-    }
-
-    void answered(Exchange x, HttpResponse response) {
-        assert ctx.loop().inLoop();
-        if (x.dead) {
-            return;
-        }
-        x.response = response;
-        drain();
-    }
-
-    void upgraded(Exchange x, HttpResponse response, Handler protocol) {
-        assert ctx.loop().inLoop();
-        if (x.dead) {
-            return;
-        }
-        x.response = response;
-        x.upgradeTo = protocol;
-        drain();
-    }
-
-    void streamStarted(Exchange x, HttpResponse head, StreamedBody body) {
-        assert ctx.loop().inLoop();
-        if (x.dead) {
-            body.close();
-            return;
-        }
-        x.response = head;
-        x.body = body;
-        drain();
-    }
-
-    void fileAnswered(Exchange x, HttpResponse head, FileBody body) {
-        assert ctx.loop().inLoop();
-        if (x.dead) {
-            body.close();
-            return;
-        }
-        x.response = head;
-        x.file = body;
-        drain();
     }
 
     /** The stream of {@code x} has chunks (or its end) for the connection. */
@@ -662,53 +515,10 @@ final class HttpConnection implements Handler {
         }
     }
 
-    /**
-     * A handler threw or failed its responder: an {@link HttpException} is answered with its status, a
-     * {@link RejectedExecutionException} (an offload executor that is full or closed) with 503, anything
-     * else with 500.
-     */
-    void handlerFailed(Exchange x, Throwable error) {
-        assert ctx.loop().inLoop();
-        if (x.dead) {
-            // The connection gave up on the request (its client left, say): the failure is the handler's answer to that.
-            log.debug("the handler of {} from {} failed after the connection gave up: {}", x.request,
-                    ctx.connection().remoteAddress(), error.toString());
-            return;
-        }
-        if (error instanceof HttpException) {
-            HttpException refusal = (HttpException) error;
-            log.debug("handler refused {} from {}: {}", x.request, ctx.connection().remoteAddress(), refusal.getMessage());
-            answered(x, service.errorAnswer(x.request, refusal));
-            return;
-        }
-        if (error instanceof RejectedExecutionException) {
-            log.debug("no room to run the handler of {} from {}: {}", x.request, ctx.connection().remoteAddress(),
-                    error.getMessage());
-            answered(x, service.errorAnswer(x.request, 503, "the server is busy; try again later"));
-            return;
-        }
-        log.warn("handler failed on {} from {}; answering 500", x.request, ctx.connection().remoteAddress(), error);
-        answered(x, service.errorAnswer(x.request, 500, "the handler failed"));
-    }
-
-    void handlerFailedAfterAnswer(Exchange x, Throwable error) {
-        assert ctx.loop().inLoop();
-        if (x.bodyIn() != null && x.bodyIn().isFailure(error)) {
-            // The body failed, and the server answered it (or the connection is gone): nothing more to say.
-            log.debug("the handler of {} from {} gave up after the answer: {}", x.request, ctx.connection().remoteAddress(),
-                    error.toString());
-        } else {
-            log.warn("handler failed on {} from {} after answering", x.request, ctx.connection().remoteAddress(), error);
-        }
-        if (x.body != null && !x.written && !x.dead) {
-            // A streamed body cut short: only a reset tells the client it is incomplete.
-            ctx.connection().abort();
-        }
-    }
-
     // Writing, in request order
 
-    private void drain() {
+    /** Writes the answers that are due, oldest first, and reads on when room was made. Loop thread only. */
+    void drain() {
         while (!closed && !inFlight.isEmpty()) {
             Exchange oldest = inFlight.oldest();
             if (oldest.upgradeTo != null) {
@@ -788,11 +598,9 @@ final class HttpConnection implements Handler {
         }
         tally.removeAnswered(inFlight);
         writer.writeSwitch(x);
-        switched = true;
-        state = ReadState.DONE;
         ByteBuffer unread = cumulation.take();
         ctx.connection().resumeRead();
-        ctx.pipeline().replace(this, x.upgradeTo, unread);
+        handOver(x.upgradeTo, unread);
     }
 
     // Timeouts

@@ -167,7 +167,9 @@ public final class HttpService implements Consumer<Pipeline> {
 
     /**
      * A copy of this service whose connections also speak {@code protocol} when a client opens with its preface
-     * ({@code Http2Server.DEFAULTS}: HTTP/2 with prior knowledge), or HTTP/1 only with null, the default. The preface
+     * ({@code Http2Server.DEFAULTS}: HTTP/2 with prior knowledge), when TLS agrees on its ALPN name ({@code h2}), or
+     * when an HTTP/1.1 request on cleartext asks for it by {@code Upgrade} ({@code h2c}; see
+     * {@link PriorKnowledge#upgrade}); or HTTP/1 only with null, the default. The preface
      * cannot start an HTTP/1 request, so HTTP/1 clients see no difference; without it, a client that sends the HTTP/2
      * preface gets the refusal any malformed HTTP/1 request gets. Off by default, as in Netty, Jetty and Undertow: a
      * protocol's surface is open only where it was asked for.

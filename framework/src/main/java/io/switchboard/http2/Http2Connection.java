@@ -156,6 +156,18 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.budget = new FloodBudget(limits);
     }
 
+    /** The request of an {@code Upgrade: h2c}, served as stream 1 once added; null otherwise. */
+    private Http2Upgrade upgrade;
+
+    /**
+     * The HTTP/2 side of a connection that switched by {@code Upgrade: h2c}: once added it serves the upgrade's request
+     * as stream 1 ({@link #serveUpgrade}).
+     */
+    Http2Connection(HttpService service, Http2Limits limits, Http2Upgrade upgrade) {
+        this(service, limits);
+        this.upgrade = upgrade;
+    }
+
     // Pipeline events
 
     @Override
@@ -171,6 +183,42 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
         settingsTimer = loop.schedule(this::settingsTimedOut, limits.settingsTimeout().toNanos(), TimeUnit.NANOSECONDS);
         becameIdle();
+        if (upgrade != null) {
+            serveUpgrade();
+        }
+    }
+
+    /**
+     * Takes the client's {@code HTTP2-Settings} as its first SETTINGS (the 101 acknowledged them, RFC 7540 section
+     * 3.2.1) and serves the upgrade's request as stream 1, half-closed (remote): its body, read whole over HTTP/1.1,
+     * counts against the memory budget until the answer's head leaves, as any request's. The client's preface comes
+     * next and is checked as on any connection.
+     */
+    private void serveUpgrade() {
+        Http2Upgrade u = upgrade;
+        upgrade = null;
+        peer = peer.merge(u.settings());
+        if (u.settings().isSet(Http2Settings.HEADER_TABLE_SIZE)) {
+            sender.peerTableSize((int) Math.min(Integer.MAX_VALUE, peer.headerTableSize()));
+        }
+        writer.maxFrameSize(peer.maxFrameSize());
+        sender.peerMaxHeaderListSize(peer.maxHeaderListSize());
+        lastStreamId = 1;
+        Http2Stream s = new Http2Stream(1, peer.initialWindowSize(), 0);
+        s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+        streams.put(1, s);
+        s.request = u.request(ctx.connection());
+        s.head = s.request.method().equals("HEAD");
+        s.exchange = new Http2Exchange(this, s, s.request, loop);
+        byte[] body = u.body();
+        if (body.length > 0) {
+            ctx.connection().budget().reserve(body.length); // already in memory: counted, not refused
+            s.reserved = body.length;
+            buffered += body.length;
+            s.body = body;
+            s.bodyLength = body.length;
+        }
+        dispatch(s, u.trailers());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.switchboard.http2;
 
+import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.PriorKnowledge;
 import io.switchboard.pipeline.Handler;
@@ -14,6 +15,13 @@ import java.util.Objects;
  * others get HTTP/1.1; the preface is not looked for on a TLS connection that agreed on another protocol. The TLS
  * defaults (TLS 1.3 and 1.2, forward-secret AEAD suites only, renegotiation refused) meet RFC 9113 section 9.2; a
  * suite list set by hand is not checked against its TLS 1.2 block list (Appendix A).
+ *
+ * <p>On cleartext an HTTP/1.1 request may also switch to HTTP/2 by {@code Upgrade: h2c} with one valid
+ * {@code HTTP2-Settings} ({@code curl --http2} on {@code http://}, the JDK's HttpClient): the server answers
+ * {@code 101} itself, in order after earlier pipelined answers, then its SETTINGS, and serves the request as stream 1
+ * with the same handler. The request is read whole first (within its route's limit); a route that streams request
+ * bodies, an invalid or repeated {@code HTTP2-Settings}, an {@code Upgrade} that names other protocols too, and any TLS
+ * connection get the request served over HTTP/1.1 instead.
  *
  * <pre>{@code
  * HttpService service = new HttpService(routes).withPriorKnowledge(Http2Server.DEFAULTS);
@@ -69,5 +77,27 @@ public final class Http2Server implements PriorKnowledge {
     @Override
     public Handler handler(HttpService service) {
         return new Http2Connection(service, limits);
+    }
+
+    /** {@return {@code h2c}: an HTTP/1.1 request on cleartext may switch its connection to HTTP/2 by Upgrade} */
+    @Override
+    public String upgradeToken() {
+        return Http2Upgrade.TOKEN;
+    }
+
+    /**
+     * The HTTP/2 side of a connection whose {@code request} asked for {@code Upgrade: h2c}, serving that request as
+     * stream 1.
+     *
+     * @param service the service whose handler serves the request
+     * @param request the request, read whole
+     * @return the handler; or null, and the request is served over HTTP/1.1, when it does not carry exactly one valid
+     *         {@code HTTP2-Settings} named in {@code Connection} (RFC 7540 section 3.2.1: the server must not upgrade
+     *         then)
+     */
+    @Override
+    public Handler upgrade(HttpService service, HttpRequest request) {
+        Http2Upgrade upgrade = Http2Upgrade.of(request);
+        return upgrade == null ? null : new Http2Connection(service, limits, upgrade);
     }
 }

@@ -155,6 +155,14 @@ final class H2TestClient {
         return got;
     }
 
+    /** Decodes {@code written}, bytes the server wrote (those after an HTTP/1 {@code 101}, say), as frames. */
+    List<Frame> frames(byte[] written) {
+        reader.read(ByteBuffer.wrap(written));
+        List<Frame> got = new ArrayList<>(frames);
+        frames.clear();
+        return got;
+    }
+
     static List<Frame> of(List<Frame> frames, String type) {
         return frames.stream().filter(f -> f.type.equals(type)).toList();
     }
