@@ -53,7 +53,7 @@ final class Http2Exchange implements HttpResponder {
             throw new IllegalArgumentException("status " + response.status() + " is informational");
         }
         claim();
-        onLoop(() -> connection.answer(this, response, null, -1));
+        onLoop(() -> connection.sender().answer(this, response, null, -1));
     }
 
     /** Refused: an HTTP/2 stream cannot switch protocols (RFC 9113 section 8.6). */
@@ -81,7 +81,7 @@ final class Http2Exchange implements HttpResponder {
         }
         claim();
         Http2ResponseStream body = new Http2ResponseStream(this, loop, length);
-        if (!onLoop(() -> connection.answer(this, head, body, length))) {
+        if (!onLoop(() -> connection.sender().answer(this, head, body, length))) {
             body.cut();
         }
         return body;
@@ -141,7 +141,7 @@ final class Http2Exchange implements HttpResponder {
     @Override
     public void fail(Throwable error) {
         if (answered.compareAndSet(false, true)) {
-            onLoop(() -> connection.answer(this, answerTo(error), null, -1));
+            onLoop(() -> connection.sender().answer(this, answerTo(error), null, -1));
         } else {
             log.debug("the handler of {} failed after answering: {}", request, error.toString());
             onLoop(() -> connection.cut(this));

@@ -63,7 +63,7 @@ final class Http2ResponseStream implements ResponseStream {
             }
         }
         queued.addAndGet(bytes.length);
-        exchange.onLoop(() -> exchange.connection.streamData(exchange, bytes));
+        exchange.onLoop(() -> exchange.connection.sender().streamData(exchange, bytes));
     }
 
     @Override
@@ -86,7 +86,7 @@ final class Http2ResponseStream implements ResponseStream {
             if (shortBody) {
                 exchange.connection.cut(exchange);
             } else {
-                exchange.connection.streamEnd(exchange, trailers);
+                exchange.connection.sender().streamEnd(exchange, trailers);
             }
         });
     }

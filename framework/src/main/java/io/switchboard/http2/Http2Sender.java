@@ -28,6 +28,7 @@ final class Http2Sender {
     private final HandlerContext ctx;
     private final HttpService service;
     private final HttpConfig http;
+    private final Http2Receiver receiver;
     private final HpackEncoder encoder = new HpackEncoder();
     private final HeaderBlock out = new HeaderBlock();
     /** Streams with DATA waiting for window or for their turn, in the order they began to wait. */
@@ -40,8 +41,10 @@ final class Http2Sender {
     private byte[] dateLine;
     private String dateValue;
 
-    Http2Sender(Http2Connection connection, Http2FrameWriter writer, HandlerContext ctx, HttpService service) {
+    Http2Sender(Http2Connection connection, Http2FrameWriter writer, HandlerContext ctx, HttpService service,
+            Http2Receiver receiver) {
         this.connection = connection;
+        this.receiver = receiver;
         this.writer = writer;
         this.ctx = ctx;
         this.service = service;
@@ -71,6 +74,90 @@ final class Http2Sender {
     void stop() {
         stopped = true;
         waiting.clear();
+    }
+
+    // Answers, on the loop
+
+    /**
+     * Sends the head of an answer, and its body when whole ({@code body} null) or starts the streamed one; a head
+     * over the client's header list limit resets the stream with {@code INTERNAL_ERROR} instead.
+     *
+     * @param length the announced length of a streamed body, or -1
+     */
+    void answer(Http2Exchange x, HttpResponse response, Http2ResponseStream body, long length) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.gone) {
+            if (body != null) {
+                body.cut();
+            }
+            return;
+        }
+        byte[] bytes = body == null ? response.body() : null;
+        boolean hasBody = hasBody(response.status()) && !s.head;
+        long contentLength = body == null ? bytes.length : length;
+        boolean empty = body == null && (!hasBody || bytes.length == 0);
+        if (!head(s.id, response, hasBody || s.head ? contentLength : -1, empty)) {
+            if (body != null) {
+                body.cut();
+            }
+            connection.resetStream(s.id, Http2Error.INTERNAL_ERROR,
+                    "the answer's head is over the client's header list limit");
+            return;
+        }
+        s.headersSent = true;
+        receiver.release(s);
+        if (body != null) {
+            s.stream = body;
+        } else if (empty) {
+            connection.localEnd(s);
+        } else {
+            s.pending = ByteBuffer.wrap(bytes);
+            s.pendingEnd = true;
+            queue(s);
+            send();
+        }
+    }
+
+    /** A chunk of a streamed answer. */
+    void streamData(Http2Exchange x, byte[] bytes) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.stream == null) {
+            return;
+        }
+        if (s.head) {
+            s.stream.left(bytes.length);
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(bytes);
+        if (s.pending == null) {
+            s.pending = chunk;
+        } else {
+            ByteBuffer joined = ByteBuffer.allocate(s.pending.remaining() + bytes.length);
+            joined.put(s.pending).put(chunk).flip();
+            s.pending = joined;
+        }
+        queue(s);
+        send();
+    }
+
+    /** The end of a streamed answer, with its trailers. */
+    void streamEnd(Http2Exchange x, HttpHeaders trailers) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.stream == null) {
+            return;
+        }
+        if (trailers != null && trailers.size() > 0 && !s.head) {
+            s.trailers = trailers;
+        }
+        s.pendingEnd = true;
+        if (s.pending == null) {
+            s.pending = ByteBuffer.allocate(0);
+        }
+        queue(s);
+        send();
     }
 
     /** Sends an informational head ({@code 100}) on stream {@code id}. */

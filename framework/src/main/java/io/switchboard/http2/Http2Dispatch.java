@@ -1,0 +1,143 @@
+package io.switchboard.http2;
+
+import io.switchboard.http.BodyPolicy;
+import io.switchboard.http.HttpConfig;
+import io.switchboard.http.HttpException;
+import io.switchboard.http.HttpHeaders;
+import io.switchboard.http.HttpRequest;
+import io.switchboard.http.HttpService;
+import io.switchboard.http.HttpVersion;
+import io.switchboard.internal.HttpAccess;
+import io.switchboard.pipeline.HandlerContext;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of the streams of an {@link Http2Connection}: makes each stream's request from its checked fields,
+ * decides by the handler's {@link BodyPolicy} how its body is taken, receives the body and hands the request to the
+ * service's handler; refuses it with the service's own answers (413, 431, 503). The connection keeps the frames,
+ * the stream states and the errors; this keeps what a stream means to HTTP. Loop thread only; one per connection.
+ *
+ * <p>A body is received whole, up to the handler's limit ({@link HttpConfig#maxBody()} at most), and answered 413
+ * past it; its bytes count against the connection's memory budget (503 when it is spent). A request with
+ * {@code expect: 100-continue} whose declared length is within the limit gets a {@code 100} head at once (413 when it
+ * is not).
+ */
+final class Http2Dispatch {
+    private static final Logger log = LoggerFactory.getLogger(Http2Dispatch.class);
+
+    private final Http2Connection connection;
+    private final HttpService service;
+    private final HttpConfig http;
+    private final HandlerContext ctx;
+    private final Http2Sender sender;
+    private final Http2Receiver receiver;
+
+    Http2Dispatch(Http2Connection connection, HttpService service, HandlerContext ctx, Http2Sender sender,
+            Http2Receiver receiver) {
+        this.connection = connection;
+        this.service = service;
+        this.http = service.config();
+        this.ctx = ctx;
+        this.sender = sender;
+        this.receiver = receiver;
+    }
+
+    /**
+     * A new stream {@code s} opened with the checked request {@code fields}: makes its request and dispatches it, or
+     * waits for its body.
+     *
+     * @param tooLarge  the header list was over the limit: 431
+     * @param endStream the HEADERS ended the stream: a request without a body
+     */
+    void opened(Http2Stream s, RequestFields fields, boolean tooLarge, boolean endStream) {
+        HttpRequest request = HttpAccess.get().request(fields.method, fields.path, HttpVersion.HTTP_2, fields.headers,
+                ctx.connection());
+        s.request = request;
+        s.head = fields.method.equals("HEAD");
+        s.declaredLength = fields.contentLength;
+        s.exchange = new Http2Exchange(connection, s, request, ctx.loop());
+        if (tooLarge || fields.tooMany) {
+            s.state = endStream ? Http2Stream.State.HALF_CLOSED_REMOTE : Http2Stream.State.OPEN;
+            refuse(s, new HttpException(431, "header list over the limit"));
+            return;
+        }
+        if (endStream) {
+            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+            if (s.declaredLength > 0) {
+                connection.resetStream(s.id, Http2Error.PROTOCOL_ERROR, "content-length without DATA");
+                return;
+            }
+            dispatch(s, null);
+            return;
+        }
+        BodyPolicy policy = service.handler().bodyPolicy(request);
+        s.bodyLimit = Math.min(policy.maxBytes(http), Math.min(http.maxBody(), BodyPolicy.MAX_WHOLE));
+        if (s.declaredLength > s.bodyLimit) {
+            refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
+                    + s.bodyLimit));
+        } else if (request.headers().containsToken("expect", "100-continue")) {
+            sender.informational(s.id, 100); // the client may send its body (RFC 9110 section 10.1.1)
+        }
+    }
+
+    /**
+     * DATA of {@code s}, within its window and its declared length: kept for the body, or dropped once the stream
+     * was answered.
+     *
+     * @param size the frame's flow-controlled size, padding included
+     */
+    void data(Http2Stream s, ByteBuffer data, int size, boolean endStream) {
+        if (s.dispatched) {
+            // Answered before its body came (a refusal): the rest is dropped.
+            receiver.consumed(size);
+        } else if (s.received > s.bodyLimit) {
+            receiver.consumed(size);
+            refuse(s, new HttpException(413, "body over the limit of " + s.bodyLimit + " bytes"));
+            return;
+        } else if (data.hasRemaining() && !receiver.hold(s, data)) {
+            receiver.consumed(size);
+            refuse(s, new HttpException(503, "the server has no memory left for request bodies; try again later"));
+            return;
+        } else {
+            receiver.consumed(size);
+        }
+        if (endStream) {
+            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+            if (!s.dispatched) {
+                dispatch(s, null);
+            }
+        } else if (!s.dispatched) {
+            receiver.streamConsumed(s, size);
+        }
+    }
+
+    /** The client ended {@code s} with {@code trailers}. */
+    void ended(Http2Stream s, HttpHeaders trailers) {
+        s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+        if (!s.dispatched) {
+            dispatch(s, trailers);
+        }
+    }
+
+    private void dispatch(Http2Stream s, HttpHeaders trailers) {
+        s.dispatched = true;
+        HttpAccess.get().body(s.request, s.takeBody(), trailers);
+        try {
+            service.handler().handle(s.request, s.exchange);
+        } catch (Throwable t) {
+            s.exchange.fail(t);
+        }
+    }
+
+    /** The server answers the stream itself (413, 431, 503 ...). */
+    private void refuse(Http2Stream s, HttpException e) {
+        log.debug("{}: refusing {} with {}: {}", ctx.connection(), s, e.status(), e.getMessage());
+        s.dispatched = true;
+        receiver.release(s);
+        if (s.exchange.claimByServer()) {
+            sender.answer(s.exchange, connection.errorAnswer(s.request, e), null, -1);
+        }
+    }
+}
