@@ -1,7 +1,9 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -60,6 +62,14 @@ public final class HttpService implements Consumer<Pipeline> {
             @Override
             public void body(HttpRequest request, byte[] body, HttpHeaders trailers) {
                 request.body(body, trailers);
+            }
+
+            @Override
+            public BodyFeed streamedBody(HttpRequest request, HttpResponder responder, MemoryBudget budget,
+                    long declaredLength, Runnable onRead) {
+                IncomingBody body = IncomingBody.forStream(request, responder, budget, declaredLength, onRead);
+                request.streamedBody(body);
+                return body;
             }
 
             @Override

@@ -537,6 +537,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             deadlines.becameIdle();
         }
         receiver.release(s);
+        dispatch.closed(s);
         s.pending = null;
         if (s.exchange != null) {
             s.exchange.dead = true;

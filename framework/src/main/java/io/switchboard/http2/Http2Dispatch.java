@@ -9,6 +9,8 @@ import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.pipeline.HandlerContext;
+import java.io.EOFException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,12 +75,26 @@ final class Http2Dispatch {
             return;
         }
         BodyPolicy policy = service.handler().bodyPolicy(request);
-        s.bodyLimit = Math.min(policy.maxBytes(http), Math.min(http.maxBody(), BodyPolicy.MAX_WHOLE));
+        s.bodyLimit = policy.streamed() ? policy.maxBytes(http)
+                : Math.min(policy.maxBytes(http), Math.min(http.maxBody(), BodyPolicy.MAX_WHOLE));
         if (s.declaredLength > s.bodyLimit) {
             refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
                     + s.bodyLimit));
-        } else if (request.headers().containsToken("expect", "100-continue")) {
+            return;
+        }
+        if (request.headers().containsToken("expect", "100-continue")) {
+            if (!service.handler().wantsBody(request)) {
+                // Refused before the body was sent (a 404, say): answered now, the body dropped as it comes.
+                dispatch(s, null);
+                return;
+            }
             sender.informational(s.id, 100); // the client may send its body (RFC 9110 section 10.1.1)
+        }
+        if (policy.streamed()) {
+            s.feed = HttpAccess.get().streamedBody(request, s.exchange, ctx.connection().budget(), s.declaredLength,
+                    () -> bodyRead(s));
+            s.dispatched = true;
+            handle(s);
         }
     }
 
@@ -89,6 +105,10 @@ final class Http2Dispatch {
      * @param size the frame's flow-controlled size, padding included
      */
     void data(Http2Stream s, ByteBuffer data, int size, boolean endStream) {
+        if (s.feed != null) {
+            streamData(s, data, size, endStream);
+            return;
+        }
         if (s.dispatched) {
             // Answered before its body came (a refusal): the rest is dropped.
             receiver.consumed(size);
@@ -116,14 +136,87 @@ final class Http2Dispatch {
     /** The client ended {@code s} with {@code trailers}. */
     void ended(Http2Stream s, HttpHeaders trailers) {
         s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-        if (!s.dispatched) {
+        if (s.feed != null) {
+            if (!s.bodyFailed) {
+                s.feed.end(trailers);
+            }
+        } else if (!s.dispatched) {
             dispatch(s, trailers);
+        }
+    }
+
+    /**
+     * DATA of a streamed body: handed to its reader, the window given back only as the reader takes the bytes
+     * ({@link #bodyRead}); padding at once. Past the limit the reader fails and the stream is answered 413.
+     */
+    private void streamData(Http2Stream s, ByteBuffer data, int size, boolean endStream) {
+        int n = data.remaining();
+        if (s.bodyFailed) {
+            receiver.consumed(size);
+        } else if (s.received > s.bodyLimit) {
+            receiver.consumed(size);
+            failBody(s, new HttpException(413, "body over the limit of " + s.bodyLimit + " bytes"));
+            return;
+        } else if (n > 0 && !s.feed.push(data)) {
+            receiver.consumed(size);
+            failBody(s, new HttpException(503, "the server has no memory left for request bodies; try again later"));
+            return;
+        } else {
+            s.unread += n;
+            if (size > n) {
+                receiver.consumed(size - n);
+                receiver.streamConsumed(s, size - n);
+            }
+        }
+        if (endStream) {
+            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
+            if (!s.bodyFailed) {
+                s.feed.end(null);
+            }
+        }
+    }
+
+    /** The reader of {@code s}'s streamed body took bytes: their window goes back to the client. */
+    private void bodyRead(Http2Stream s) {
+        long n = s.feed.takeConsumed();
+        if (s.gone || s.bodyFailed || n == 0) {
+            return; // given back when the stream closed or its body failed
+        }
+        s.unread -= n;
+        receiver.consumed(n);
+        if (!s.remoteClosed()) {
+            receiver.streamConsumed(s, (int) n);
+        }
+    }
+
+    /** The streamed body of {@code s} fails: its reader gets {@code e} as the cause, the server answers it. */
+    private void failBody(Http2Stream s, HttpException e) {
+        s.bodyFailed = true;
+        s.feed.fail(new IOException(e.status() + " " + e.getMessage(), e));
+        receiver.consumed(s.unread);
+        s.unread = 0;
+        refuse(s, e);
+    }
+
+    /**
+     * The connection let go of {@code s} (answered, reset, or the connection closed): a streamed body not read to
+     * its end fails with an {@link EOFException}, and the window of its bytes not read goes back.
+     */
+    void closed(Http2Stream s) {
+        if (s.feed != null) {
+            s.feed.fail(new EOFException("the stream closed before the request body was read to its end"));
+            receiver.consumed(s.unread);
+            s.unread = 0;
         }
     }
 
     private void dispatch(Http2Stream s, HttpHeaders trailers) {
         s.dispatched = true;
         HttpAccess.get().body(s.request, s.takeBody(), trailers);
+        handle(s);
+    }
+
+    private void handle(Http2Stream s) {
         try {
             service.handler().handle(s.request, s.exchange);
         } catch (Throwable t) {

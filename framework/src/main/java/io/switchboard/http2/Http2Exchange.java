@@ -141,7 +141,17 @@ final class Http2Exchange implements HttpResponder {
     @Override
     public void fail(Throwable error) {
         if (answered.compareAndSet(false, true)) {
-            onLoop(() -> connection.sender().answer(this, answerTo(error), null, -1));
+            onLoop(() -> {
+                if (dead) {
+                    // The stream is gone (the client reset it, say): the failure is the handler's answer to that.
+                    log.debug("the handler of {} failed after its stream closed: {}", request, error.toString());
+                } else {
+                    connection.sender().answer(this, answerTo(error), null, -1);
+                }
+            });
+        } else if (stream.feed != null && stream.feed.isFailure(error)) {
+            // The body failed, and the server answered that (or the stream is gone): nothing more to say.
+            log.debug("the handler of {} gave up after the answer: {}", request, error.toString());
         } else {
             log.debug("the handler of {} failed after answering: {}", request, error.toString());
             onLoop(() -> connection.cut(this));

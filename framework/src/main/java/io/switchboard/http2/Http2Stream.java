@@ -2,6 +2,7 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
+import io.switchboard.internal.BodyFeed;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -44,6 +45,12 @@ final class Http2Stream {
     int bodyLength;
     /** Bytes of {@link #body} reserved from the memory budget. */
     long reserved;
+    /** The body streamed to the handler ({@code BodyPolicy.stream}); null when it is taken whole. */
+    BodyFeed feed;
+    /** Bytes given to {@link #feed} whose window was not given back yet. */
+    long unread;
+    /** The streamed body failed (past its limit, or no memory): the rest of its DATA is dropped. */
+    boolean bodyFailed;
     /** Set once the request went to its handler (or an answer was made for it). */
     boolean dispatched;
     /** The responder of the request; null before the request is whole. */

@@ -3,10 +3,12 @@ package io.switchboard.internal;
 import io.switchboard.http.HttpException;
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
+import io.switchboard.http.HttpResponder;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
 import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.MemoryBudget;
 
 /**
  * What the HTTP/2 connection needs of the HTTP package that is not public API: making requests and the
@@ -36,6 +38,19 @@ public final class HttpAccess {
          * @param trailers its trailer fields, or null for none
          */
         void body(HttpRequest request, byte[] body, HttpHeaders trailers);
+
+        /**
+         * Gives a request a body streamed to its handler ({@code BodyPolicy.stream}), fed by an HTTP/2 stream.
+         *
+         * @param request        the request
+         * @param responder      its responder: what a demand callback throws fails it
+         * @param budget         the memory budget the chunks not read count against
+         * @param declaredLength the declared length, or -1
+         * @param onRead         runs on the loop after the reader took bytes ({@link BodyFeed#takeConsumed()})
+         * @return the connection's side of the body
+         */
+        BodyFeed streamedBody(HttpRequest request, HttpResponder responder, MemoryBudget budget, long declaredLength,
+                Runnable onRead);
 
         /**
          * {@return the service's answer to a refusal, from its error answers}
