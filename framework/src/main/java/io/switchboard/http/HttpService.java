@@ -1,7 +1,9 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
+import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
@@ -70,6 +72,26 @@ public final class HttpService implements Consumer<Pipeline> {
                 IncomingBody body = IncomingBody.forStream(request, responder, budget, declaredLength, onRead);
                 request.streamedBody(body);
                 return body;
+            }
+
+            @Override
+            public BodyCompressor compressor(HttpService service, HttpRequest request, HttpResponse response,
+                    long length, EventLoop loop, MemoryBudget budget) {
+                CompressionOptions options = service.config().compression();
+                if (options == null || !options.applies(response, length)) {
+                    return null;
+                }
+                ContentCoding coding = AcceptEncoding.choose(request.headers());
+                BodyDeflater deflater = coding == null ? null
+                        : BodyDeflater.start(coding, options.level(), ZlibPool.of(loop), budget);
+                return deflater == null ? null : new CodedBody(deflater);
+            }
+
+            @Override
+            public boolean varies(HttpService service, HttpResponse response, long length) {
+                CompressionOptions options = service.config().compression();
+                return options != null && (options.applies(response, length)
+                        ? ResponseEncoder.needsVary(response.headers()) : options.varies304(response));
             }
 
             @Override

@@ -545,6 +545,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (s.stream != null) {
             s.stream.cut();
         }
+        if (s.coder != null) {
+            s.coder.release();
+            s.coder = null;
+        }
     }
 
     private void spend(Kind kind, String what) {

@@ -34,6 +34,8 @@ final class Http2Exchange implements HttpResponder {
     final HttpRequest request;
     private final EventLoop loop;
     private final AtomicBoolean answered = new AtomicBoolean();
+    /** The answer is a file's: never compressed (as over HTTP/1.1). Set before the answer goes to the loop. */
+    boolean fileAnswer;
     /** Set on the loop when the stream was reset or the connection closed: late answers are dropped. */
     volatile boolean dead;
 
@@ -94,6 +96,7 @@ final class Http2Exchange implements HttpResponder {
             throw new IllegalArgumentException("a file answer needs a head without a body, a position and a count");
         }
         ResponseStream body;
+        fileAnswer = true;
         try {
             body = stream(head, count);
         } catch (RuntimeException e) {

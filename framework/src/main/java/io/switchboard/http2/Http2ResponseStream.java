@@ -112,6 +112,11 @@ final class Http2ResponseStream implements ResponseStream {
         });
     }
 
+    /** {@code bytes} more wait for the connection: a compressed form of bytes written. Loop thread only. */
+    void held(int bytes) {
+        queued.addAndGet(bytes);
+    }
+
     /** Bytes left for the connection as DATA, or the connection turned writable. Loop thread only. */
     void left(int bytes) {
         assert loop.inLoop();

@@ -6,8 +6,10 @@ import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http2.hpack.HeaderBlock;
 import io.switchboard.http2.hpack.HpackEncoder;
+import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.pipeline.HandlerContext;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -96,10 +98,27 @@ final class Http2Sender {
         byte[] bytes = body == null ? response.body() : null;
         boolean hasBody = hasBody(response.status()) && !s.head;
         long contentLength = body == null ? bytes.length : length;
+        BodyCompressor coder = null;
+        boolean vary = false;
+        if (http.compression() != null && !x.fileAnswer) {
+            vary = HttpAccess.get().varies(service, response, contentLength);
+            coder = HttpAccess.get().compressor(service, x.request, response, contentLength, ctx.loop(),
+                    ctx.connection().budget());
+        }
+        String coding = coder == null ? null : coder.coding();
+        if (coder != null && body == null) {
+            bytes = compressWhole(coder, bytes); // a HEAD answer too: it gets the length its GET would
+            contentLength = bytes.length;
+        } else if (coder != null) {
+            contentLength = -1; // checked against what is written still, by the stream
+        }
         boolean empty = body == null && (!hasBody || bytes.length == 0);
-        if (!head(s.id, response, hasBody || s.head ? contentLength : -1, empty)) {
+        if (!head(s.id, response, hasBody || s.head ? contentLength : -1, empty, coding, vary)) {
             if (body != null) {
                 body.cut();
+            }
+            if (coder != null) {
+                coder.release();
             }
             connection.resetStream(s.id, Http2Error.INTERNAL_ERROR,
                     "the answer's head is over the client's header list limit");
@@ -109,6 +128,12 @@ final class Http2Sender {
         receiver.release(s);
         if (body != null) {
             s.stream = body;
+            if (coder != null && !s.head) {
+                s.coder = coder;
+                s.codedOut = (b, from, to) -> append(s, b, from, to);
+            } else if (coder != null) {
+                coder.release();
+            }
         } else if (empty) {
             connection.localEnd(s);
         } else {
@@ -128,6 +153,18 @@ final class Http2Sender {
         }
         if (s.head) {
             s.stream.left(bytes.length);
+            return;
+        }
+        if (s.coder != null) {
+            // Compressed and flushed at each write, so the client gets it now; the stream's count moves from the
+            // bytes written to the compressed bytes that wait.
+            int before = s.pending == null ? 0 : s.pending.remaining();
+            s.coder.write(bytes, 0, bytes.length, s.codedOut);
+            s.coder.flush(s.codedOut);
+            s.stream.held((s.pending == null ? 0 : s.pending.remaining()) - before);
+            s.stream.left(bytes.length);
+            queue(s);
+            send();
             return;
         }
         ByteBuffer chunk = ByteBuffer.wrap(bytes);
@@ -152,12 +189,47 @@ final class Http2Sender {
         if (trailers != null && trailers.size() > 0 && !s.head) {
             s.trailers = trailers;
         }
+        if (s.coder != null) {
+            int before = s.pending == null ? 0 : s.pending.remaining();
+            s.coder.finish(s.codedOut);
+            s.coder.release();
+            s.coder = null;
+            s.stream.held((s.pending == null ? 0 : s.pending.remaining()) - before);
+        }
         s.pendingEnd = true;
         if (s.pending == null) {
             s.pending = ByteBuffer.allocate(0);
         }
         queue(s);
         send();
+    }
+
+    /** {@return {@code bytes} compressed whole} The compressor is released. */
+    private static byte[] compressWhole(BodyCompressor coder, byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
+        BodyCompressor.Output take = (b, from, to) -> out.write(b, from, to - from);
+        try {
+            coder.write(bytes, 0, bytes.length, take);
+            coder.finish(take);
+        } finally {
+            coder.release();
+        }
+        return out.toByteArray();
+    }
+
+    /** Appends compressed bytes to what {@code s} has waiting. */
+    private static void append(Http2Stream s, byte[] b, int from, int to) {
+        int n = to - from;
+        if (n == 0) {
+            return;
+        }
+        ByteBuffer waiting = s.pending;
+        ByteBuffer joined = ByteBuffer.allocate((waiting == null ? 0 : waiting.remaining()) + n);
+        if (waiting != null) {
+            joined.put(waiting);
+        }
+        joined.put(b, from, n).flip();
+        s.pending = joined;
     }
 
     /** Sends an informational head ({@code 100}) on stream {@code id}. */
@@ -174,11 +246,13 @@ final class Http2Sender {
      * {@code SETTINGS_MAX_HEADER_LIST_SIZE} before anything is encoded, since an encoded block must be sent.
      *
      * @param contentLength the body's length, or -1 for none to announce
+     * @param coding        the {@code content-encoding} of a compressed body, or null
+     * @param vary          adds {@code vary: accept-encoding}
      * @return false, with nothing sent, when the head is over the client's header list limit
      */
-    boolean head(int id, HttpResponse response, long contentLength, boolean endStream) {
+    boolean head(int id, HttpResponse response, long contentLength, boolean endStream, String coding, boolean vary) {
         HttpHeaders h = response.headers();
-        long size = 32 + 7 + 3 + 32 + 4 + 29 + 32 + 14 + 20;
+        long size = 32 + 7 + 3 + 32 + 4 + 29 + 32 + 14 + 20 + (coding != null ? 55 : 0) + (vary ? 51 : 0);
         for (int i = 0; i < h.size(); i++) {
             size += 32 + h.name(i).length() + h.value(i).length();
         }
@@ -196,10 +270,26 @@ final class Http2Sender {
             if (isConnectionSpecific(name)) {
                 continue;
             }
+            String value = h.value(i);
+            if (coding != null) {
+                // A compressed body: its own length (below), no ranges of it, and a strong ETag made weak.
+                if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("accept-ranges")) {
+                    continue;
+                }
+                if (name.equalsIgnoreCase("etag") && value.startsWith("\"")) {
+                    value = "W/" + value;
+                }
+            }
             if (name.equalsIgnoreCase("content-length")) {
                 lengthSent = true;
             }
-            encoder.field(out, name, h.value(i));
+            encoder.field(out, name, value);
+        }
+        if (coding != null) {
+            encoder.field(out, "content-encoding", coding);
+        }
+        if (vary) {
+            encoder.field(out, "vary", "accept-encoding");
         }
         if (!lengthSent && contentLength >= 0 && hasBody(response.status())) {
             encoder.contentLength(out, contentLength);

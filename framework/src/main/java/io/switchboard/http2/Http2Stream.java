@@ -2,6 +2,7 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
+import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.BodyFeed;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -70,6 +71,10 @@ final class Http2Stream {
     boolean gone;
     /** The streamed answer written to, or null. */
     Http2ResponseStream stream;
+    /** Compresses the streamed answer, or null; released at its end or when the stream closes. */
+    BodyCompressor coder;
+    /** Takes {@link #coder}'s bytes into {@link #pending}. */
+    BodyCompressor.Output codedOut;
 
     Http2Stream(int id, int sendWindow, int recvWindow) {
         this.id = id;

@@ -7,6 +7,7 @@ import io.switchboard.http.HttpResponder;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
+import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
 import io.switchboard.pipeline.MemoryBudget;
 
@@ -51,6 +52,30 @@ public final class HttpAccess {
          */
         BodyFeed streamedBody(HttpRequest request, HttpResponder responder, MemoryBudget budget, long declaredLength,
                 Runnable onRead);
+
+        /**
+         * {@return a compressor for an answer over HTTP/2 by the service's {@code CompressionOptions}, when it
+         * qualifies, the client accepts a coding and the budget has room; else null}
+         *
+         * @param service  the service
+         * @param request  the request answered
+         * @param response the answer, or the head of a streamed one
+         * @param length   the body's length, or -1 when not known
+         * @param loop     the connection's loop, whose deflaters are used
+         * @param budget   the memory budget the deflater counts against
+         */
+        BodyCompressor compressor(HttpService service, HttpRequest request, HttpResponse response, long length,
+                EventLoop loop, MemoryBudget budget);
+
+        /**
+         * {@return true when the answer carries {@code vary: accept-encoding}, compressed or not: the service
+         * compresses and the answer qualifies (or is a 304 standing for one that did), and names it not yet}
+         *
+         * @param service  the service
+         * @param response the answer
+         * @param length   the body's length, or -1 when not known
+         */
+        boolean varies(HttpService service, HttpResponse response, long length);
 
         /**
          * {@return the service's answer to a refusal, from its error answers}
