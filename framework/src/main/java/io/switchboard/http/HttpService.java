@@ -3,8 +3,10 @@ package io.switchboard.http;
 import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
+import io.switchboard.internal.StreamTally;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
@@ -92,6 +94,11 @@ public final class HttpService implements Consumer<Pipeline> {
                 CompressionOptions options = service.config().compression();
                 return options != null && (options.applies(response, length)
                         ? ResponseEncoder.needsVary(response.headers()) : options.varies304(response));
+            }
+
+            @Override
+            public StreamTally tally(HttpService service, HandlerContext ctx) {
+                return new StreamRecords(service, ctx);
             }
 
             @Override

@@ -499,6 +499,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
      * upload so).
      */
     void localEnd(Http2Stream s) {
+        dispatch.answered(s);
         if (s.remoteClosed()) {
             closeStream(s, ClosedStreams.ENDED, null);
         } else {

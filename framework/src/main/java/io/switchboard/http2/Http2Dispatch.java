@@ -8,6 +8,7 @@ import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
 import io.switchboard.internal.HttpAccess;
+import io.switchboard.internal.StreamTally;
 import io.switchboard.pipeline.HandlerContext;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,6 +36,7 @@ final class Http2Dispatch {
     private final HandlerContext ctx;
     private final Http2Sender sender;
     private final Http2Receiver receiver;
+    private final StreamTally tally;
 
     Http2Dispatch(Http2Connection connection, HttpService service, HandlerContext ctx, Http2Sender sender,
             Http2Receiver receiver) {
@@ -44,6 +46,7 @@ final class Http2Dispatch {
         this.ctx = ctx;
         this.sender = sender;
         this.receiver = receiver;
+        this.tally = HttpAccess.get().tally(service, ctx);
     }
 
     /**
@@ -60,6 +63,8 @@ final class Http2Dispatch {
         s.head = fields.method.equals("HEAD");
         s.declaredLength = fields.contentLength;
         s.exchange = new Http2Exchange(connection, s, request, ctx.loop());
+        s.started = ctx.loop().nanoTime();
+        s.event = tally.started();
         if (tooLarge || fields.tooMany) {
             s.state = endStream ? Http2Stream.State.HALF_CLOSED_REMOTE : Http2Stream.State.OPEN;
             refuse(s, new HttpException(431, "header list over the limit"));
@@ -203,10 +208,23 @@ final class Http2Dispatch {
      * its end fails with an {@link EOFException}, and the window of its bytes not read goes back.
      */
     void closed(Http2Stream s) {
+        if (s.request != null && !s.tallied) {
+            s.tallied = true;
+            tally.dropped();
+        }
         if (s.feed != null) {
             s.feed.fail(new EOFException("the stream closed before the request body was read to its end"));
             receiver.consumed(s.unread);
             s.unread = 0;
+        }
+    }
+
+    /** The whole answer of {@code s} was handed to the connection: counted, and recorded while a recording runs. */
+    void answered(Http2Stream s) {
+        if (s.request != null && !s.tallied) {
+            s.tallied = true;
+            tally.answered(s.event, ctx.loop().nanoTime() - s.started, s.request, s.status, s.responseBytes);
+            s.event = null;
         }
     }
 

@@ -125,6 +125,8 @@ final class Http2Sender {
             return;
         }
         s.headersSent = true;
+        s.status = response.status();
+        s.responseBytes = hasBody && body == null ? response.body().length : 0;
         receiver.release(s);
         if (body != null) {
             s.stream = body;
@@ -155,6 +157,7 @@ final class Http2Sender {
             s.stream.left(bytes.length);
             return;
         }
+        s.responseBytes += bytes.length;
         if (s.coder != null) {
             // Compressed and flushed at each write, so the client gets it now; the stream's count moves from the
             // bytes written to the compressed bytes that wait.

@@ -4,6 +4,7 @@ import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.BodyFeed;
+import io.switchboard.internal.jfr.HttpRequestEvent;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -54,6 +55,14 @@ final class Http2Stream {
     boolean bodyFailed;
     /** Set once the request went to its handler (or an answer was made for it). */
     boolean dispatched;
+    /** When the request began, on the loop's clock, and its JFR event while a recording runs (else null). */
+    long started;
+    HttpRequestEvent event;
+    /** The answer's status once its head went out, and its body bytes (before any compression). */
+    int status;
+    long responseBytes;
+    /** The answer was counted in the service's metrics: the stream is not counted as dropped. */
+    boolean tallied;
     /** The responder of the request; null before the request is whole. */
     Http2Exchange exchange;
 

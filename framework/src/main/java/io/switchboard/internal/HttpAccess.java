@@ -9,6 +9,7 @@ import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.HandlerContext;
 import io.switchboard.pipeline.MemoryBudget;
 
 /**
@@ -76,6 +77,14 @@ public final class HttpAccess {
          * @param length   the body's length, or -1 when not known
          */
         boolean varies(HttpService service, HttpResponse response, long length);
+
+        /**
+         * {@return the counts and JFR events of the requests of one HTTP/2 connection}
+         *
+         * @param service the service, whose {@code HttpMetrics} count them (when it has any)
+         * @param ctx     the connection's handler context
+         */
+        StreamTally tally(HttpService service, HandlerContext ctx);
 
         /**
          * {@return the service's answer to a refusal, from its error answers}
