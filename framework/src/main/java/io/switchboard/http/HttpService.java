@@ -1,6 +1,7 @@
 package io.switchboard.http;
 
 import io.switchboard.internal.BodyCompressor;
+import io.switchboard.internal.BodyDecoder;
 import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.internal.StreamTally;
@@ -99,6 +100,16 @@ public final class HttpService implements Consumer<Pipeline> {
             @Override
             public StreamTally tally(HttpService service, HandlerContext ctx) {
                 return new StreamRecords(service, ctx);
+            }
+
+            @Override
+            public BodyDecoder decoder(HttpRequest request, long limit, EventLoop loop, MemoryBudget budget) {
+                ContentCoding coding = ContentCoding.ofRequest(request.headers());
+                if (coding == null) {
+                    return null;
+                }
+                request.headers().remove("Content-Encoding").remove("Content-Length");
+                return new BodyInflater(coding, limit, ZlibPool.of(loop), budget);
             }
 
             @Override

@@ -7,11 +7,11 @@ import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpService;
 import io.switchboard.http.HttpVersion;
+import io.switchboard.internal.BodyDecoder;
+import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.internal.StreamTally;
 import io.switchboard.pipeline.HandlerContext;
-import java.io.EOFException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,19 +87,34 @@ final class Http2Dispatch {
                     + s.bodyLimit));
             return;
         }
+        BodyDecoder decoder = null;
+        if (policy.decodes()) {
+            try {
+                decoder = HttpAccess.get().decoder(request, s.bodyLimit, ctx.loop(), ctx.connection().budget());
+            } catch (HttpException e) {
+                refuse(s, e); // 415, before the body is sent
+                return;
+            }
+        }
         if (request.headers().containsToken("expect", "100-continue")) {
             if (!service.handler().wantsBody(request)) {
                 // Refused before the body was sent (a 404, say): answered now, the body dropped as it comes.
+                if (decoder != null) {
+                    decoder.release();
+                }
                 dispatch(s, null);
                 return;
             }
             sender.informational(s.id, 100); // the client may send its body (RFC 9110 section 10.1.1)
         }
         if (policy.streamed()) {
-            s.feed = HttpAccess.get().streamedBody(request, s.exchange, ctx.connection().budget(), s.declaredLength,
-                    () -> bodyRead(s));
+            BodyFeed feed = HttpAccess.get().streamedBody(request, s.exchange, ctx.connection().budget(),
+                    decoder == null ? s.declaredLength : -1, () -> s.upload.read());
+            s.upload = new Http2Upload(s, this, receiver, feed, decoder, ctx.connection().config().highWatermark());
             s.dispatched = true;
             handle(s);
+        } else {
+            s.decoder = decoder;
         }
     }
 
@@ -110,8 +125,8 @@ final class Http2Dispatch {
      * @param size the frame's flow-controlled size, padding included
      */
     void data(Http2Stream s, ByteBuffer data, int size, boolean endStream) {
-        if (s.feed != null) {
-            streamData(s, data, size, endStream);
+        if (s.upload != null) {
+            s.upload.data(data, size, endStream);
             return;
         }
         if (s.dispatched) {
@@ -121,6 +136,11 @@ final class Http2Dispatch {
             receiver.consumed(size);
             refuse(s, new HttpException(413, "body over the limit of " + s.bodyLimit + " bytes"));
             return;
+        } else if (s.decoder != null) {
+            receiver.consumed(size);
+            if (!inflate(s, data)) {
+                return;
+            }
         } else if (data.hasRemaining() && !receiver.hold(s, data)) {
             receiver.consumed(size);
             refuse(s, new HttpException(503, "the server has no memory left for request bodies; try again later"));
@@ -140,83 +160,29 @@ final class Http2Dispatch {
 
     /** The client ended {@code s} with {@code trailers}. */
     void ended(Http2Stream s, HttpHeaders trailers) {
+        if (s.upload != null) {
+            s.upload.end(trailers);
+            return;
+        }
         s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-        if (s.feed != null) {
-            if (!s.bodyFailed) {
-                s.feed.end(trailers);
-            }
-        } else if (!s.dispatched) {
+        if (!s.dispatched) {
             dispatch(s, trailers);
         }
     }
 
     /**
-     * DATA of a streamed body: handed to its reader, the window given back only as the reader takes the bytes
-     * ({@link #bodyRead}); padding at once. Past the limit the reader fails and the stream is answered 413.
-     */
-    private void streamData(Http2Stream s, ByteBuffer data, int size, boolean endStream) {
-        int n = data.remaining();
-        if (s.bodyFailed) {
-            receiver.consumed(size);
-        } else if (s.received > s.bodyLimit) {
-            receiver.consumed(size);
-            failBody(s, new HttpException(413, "body over the limit of " + s.bodyLimit + " bytes"));
-            return;
-        } else if (n > 0 && !s.feed.push(data)) {
-            receiver.consumed(size);
-            failBody(s, new HttpException(503, "the server has no memory left for request bodies; try again later"));
-            return;
-        } else {
-            s.unread += n;
-            if (size > n) {
-                receiver.consumed(size - n);
-                receiver.streamConsumed(s, size - n);
-            }
-        }
-        if (endStream) {
-            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-            if (!s.bodyFailed) {
-                s.feed.end(null);
-            }
-        }
-    }
-
-    /** The reader of {@code s}'s streamed body took bytes: their window goes back to the client. */
-    private void bodyRead(Http2Stream s) {
-        long n = s.feed.takeConsumed();
-        if (s.gone || s.bodyFailed || n == 0) {
-            return; // given back when the stream closed or its body failed
-        }
-        s.unread -= n;
-        receiver.consumed(n);
-        if (!s.remoteClosed()) {
-            receiver.streamConsumed(s, (int) n);
-        }
-    }
-
-    /** The streamed body of {@code s} fails: its reader gets {@code e} as the cause, the server answers it. */
-    private void failBody(Http2Stream s, HttpException e) {
-        s.bodyFailed = true;
-        s.feed.fail(new IOException(e.status() + " " + e.getMessage(), e));
-        receiver.consumed(s.unread);
-        s.unread = 0;
-        refuse(s, e);
-    }
-
-    /**
-     * The connection let go of {@code s} (answered, reset, or the connection closed): a streamed body not read to
-     * its end fails with an {@link EOFException}, and the window of its bytes not read goes back.
+     * The connection let go of {@code s} (answered, reset, or the connection closed): a request not answered is
+     * counted as dropped; a streamed body not read to its end fails ({@link Http2Upload#closed()}).
      */
     void closed(Http2Stream s) {
         if (s.request != null && !s.tallied) {
             s.tallied = true;
             tally.dropped();
         }
-        if (s.feed != null) {
-            s.feed.fail(new EOFException("the stream closed before the request body was read to its end"));
-            receiver.consumed(s.unread);
-            s.unread = 0;
+        if (s.upload != null) {
+            s.upload.closed();
         }
+        releaseDecoder(s);
     }
 
     /** The whole answer of {@code s} was handed to the connection: counted, and recorded while a recording runs. */
@@ -228,7 +194,40 @@ final class Http2Dispatch {
         }
     }
 
+    /** Inflates a whole body's DATA into it. {@return false when the request was refused (400, 413, 503)} */
+    private boolean inflate(Http2Stream s, ByteBuffer data) {
+        try {
+            s.decoder.feed(data);
+            for (ByteBuffer piece = s.decoder.next(); piece != null; piece = s.decoder.next()) {
+                if (!receiver.hold(s, piece)) {
+                    throw new HttpException(503, "the server has no memory left for request bodies; try again later");
+                }
+            }
+            return true;
+        } catch (HttpException e) {
+            refuse(s, e);
+            return false;
+        }
+    }
+
+    private void releaseDecoder(Http2Stream s) {
+        if (s.decoder != null) {
+            s.decoder.release();
+            s.decoder = null;
+        }
+    }
+
     private void dispatch(Http2Stream s, HttpHeaders trailers) {
+        if (s.decoder != null) {
+            try {
+                s.decoder.finish(); // a compressed body cut short is a 400
+            } catch (HttpException e) {
+                refuse(s, e);
+                return;
+            } finally {
+                releaseDecoder(s);
+            }
+        }
         s.dispatched = true;
         HttpAccess.get().body(s.request, s.takeBody(), trailers);
         handle(s);
@@ -242,11 +241,12 @@ final class Http2Dispatch {
         }
     }
 
-    /** The server answers the stream itself (413, 431, 503 ...). */
-    private void refuse(Http2Stream s, HttpException e) {
+    /** The server answers the stream itself (413, 415, 431, 503 ...). */
+    void refuse(Http2Stream s, HttpException e) {
         log.debug("{}: refusing {} with {}: {}", ctx.connection(), s, e.status(), e.getMessage());
         s.dispatched = true;
         receiver.release(s);
+        releaseDecoder(s);
         if (s.exchange.claimByServer()) {
             sender.answer(s.exchange, connection.errorAnswer(s.request, e), null, -1);
         }

@@ -152,7 +152,7 @@ final class Http2Exchange implements HttpResponder {
                     connection.sender().answer(this, answerTo(error), null, -1);
                 }
             });
-        } else if (stream.feed != null && stream.feed.isFailure(error)) {
+        } else if (stream.upload != null && stream.upload.isFailure(error)) {
             // The body failed, and the server answered that (or the stream is gone): nothing more to say.
             log.debug("the handler of {} gave up after the answer: {}", request, error.toString());
         } else {

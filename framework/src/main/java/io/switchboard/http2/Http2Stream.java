@@ -3,7 +3,7 @@ package io.switchboard.http2;
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.internal.BodyCompressor;
-import io.switchboard.internal.BodyFeed;
+import io.switchboard.internal.BodyDecoder;
 import io.switchboard.internal.jfr.HttpRequestEvent;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -48,11 +48,9 @@ final class Http2Stream {
     /** Bytes of {@link #body} reserved from the memory budget. */
     long reserved;
     /** The body streamed to the handler ({@code BodyPolicy.stream}); null when it is taken whole. */
-    BodyFeed feed;
-    /** Bytes given to {@link #feed} whose window was not given back yet. */
-    long unread;
-    /** The streamed body failed (past its limit, or no memory): the rest of its DATA is dropped. */
-    boolean bodyFailed;
+    Http2Upload upload;
+    /** Decodes a whole body ({@code BodyPolicy.decoded()}); null when it is taken as it came. */
+    BodyDecoder decoder;
     /** Set once the request went to its handler (or an answer was made for it). */
     boolean dispatched;
     /** When the request began, on the loop's clock, and its JFR event while a recording runs (else null). */

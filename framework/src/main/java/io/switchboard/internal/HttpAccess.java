@@ -87,6 +87,19 @@ public final class HttpAccess {
         StreamTally tally(HttpService service, HandlerContext ctx);
 
         /**
+         * {@return the decoder of a request body sent with {@code content-encoding} gzip or deflate, for a route
+         * whose {@code BodyPolicy} decodes; null when the body is not encoded} The request loses its
+         * {@code content-encoding} and {@code content-length}, which describe the compressed bytes.
+         *
+         * @param request the request
+         * @param limit   the most decoded bytes the body may have
+         * @param loop    the connection's loop, whose inflaters are used
+         * @param budget  the memory budget the inflater counts against
+         * @throws HttpException 415 for another coding, or several
+         */
+        BodyDecoder decoder(HttpRequest request, long limit, EventLoop loop, MemoryBudget budget);
+
+        /**
          * {@return the service's answer to a refusal, from its error answers}
          *
          * @param service the service

@@ -309,4 +309,99 @@ class Http2RequestBodyTest {
         List<Frame> got = c.read();
         assertEquals("100000 bytes", body(got, 1), got.toString());
     }
+
+    private static byte[] gzip(byte[] content) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(b)) {
+            out.write(content);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return b.toByteArray();
+    }
+
+    private HttpService decoding() {
+        return new HttpService(HttpConfig.DEFAULTS, Routes.builder()
+                .put("/whole", HttpHandler.withBody(BodyPolicy.whole(1 << 20).decoded(), (req, res) ->
+                        res.send(HttpResponse.of(200).body(req.body()))))
+                .put("/stream", HttpHandler.withBody(BodyPolicy.stream(1 << 20).decoded(), (req, res) -> {
+                    body.set(req.streamedBody());
+                    responder.set(res);
+                }))
+                .build());
+    }
+
+    @Test
+    void aGzipBodyIsDecodedForARouteThatAsks() {
+        byte[] content = "a body, compressed on its way ".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] packed = gzip(content);
+        H2TestClient c = new H2TestClient(decoding());
+        c.start(Http2Settings.DEFAULTS.with(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 20));
+        c.writer.windowUpdate(0, 1 << 20);
+        c.request(1, "PUT", "/whole", false, "content-encoding", "gzip", "content-length",
+                String.valueOf(packed.length));
+        send(c, 1, packed, true);
+        List<Frame> got = c.read();
+        for (int i = 0; i < 10 && got.stream().noneMatch(f -> f.stream() == 1 && f.end()); i++) {
+            got.addAll(c.read());
+        }
+        assertEquals("200", only(got, "HEADERS").fields().get(":status"), got.toString());
+        assertArrayEquals(content, body(got, 1).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
+                "the handler got the 30,000 decoded bytes");
+    }
+
+    @Test
+    void aStreamedGzipBombInflatesOnlyAsTheReaderReadsAndStopsAtTheLimit() {
+        // 8 MiB of zeros compress to about 8 KiB; the route's limit is 1 MiB of decoded bytes.
+        byte[] packed = gzip(new byte[8 << 20]);
+        H2TestClient c = new H2TestClient(decoding());
+        c.start();
+        c.request(1, "PUT", "/stream", false, "content-encoding", "gzip");
+        send(c, 1, packed, true);
+        c.read();
+        assertEquals(-1, body.get().declaredLength(), "the decoded length is not known");
+        // The reader has read nothing: at most the high watermark (64 KiB) and one piece of decoded bytes wait.
+        int waiting = 0;
+        byte[] chunk;
+        try {
+            while ((chunk = body.get().read()) != null) {
+                waiting += chunk.length;
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertTrue(waiting >= 64 * 1024 && waiting <= 64 * 1024 + 64 * 1024,
+                "decoding waited for the reader: " + waiting + " bytes inflated");
+        // Reading on: 1 MiB is decoded, the next byte fails the reader with 413 and the stream is answered 413.
+        long total = waiting;
+        IOException e = null;
+        List<Frame> got = new java.util.ArrayList<>();
+        for (int i = 0; i < 100 && e == null; i++) {
+            got.addAll(c.read());
+            try {
+                while ((chunk = body.get().read()) != null) {
+                    total += chunk.length;
+                }
+            } catch (IOException failure) {
+                e = failure;
+            }
+        }
+        assertNotNull(e, "the reader fails past the limit after " + total + " bytes");
+        assertInstanceOf(HttpException.class, e.getCause());
+        assertEquals(413, ((HttpException) e.getCause()).status());
+        assertTrue(total <= 1 << 20, "never more than the 1 MiB limit decoded: " + total);
+        got.addAll(c.read());
+        assertEquals("413", only(got, "HEADERS").fields().get(":status"), got.toString());
+    }
+
+    @Test
+    void anUnknownCodingIs415BeforeTheBody() {
+        H2TestClient c = new H2TestClient(decoding());
+        c.start();
+        List<Frame> got = c.request(1, "PUT", "/whole", false, "content-encoding", "br", "expect", "100-continue")
+                .read();
+        Frame head = only(got, "HEADERS");
+        assertEquals("415", head.fields().get(":status"), "no 100, a 415: " + got);
+        assertEquals("gzip, deflate", head.fields().get("accept-encoding"));
+    }
 }
