@@ -22,10 +22,16 @@ import org.slf4j.LoggerFactory;
  * service's handler; refuses it with the service's own answers (413, 431, 503). The connection keeps the frames,
  * the stream states and the errors; this keeps what a stream means to HTTP. Loop thread only; one per connection.
  *
- * <p>A body is received whole, up to the handler's limit ({@link HttpConfig#maxBody()} at most), and answered 413
- * past it; its bytes count against the connection's memory budget (503 when it is spent). A request with
- * {@code expect: 100-continue} whose declared length is within the limit gets a {@code 100} head at once (413 when it
- * is not).
+ * <p>A whole body is received up to the handler's limit ({@link HttpConfig#maxBody()} at most), and answered 413
+ * past it; its bytes count against the connection's memory budget (503 when it is spent). A streamed body
+ * ({@code BodyPolicy.stream}) goes to the handler from the head on, through an {@link Http2Upload} whose backpressure
+ * is the stream's window. A policy that decodes has {@code gzip} and {@code deflate} bodies inflated within its limit
+ * (415 for another coding). A request with {@code expect: 100-continue} gets a {@code 100} head at once when the
+ * handler wants the body ({@link io.switchboard.http.HttpHandler#wantsBody}) and its declared length is within the
+ * limit (413 when it is not); when the handler does not want it, the request goes to the handler at once and the body
+ * is dropped as it comes, as over HTTP/1.1. Each request is counted in the service's {@code HttpMetrics} and
+ * recorded as a JFR event when its answer has been handed to the connection, or counted as dropped when its stream
+ * closes first.
  */
 final class Http2Dispatch {
     private static final Logger log = LoggerFactory.getLogger(Http2Dispatch.class);
