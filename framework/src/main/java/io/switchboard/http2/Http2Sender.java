@@ -19,7 +19,15 @@ import java.util.ArrayDeque;
  * the client's connection and stream windows, in turns of at most {@link #QUANTUM} bytes a stream while the
  * connection is under its outbound high watermark. Past the watermark the rest waits for the connection to turn
  * writable, so a client that opens its windows wide and reads nothing holds the server to about a watermark and a
- * turn (CVE-2019-9517). Loop thread only; one per connection.
+ * turn (CVE-2019-9517).
+ *
+ * <p>A head carries {@code :status}, the response's fields but the connection-specific ones, {@code content-length}
+ * of a whole body, and {@code date} and {@code server} as over HTTP/1; a head over the client's
+ * {@code SETTINGS_MAX_HEADER_LIST_SIZE} resets the stream with {@code INTERNAL_ERROR} instead, before anything of it
+ * is encoded. With the service's {@code CompressionOptions}, an answer that qualifies is compressed by the HTTP
+ * package's deflater ({@link BodyCompressor}) as over HTTP/1.1: a whole body at once, with its compressed length; a
+ * stream as it is written, each write flushed. File answers are sent as they are. Loop thread only; one per
+ * connection.
  */
 final class Http2Sender {
     /** The most bytes of one answer written in one turn, so that streams share the connection. */
