@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.BodyDecoder;
 import io.switchboard.pipeline.MemoryBudget;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ import java.util.zip.Inflater;
  * the connection's {@link MemoryBudget} (503 when it has no room), and ended by {@link #release} at the body's end
  * or when the request or connection is given up. Loop thread only; one per request body being decoded.
  */
-final class BodyInflater {
+final class BodyInflater implements BodyDecoder {
     private static final int FHCRC = 2;
     private static final int FEXTRA = 4;
     private static final int FNAME = 8;
@@ -63,7 +64,8 @@ final class BodyInflater {
     }
 
     /** Keeps a copy of the compressed bytes of {@code slice}. */
-    void feed(ByteBuffer slice) {
+    @Override
+    public void feed(ByteBuffer slice) {
         int n = slice.remaining();
         if (n == 0) {
             return;
@@ -88,7 +90,8 @@ final class BodyInflater {
      * @return the piece; null when the bytes kept give no more until more arrive
      * @throws HttpException 413 past the limit, 400 for broken data, 503 when the budget has no room for an inflater
      */
-    ByteBuffer next() {
+    @Override
+    public ByteBuffer next() {
         while (true) {
             switch (state) {
                 case HEADER -> {
@@ -139,6 +142,11 @@ final class BodyInflater {
         }
     }
 
+    @Override
+    public int unusedInput() {
+        return end - start;
+    }
+
     /** {@return true while compressed bytes are kept that {@link #next} has not used} */
     boolean hasInput() {
         return start < end;
@@ -149,7 +157,8 @@ final class BodyInflater {
      *
      * @throws HttpException 400 when it was cut short
      */
-    void finish() {
+    @Override
+    public void finish() {
         if (!(state == State.MEMBER_END || state == State.DONE) || start < end) {
             throw new HttpException(400, "the " + coding.token() + " body is cut short");
         }
@@ -161,7 +170,8 @@ final class BodyInflater {
     }
 
     /** Ends the inflater, giving its native memory and reservation back (once; later calls do nothing). */
-    void release() {
+    @Override
+    public void release() {
         if (inflater != null) {
             pool.endInflater(inflater, budget);
             inflater = null;

@@ -181,4 +181,29 @@ public record CompressionOptions(int level, int minSize, List<String> types) {
         }
         return subLength == patternSub && s.regionMatches(true, sub, pattern, p + 1, patternSub);
     }
+
+    /**
+     * {@return true when compression applies to {@code response}, whatever the client accepts: it then varies with
+     * {@code Accept-Encoding}} HTTP/1.1 and HTTP/2 answers alike.
+     *
+     * @param length the body's length, or -1 when it is not known (a stream without a length)
+     */
+    boolean applies(HttpResponse response, long length) {
+        int status = response.status();
+        if (length >= 0 && length < minSize || !ResponseEncoder.hasBody(status) || status == 206) {
+            return false;
+        }
+        HttpHeaders headers = response.headers();
+        return compressible(headers.get("Content-Type")) && !headers.contains("Content-Encoding")
+                && !headers.contains("Content-Range");
+    }
+
+    /** {@return true when a 304 carries Vary: it stands for a 200 that could have been compressed} */
+    boolean varies304(HttpResponse response) {
+        if (response.status() != 304) {
+            return false;
+        }
+        String type = response.headers().get("Content-Type");
+        return (type == null || compressible(type)) && ResponseEncoder.needsVary(response.headers());
+    }
 }

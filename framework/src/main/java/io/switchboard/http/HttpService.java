@@ -1,7 +1,14 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.BodyCompressor;
+import io.switchboard.internal.BodyDecoder;
+import io.switchboard.internal.BodyFeed;
 import io.switchboard.internal.HttpAccess;
+import io.switchboard.internal.StreamTally;
+import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.Connection;
+import io.switchboard.pipeline.HandlerContext;
+import io.switchboard.pipeline.MemoryBudget;
 import io.switchboard.pipeline.Pipeline;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -60,6 +67,49 @@ public final class HttpService implements Consumer<Pipeline> {
             @Override
             public void body(HttpRequest request, byte[] body, HttpHeaders trailers) {
                 request.body(body, trailers);
+            }
+
+            @Override
+            public BodyFeed streamedBody(HttpRequest request, HttpResponder responder, MemoryBudget budget,
+                    long declaredLength, Runnable onRead) {
+                IncomingBody body = IncomingBody.forStream(request, responder, budget, declaredLength, onRead);
+                request.streamedBody(body);
+                return body;
+            }
+
+            @Override
+            public BodyCompressor compressor(HttpService service, HttpRequest request, HttpResponse response,
+                    long length, EventLoop loop, MemoryBudget budget) {
+                CompressionOptions options = service.config().compression();
+                if (options == null || !options.applies(response, length)) {
+                    return null;
+                }
+                ContentCoding coding = AcceptEncoding.choose(request.headers());
+                BodyDeflater deflater = coding == null ? null
+                        : BodyDeflater.start(coding, options.level(), ZlibPool.of(loop), budget);
+                return deflater == null ? null : new CodedBody(deflater);
+            }
+
+            @Override
+            public boolean varies(HttpService service, HttpResponse response, long length) {
+                CompressionOptions options = service.config().compression();
+                return options != null && (options.applies(response, length)
+                        ? ResponseEncoder.needsVary(response.headers()) : options.varies304(response));
+            }
+
+            @Override
+            public StreamTally tally(HttpService service, HandlerContext ctx) {
+                return new StreamRecords(service, ctx);
+            }
+
+            @Override
+            public BodyDecoder decoder(HttpRequest request, long limit, EventLoop loop, MemoryBudget budget) {
+                ContentCoding coding = ContentCoding.ofRequest(request.headers());
+                if (coding == null) {
+                    return null;
+                }
+                request.headers().remove("Content-Encoding").remove("Content-Length");
+                return new BodyInflater(coding, limit, ZlibPool.of(loop), budget);
             }
 
             @Override

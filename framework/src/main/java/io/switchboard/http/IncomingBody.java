@@ -1,5 +1,6 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.BodyFeed;
 import io.switchboard.loop.EventLoop;
 import io.switchboard.pipeline.MemoryBudget;
 import java.io.EOFException;
@@ -9,6 +10,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -21,16 +23,21 @@ import org.slf4j.LoggerFactory;
  * high watermark), or the body has ended and is not read to its end, it stops reading; the reader's
  * {@link #read} hands that back to the loop once it has taken half the window, or the last chunk.
  *
+ * <p>Over HTTP/2 ({@link #forStream}) the connection never stops reading for a body: the stream's flow-control
+ * window bounds it instead. Each read the reader makes is added up, and the loop hears of it (one task while none is
+ * pending) to give that much window back ({@link #takeConsumed()}).
+ *
  * <p>Bytes held past the first {@link BodyBuffer#UNCOUNTED} count against the {@link MemoryBudget}.
  *
  * <p>Thread-safe; the connection side ({@link #push}, {@link #end}, {@link #holdsReading}, {@link #isDrained})
  * is loop thread only. A lock and a condition rather than {@code synchronized}, so that a virtual thread that
  * waits in {@link #inputStream()} leaves its carrier.
  */
-final class IncomingBody implements RequestBody {
+final class IncomingBody implements RequestBody, BodyFeed {
     private static final Logger log = LoggerFactory.getLogger(IncomingBody.class);
 
-    private final Exchange exchange;
+    private final HttpResponder responder;
+    private final HttpRequest request;
     private final EventLoop loop;
     private final MemoryBudget budget;
     private final long window;
@@ -53,14 +60,33 @@ final class IncomingBody implements RequestBody {
     private int waiters;
     /** The blocking view, made at the first call of {@link #inputStream()}. */
     private InputStream view;
+    /** HTTP/2: bytes read the connection has not taken yet ({@link #takeConsumed()}); -1 over HTTP/1. */
+    private long consumed;
 
     IncomingBody(Exchange exchange, MemoryBudget budget, long window, long declaredLength, HttpConnection connection) {
-        this.exchange = exchange;
-        this.loop = exchange.loop;
+        this(exchange, exchange.request, exchange.loop, budget, window, declaredLength, connection::bodyRead);
+        consumed = -1;
+    }
+
+    private IncomingBody(HttpResponder responder, HttpRequest request, EventLoop loop, MemoryBudget budget,
+            long window, long declaredLength, Consumer<IncomingBody> onRead) {
+        this.responder = responder;
+        this.request = request;
+        this.loop = loop;
         this.budget = budget;
         this.window = window;
         this.declaredLength = declaredLength;
-        this.readTask = () -> connection.bodyRead(this);
+        this.readTask = () -> onRead.accept(this);
+    }
+
+    /**
+     * The body of an HTTP/2 stream: {@code onRead} runs on the loop after reads, and takes what they took with
+     * {@link #takeConsumed()}.
+     */
+    static IncomingBody forStream(HttpRequest request, HttpResponder responder, MemoryBudget budget,
+            long declaredLength, Runnable onRead) {
+        return new IncomingBody(responder, request, responder.loop(), budget, Long.MAX_VALUE, declaredLength,
+                b -> onRead.run());
     }
 
     // The reader's side.
@@ -142,7 +168,8 @@ final class IncomingBody implements RequestBody {
     }
 
     /** {@return true when {@code error} is (or is caused by) this body's failure} Thread-safe. */
-    boolean isFailure(Throwable error) {
+    @Override
+    public boolean isFailure(Throwable error) {
         lock.lock();
         try {
             return failure != null && error != null && (error == failure || error.getCause() == failure);
@@ -158,7 +185,8 @@ final class IncomingBody implements RequestBody {
      *
      * @return false, and nothing kept, when holding them would take the memory budget past its limit
      */
-    boolean push(ByteBuffer slice) {
+    @Override
+    public boolean push(ByteBuffer slice) {
         assert loop.inLoop();
         byte[] chunk = new byte[slice.remaining()];
         slice.get(chunk);
@@ -182,7 +210,8 @@ final class IncomingBody implements RequestBody {
     }
 
     /** The whole body arrived. Loop thread only. */
-    void end(HttpHeaders trailers) {
+    @Override
+    public void end(HttpHeaders trailers) {
         assert loop.inLoop();
         Runnable callback;
         lock.lock();
@@ -200,7 +229,8 @@ final class IncomingBody implements RequestBody {
      * The body is cut short: the reader gets {@code error} from its next read. Nothing happens to a body
      * read to its end. Any thread; the demand callback, if any, runs on the loop.
      */
-    void fail(IOException error) {
+    @Override
+    public void fail(IOException error) {
         Runnable callback;
         lock.lock();
         try {
@@ -238,6 +268,18 @@ final class IncomingBody implements RequestBody {
         }
     }
 
+    @Override
+    public long takeConsumed() {
+        lock.lock();
+        try {
+            long n = consumed;
+            consumed = 0;
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@return true once the body has ended and every chunk was read (or it failed)} Thread-safe. */
     boolean isDrained() {
         lock.lock();
@@ -264,6 +306,10 @@ final class IncomingBody implements RequestBody {
     private boolean took(int n) {
         queued -= n;
         account(queued);
+        if (consumed >= 0) {
+            consumed += n;
+            return consumed == n; // HTTP/2: one task while none is pending
+        }
         if (loopWaiting && (queued <= window / 2 || ended && chunks.isEmpty())) {
             loopWaiting = false;
             return true;
@@ -293,7 +339,7 @@ final class IncomingBody implements RequestBody {
         try {
             callback.run();
         } catch (Throwable t) {
-            exchange.fail(t);
+            responder.fail(t);
         }
     }
 
@@ -302,7 +348,7 @@ final class IncomingBody implements RequestBody {
             loop.execute(task);
         } catch (RejectedExecutionException e) {
             // The loop stopped, and closed the connection with it; the body fails below.
-            log.debug("the body of {} lost its loop", exchange.request);
+            log.debug("the body of {} lost its loop", request);
             fail(new EOFException("the connection closed before the request body was read"));
         }
     }

@@ -24,16 +24,26 @@ final class RequestRecording {
 
     /** Fills in and commits {@code e}, the event of {@code x}, answered with {@code status}, from the peer {@code remote}. */
     static void commit(HttpRequestEvent e, Exchange x, int status, HttpHandler handler, String remote) {
+        if (e.shouldCommit()) {
+            commit(e, x.request, status, responseBytes(x, status), handler, remote);
+        }
+    }
+
+    /**
+     * Fills in and commits {@code e}, the event of {@code r} (null for bytes that never made a request), answered
+     * with {@code status} and {@code responseBytes} of body, from the peer {@code remote}: HTTP/1 and HTTP/2 alike.
+     */
+    static void commit(HttpRequestEvent e, HttpRequest r, int status, long responseBytes, HttpHandler handler,
+            String remote) {
         if (!e.shouldCommit()) {
             return;
         }
-        HttpRequest r = x.request;
         e.method = r == null ? "" : r.method();
         e.path = r == null ? "" : r.path();
         e.route = r == null ? "" : FlightEvents.text(handler.route(r));
         e.status = status;
         e.requestBytes = r == null ? 0 : r.wholeBodyLength();
-        e.responseBytes = responseBytes(x, status);
+        e.responseBytes = responseBytes;
         e.remoteAddress = remote;
         e.commit();
     }

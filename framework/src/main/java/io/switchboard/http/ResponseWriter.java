@@ -283,23 +283,12 @@ final class ResponseWriter {
      * @param length the body's length, or -1 when it is not known (a stream without a length)
      */
     private boolean qualifies(Exchange x, HttpResponse response, long length) {
-        int status = response.status();
-        if (length >= 0 && length < compression.minSize() || x.request == null || !ResponseEncoder.hasBody(status)
-                || status == 206) {
-            return false;
-        }
-        HttpHeaders headers = response.headers();
-        return compression.compressible(headers.get("Content-Type")) && !headers.contains("Content-Encoding")
-                && !headers.contains("Content-Range");
+        return x.request != null && compression.applies(response, length);
     }
 
     /** {@return true when a 304 carries Vary: it stands for a 200 that could have been compressed} */
     private boolean varies304(HttpResponse response) {
-        if (response.status() != 304) {
-            return false;
-        }
-        String type = response.headers().get("Content-Type");
-        return (type == null || compression.compressible(type)) && ResponseEncoder.needsVary(response.headers());
+        return compression.varies304(response);
     }
 
     private static boolean varies(HttpResponse response) {

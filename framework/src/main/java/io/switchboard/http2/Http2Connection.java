@@ -2,28 +2,22 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpConfig;
 import io.switchboard.http.HttpException;
-import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
 import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
-import io.switchboard.http.HttpVersion;
-import io.switchboard.http.BodyPolicy;
 import io.switchboard.http2.FloodBudget.Kind;
 import io.switchboard.http2.hpack.HpackDecoder;
 import io.switchboard.http2.hpack.HpackException;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.loop.EventLoop;
-import io.switchboard.loop.Scheduled;
 import io.switchboard.pipeline.GracefulClose;
 import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,30 +56,14 @@ import org.slf4j.LoggerFactory;
  * <h2>Requests</h2>
  * A header block is checked by {@link RequestFields} (a malformed one resets its stream with
  * {@code PROTOCOL_ERROR}); a header list over the advertised {@code SETTINGS_MAX_HEADER_LIST_SIZE} is answered
- * 431, and more fields than {@link HttpConfig#maxHeaderCount()} too. The body is received whole, up to the limit of
- * the handler's {@link BodyPolicy} ({@link HttpConfig#maxBody()} at most: streamed request bodies are received
- * whole over HTTP/2), answered 413 past it; its bytes are taken from the connection's memory budget (503 when
- * spent), and its DATA must add up to {@code content-length} ({@code PROTOCOL_ERROR} on the stream otherwise).
- * Trailers are taken; a second header block without END_STREAM is {@code PROTOCOL_ERROR}. A request with
- * {@code expect: 100-continue} whose declared length is within the limit gets a {@code 100} head at once (413 when
- * it is not).
+ * 431, and more fields than {@link HttpConfig#maxHeaderCount()} too. The request, its body and its handler are
+ * {@link Http2Dispatch}'s; the body's DATA must add up to {@code content-length} ({@code PROTOCOL_ERROR} on the
+ * stream otherwise). Trailers are taken; a second header block without END_STREAM is {@code PROTOCOL_ERROR}.
  *
- * <h2>Answers</h2>
- * The head carries {@code :status}, the response's fields but the connection-specific ones, {@code content-length}
- * of a whole body, and {@code date} and {@code server} as over HTTP/1; a head over the client's
- * {@code SETTINGS_MAX_HEADER_LIST_SIZE} resets the stream with {@code INTERNAL_ERROR} instead, before anything of it
- * is encoded. Not yet over HTTP/2: response compression ({@code HttpConfig.compression}), the service's
- * {@code HttpMetrics}, and {@code sendFile} by {@code sendfile} (the file is read in chunks on the loop).
- *
- * <h2>Flow control</h2>
- * The stream windows the client has are replenished as the body is received, once half of
- * {@code SETTINGS_INITIAL_WINDOW_SIZE} is used; the connection window likewise, but only while the bodies held for
- * unanswered requests are under {@link Http2Limits#maxBufferedBodies()}: past it the client waits. Answers are
- * sent as DATA within the client's windows and {@code SETTINGS_MAX_FRAME_SIZE}, and wait for its WINDOW_UPDATEs; a
- * change of {@code SETTINGS_INITIAL_WINDOW_SIZE} moves every stream's window (past 2^31-1:
- * {@code FLOW_CONTROL_ERROR}). While the connection is over its outbound high watermark (the client does not read
- * what we send) no DATA is written and the connection stops reading (CVE-2019-9517), so neither answers nor the
- * replies to control frames queue without bound.
+ * <h2>Answers and flow control</h2>
+ * {@link Http2Sender} encodes the heads and sends the answers' DATA within the client's windows; {@link Http2Receiver}
+ * keeps the windows the client sends in and the memory of the bodies held. A change of the client's
+ * {@code SETTINGS_INITIAL_WINDOW_SIZE} moves every stream's window (past 2^31-1: {@code FLOW_CONTROL_ERROR}).
  *
  * <h2>Floods</h2>
  * See {@link Http2Limits}: resets received and sent, PINGs, SETTINGS, empty frames and useless WINDOW_UPDATEs each
@@ -95,7 +73,6 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
     /** A WINDOW_UPDATE that opens less is of no value: counted in the flood budget. */
     private static final int USEFUL_INCREMENT = 1024;
-    private static final int DEFAULT_WINDOW = 65_535;
 
     /** Where the connection is in its life. */
     private enum State { STARTING, OPEN, GOING_AWAY, CLOSED }
@@ -116,29 +93,17 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private EventLoop loop;
     private Http2FrameWriter writer;
     private Http2Sender sender;
+    private Http2Receiver receiver;
+    private Http2Deadlines deadlines;
+    private Http2Dispatch dispatch;
+    private final FieldBlock block = new FieldBlock();
     private State state = State.STARTING;
     private Http2Settings peer = Http2Settings.DEFAULTS;
     private boolean settingsAcked;
-    private Scheduled settingsTimer;
     /** The highest stream the client opened. */
     private int lastStreamId;
     /** The last stream the GOAWAY sent names; streams above it are not taken. */
     private int goAwayStream = Integer.MAX_VALUE;
-    private int recvWindow = DEFAULT_WINDOW;
-    private int recvUnacked;
-    /** Bytes of request bodies held for requests not answered. */
-    private long buffered;
-
-    /** Fires {@link HttpConfig#keepAliveTimeout()} after the last stream closed; null while none is armed. */
-    private Scheduled idleTimer;
-    /** When the connection last had no stream open, on the loop's clock. */
-    private long idleSince;
-
-    /** The field block being gathered from HEADERS and CONTINUATION frames. */
-    private int blockStream;
-    private boolean blockEndStream;
-    private byte[] blockBytes;
-    private int blockLength;
 
     /**
      * The HTTP/2 side of a connection of {@code service}, with {@code limits} ({@link Http2Server} makes it).
@@ -175,14 +140,15 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.ctx = ctx;
         this.loop = ctx.loop();
         this.writer = new Http2FrameWriter(ctx::write);
-        this.sender = new Http2Sender(this, writer, ctx, service);
+        this.receiver = new Http2Receiver(writer, ctx.connection(), limits);
+        this.sender = new Http2Sender(this, writer, ctx, service, receiver);
+        this.dispatch = new Http2Dispatch(this, service, ctx, sender, receiver);
+        this.deadlines = new Http2Deadlines(loop, limits.settingsTimeout(), http.keepAliveTimeout(), streams::isEmpty,
+                this::settingsTimedOut, this::idleTimedOut);
         writer.settings(local);
-        if (limits.connectionWindow() > DEFAULT_WINDOW) {
-            writer.windowUpdate(0, limits.connectionWindow() - DEFAULT_WINDOW);
-            recvWindow = limits.connectionWindow();
-        }
-        settingsTimer = loop.schedule(this::settingsTimedOut, limits.settingsTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        becameIdle();
+        receiver.open();
+        deadlines.settingsSent();
+        deadlines.becameIdle();
         if (upgrade != null) {
             serveUpgrade();
         }
@@ -207,18 +173,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Stream s = new Http2Stream(1, peer.initialWindowSize(), 0);
         s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
         streams.put(1, s);
-        s.request = u.request(ctx.connection());
-        s.head = s.request.method().equals("HEAD");
-        s.exchange = new Http2Exchange(this, s, s.request, loop);
-        byte[] body = u.body();
-        if (body.length > 0) {
-            ctx.connection().budget().reserve(body.length); // already in memory: counted, not refused
-            s.reserved = body.length;
-            buffered += body.length;
-            s.body = body;
-            s.bodyLength = body.length;
-        }
-        dispatch(s, u.trailers());
+        dispatch.upgraded(s, u.request(ctx.connection()), u.body(), u.trailers());
     }
 
     @Override
@@ -270,12 +225,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     @Override
     public void closed(HandlerContext ctx) {
         state = State.CLOSED;
-        if (settingsTimer != null) {
-            settingsTimer.cancel();
-        }
-        if (idleTimer != null) {
-            idleTimer.cancel();
-        }
+        deadlines.stop();
+        receiver.stop();
         reader.release();
         for (Http2Stream s : new ArrayList<>(streams.values())) {
             forget(s);
@@ -311,9 +262,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         writer.settingsAck();
         if (state == State.STARTING) {
             state = State.OPEN;
-            if (settingsAcked && settingsTimer != null) {
-                settingsTimer.cancel();
-                settingsTimer = null;
+            if (settingsAcked) {
+                deadlines.settled();
             }
         }
         sender.peerMaxHeaderListSize(peer.maxHeaderListSize());
@@ -325,9 +275,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     @Override
     public void onSettingsAck() {
         settingsAcked = true;
-        if (settingsTimer != null && state != State.STARTING) {
-            settingsTimer.cancel();
-            settingsTimer = null;
+        if (state != State.STARTING) {
+            deadlines.settled();
         }
         decoder.setMaxTableSize((int) Math.min(Integer.MAX_VALUE, local.headerTableSize()));
     }
@@ -431,10 +380,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             headerBlock(streamId, fragment, endStream);
             return;
         }
-        blockStream = streamId;
-        blockEndStream = endStream;
-        blockLength = 0;
-        gather(fragment);
+        block.start(endStream, fragment);
     }
 
     @Override
@@ -442,25 +388,11 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (!fragment.hasRemaining()) {
             spend(Kind.EMPTY_FRAME, "empty CONTINUATION");
         }
-        gather(fragment);
+        block.add(fragment);
         if (endHeaders) {
-            ByteBuffer block = ByteBuffer.wrap(blockBytes, 0, blockLength);
-            blockStream = 0;
-            headerBlock(streamId, block, blockEndStream);
-            if (blockBytes.length > 4096) {
-                blockBytes = null;
-            }
+            headerBlock(streamId, block.finish(), block.endStream());
+            block.done();
         }
-    }
-
-    private void gather(ByteBuffer fragment) {
-        int n = fragment.remaining();
-        if (blockBytes == null || blockBytes.length - blockLength < n) {
-            blockBytes = Arrays.copyOf(blockBytes == null ? new byte[0] : blockBytes,
-                    Math.max(blockLength + n, blockBytes == null ? 1024 : blockBytes.length * 2));
-        }
-        fragment.get(blockBytes, blockLength, n);
-        blockLength += n;
     }
 
     @Override
@@ -469,14 +401,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (size == 0 && !endStream) {
             spend(Kind.EMPTY_FRAME, "empty DATA");
         }
-        if (size > recvWindow) {
-            throw Http2Exception.connection(Http2Error.FLOW_CONTROL_ERROR,
-                    "DATA of " + size + " bytes past the connection window of " + recvWindow);
-        }
-        recvWindow -= size;
+        receiver.take(size);
         Http2Stream s = streams.get(streamId);
         if (s == null || s.remoteClosed()) {
-            consumed(size); // the bytes are dropped: the connection window gets them back at once
+            receiver.consumed(size); // the bytes are dropped: the connection window gets them back at once
             if (streamId > lastStreamId) {
                 throw Http2Exception.connection(Http2Error.PROTOCOL_ERROR, "DATA on idle stream " + streamId);
             }
@@ -489,71 +417,18 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             return;
         }
         if (size > s.recvWindow) {
-            consumed(size);
+            receiver.consumed(size);
             resetStream(streamId, Http2Error.FLOW_CONTROL_ERROR, "DATA past the stream window");
             return;
         }
         s.recvWindow -= size;
         s.received += data.remaining();
         if (s.declaredLength >= 0 && (s.received > s.declaredLength || endStream && s.received != s.declaredLength)) {
-            consumed(size);
+            receiver.consumed(size);
             resetStream(streamId, Http2Error.PROTOCOL_ERROR, "DATA does not add up to content-length");
             return;
         }
-        if (s.dispatched) {
-            // Answered before its body came (a refusal): the rest is dropped.
-            consumed(size);
-        } else if (s.received > s.bodyLimit) {
-            consumed(size);
-            refuse(s, new HttpException(413, "body over the limit of " + s.bodyLimit + " bytes"));
-            return;
-        } else if (data.hasRemaining()) {
-            int n = data.remaining();
-            if (!ctx.connection().budget().reserve(n)) {
-                ctx.connection().budget().release(n);
-                consumed(size);
-                if (ctx.connection().budget().countShed()) {
-                    log.warn("{}: memory budget spent ({}); refusing request bodies with 503 (logged at most once a "
-                            + "minute)", ctx.connection(), ctx.connection().budget());
-                }
-                refuse(s, new HttpException(503, "the server has no memory left for request bodies; try again later"));
-                return;
-            }
-            s.reserved += n;
-            buffered += n;
-            s.append(data);
-            consumed(size);
-        } else {
-            consumed(size);
-        }
-        if (endStream) {
-            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-            if (!s.dispatched) {
-                dispatch(s, null);
-            }
-        } else if (!s.dispatched) {
-            s.recvUnacked += size;
-            if (s.recvUnacked >= local.initialWindowSize() / 2) {
-                writer.windowUpdate(s.id, s.recvUnacked);
-                s.recvWindow += s.recvUnacked;
-                s.recvUnacked = 0;
-            }
-        }
-    }
-
-    /** {@code n} bytes of DATA were taken off the connection window: give them back once half the window is used. */
-    private void consumed(int n) {
-        recvUnacked += n;
-        replenish();
-    }
-
-    private void replenish() {
-        if (recvUnacked >= limits.connectionWindow() / 2 && buffered < limits.maxBufferedBodies()
-                && state != State.CLOSED) {
-            writer.windowUpdate(0, recvUnacked);
-            recvWindow += recvUnacked;
-            recvUnacked = 0;
-        }
+        dispatch.data(s, data, size, endStream);
     }
 
     // Header blocks
@@ -599,37 +474,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             return;
         }
         int initialRecv = settingsAcked ? local.initialWindowSize()
-                : Math.max(DEFAULT_WINDOW, local.initialWindowSize());
+                : Math.max(Http2Receiver.DEFAULT_WINDOW, local.initialWindowSize());
         s = new Http2Stream(streamId, peer.initialWindowSize(), initialRecv);
         streams.put(streamId, s);
-        HttpRequest request = HttpAccess.get().request(fields.method, fields.path, HttpVersion.HTTP_2, fields.headers,
-                ctx.connection());
-        s.request = request;
-        s.head = fields.method.equals("HEAD");
-        s.declaredLength = fields.contentLength;
-        s.exchange = new Http2Exchange(this, s, request, loop);
-        if (tooLarge || fields.tooMany) {
-            s.state = endStream ? Http2Stream.State.HALF_CLOSED_REMOTE : Http2Stream.State.OPEN;
-            refuse(s, new HttpException(431, "header list over the limit"));
-            return;
-        }
-        if (endStream) {
-            s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-            if (s.declaredLength > 0) {
-                resetStream(streamId, Http2Error.PROTOCOL_ERROR, "content-length without DATA");
-                return;
-            }
-            dispatch(s, null);
-            return;
-        }
-        BodyPolicy policy = service.handler().bodyPolicy(request);
-        s.bodyLimit = Math.min(policy.maxBytes(http), Math.min(http.maxBody(), BodyPolicy.MAX_WHOLE));
-        if (s.declaredLength > s.bodyLimit) {
-            refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
-                    + s.bodyLimit));
-        } else if (request.headers().containsToken("expect", "100-continue")) {
-            sender.informational(streamId, 100); // the client may send its body (RFC 9110 section 10.1.1)
-        }
+        dispatch.opened(s, fields, tooLarge, endStream);
     }
 
     /** Decodes a request block into {@link #fields}. {@return true when its header list was over the limit} */
@@ -665,141 +513,42 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             resetStream(s.id, Http2Error.PROTOCOL_ERROR, "DATA does not add up to content-length");
             return;
         }
-        s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
-        if (!s.dispatched) {
-            dispatch(s, fields.headers);
-        }
-    }
-
-    private void dispatch(Http2Stream s, HttpHeaders trailers) {
-        s.dispatched = true;
-        HttpAccess.get().body(s.request, s.takeBody(), trailers);
-        try {
-            service.handler().handle(s.request, s.exchange);
-        } catch (Throwable t) {
-            s.exchange.fail(t);
-        }
-    }
-
-    /** The server answers the stream itself (413, 431, 503 ...). */
-    private void refuse(Http2Stream s, HttpException e) {
-        log.debug("{}: refusing {} with {}: {}", ctx.connection(), s, e.status(), e.getMessage());
-        s.dispatched = true;
-        releaseBody(s);
-        if (s.exchange.claimByServer()) {
-            answer(s.exchange, errorAnswer(s.request, e), null, -1);
-        }
+        dispatch.ended(s, fields.headers);
     }
 
     HttpResponse errorAnswer(HttpRequest request, HttpException e) {
         return HttpAccess.get().errorAnswer(service, request, e);
     }
 
-    // Answers, on the loop
-
-    /**
-     * Sends the head of an answer, and its body when whole ({@code body} null) or starts the streamed one.
-     *
-     * @param length the announced length of a streamed body, or -1
-     */
-    void answer(Http2Exchange x, HttpResponse response, Http2ResponseStream body, long length) {
-        assert loop.inLoop();
-        Http2Stream s = x.stream;
-        if (x.dead || streams.get(s.id) != s) {
-            if (body != null) {
-                body.cut();
-            }
-            return;
-        }
-        byte[] bytes = body == null ? response.body() : null;
-        boolean hasBody = Http2Sender.hasBody(response.status()) && !s.head;
-        long contentLength = body == null ? bytes.length : length;
-        boolean empty = body == null && (!hasBody || bytes.length == 0);
-        if (!sender.head(s.id, response, hasBody || s.head ? contentLength : -1, empty)) {
-            if (body != null) {
-                body.cut();
-            }
-            resetStream(s.id, Http2Error.INTERNAL_ERROR, "the answer's head is over the client's header list limit");
-            return;
-        }
-        s.headersSent = true;
-        releaseBody(s);
-        if (body != null) {
-            s.stream = body;
-        } else if (empty) {
-            localEnd(s);
-        } else {
-            s.pending = ByteBuffer.wrap(bytes);
-            s.pendingEnd = true;
-            sender.queue(s);
-            sender.send();
-        }
-    }
-
-    /** A chunk of a streamed answer. */
-    void streamData(Http2Exchange x, byte[] bytes) {
-        assert loop.inLoop();
-        Http2Stream s = x.stream;
-        if (x.dead || s.stream == null) {
-            return;
-        }
-        if (s.head) {
-            s.stream.left(bytes.length);
-            return;
-        }
-        ByteBuffer chunk = ByteBuffer.wrap(bytes);
-        if (s.pending == null) {
-            s.pending = chunk;
-        } else {
-            ByteBuffer joined = ByteBuffer.allocate(s.pending.remaining() + bytes.length);
-            joined.put(s.pending).put(chunk).flip();
-            s.pending = joined;
-        }
-        sender.queue(s);
-        sender.send();
-    }
-
-    /** The end of a streamed answer, with its trailers. */
-    void streamEnd(Http2Exchange x, HttpHeaders trailers) {
-        assert loop.inLoop();
-        Http2Stream s = x.stream;
-        if (x.dead || s.stream == null) {
-            return;
-        }
-        if (trailers != null && trailers.size() > 0 && !s.head) {
-            s.trailers = trailers;
-        }
-        s.pendingEnd = true;
-        if (s.pending == null) {
-            s.pending = ByteBuffer.allocate(0);
-        }
-        sender.queue(s);
-        sender.send();
-    }
+    // Streams ending
 
     /** A streamed answer cut short, or a handler that failed after answering: RST_STREAM INTERNAL_ERROR. */
     void cut(Http2Exchange x) {
         assert loop.inLoop();
-        Http2Stream s = x.stream;
-        if (!x.dead && streams.get(s.id) == s) {
-            writer.rstStream(s.id, Http2Error.INTERNAL_ERROR);
-            closedStreams.closed(s.id, ClosedStreams.RESET_BY_US);
-            forget(s);
-            maybeFinish();
+        if (!x.dead && !x.stream.gone) {
+            closeStream(x.stream, ClosedStreams.RESET_BY_US, Http2Error.INTERNAL_ERROR);
         }
     }
 
-    /** The server ended its side of {@code s}: the stream closes, at once if the client had ended its own. */
+    /**
+     * The server ended its side of {@code s}: the stream closes, at once if the client had ended its own, else with
+     * RST_STREAM NO_ERROR (answered before the whole request came: RFC 9113 section 8.1 lets the server stop the
+     * upload so).
+     */
     void localEnd(Http2Stream s) {
+        dispatch.answered(s);
         if (s.remoteClosed()) {
-            closedStreams.closed(s.id, ClosedStreams.ENDED);
-            forget(s);
-            maybeFinish();
-            return;
+            closeStream(s, ClosedStreams.ENDED, null);
+        } else {
+            closeStream(s, ClosedStreams.RESET_BY_US, Http2Error.NO_ERROR);
         }
-        // Answered before the whole request came: RFC 9113 section 8.1 lets the server stop the upload so.
-        writer.rstStream(s.id, Http2Error.NO_ERROR);
-        closedStreams.closed(s.id, ClosedStreams.RESET_BY_US);
+    }
+
+    private void closeStream(Http2Stream s, byte how, Http2Error reset) {
+        if (reset != null) {
+            writer.rstStream(s.id, reset);
+        }
+        closedStreams.closed(s.id, how);
         forget(s);
         maybeFinish();
     }
@@ -807,7 +556,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     // Errors and the end
 
     /** Resets a stream because of what the client sent: counted against the reset budget (MadeYouReset). */
-    private void resetStream(int id, Http2Error code, String why) {
+    void resetStream(int id, Http2Error code, String why) {
         log.debug("{}: resetting stream {} with {}: {}", ctx.connection(), id, code, why);
         spend(Kind.RESET, "resets");
         writer.rstStream(id, code);
@@ -823,9 +572,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private void forget(Http2Stream s) {
         s.gone = true;
         if (streams.remove(s.id) != null && streams.isEmpty()) {
-            becameIdle();
+            deadlines.becameIdle();
         }
-        releaseBody(s);
+        receiver.release(s);
+        dispatch.closed(s);
         s.pending = null;
         if (s.exchange != null) {
             s.exchange.dead = true;
@@ -833,15 +583,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         if (s.stream != null) {
             s.stream.cut();
         }
-    }
-
-    private void releaseBody(Http2Stream s) {
-        if (s.reserved > 0) {
-            ctx.connection().budget().release(s.reserved);
-            buffered -= s.reserved;
-            s.reserved = 0;
-            s.body = null;
-            replenish();
+        if (s.coder != null) {
+            s.coder.release();
+            s.coder = null;
         }
     }
 
@@ -883,6 +627,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             return;
         }
         state = State.CLOSED;
+        deadlines.stop();
+        receiver.stop();
         for (Http2Stream s : new ArrayList<>(streams.values())) {
             forget(s);
         }
@@ -890,35 +636,23 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         ctx.connection().close();
     }
 
-    /** No stream is open: the connection is closed if none opens within {@link HttpConfig#keepAliveTimeout()}. */
-    private void becameIdle() {
-        idleSince = loop.nanoTime();
-        if (idleTimer == null && state != State.CLOSED) {
-            idleTimer = loop.schedule(this::idleCheck, http.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void idleCheck() {
-        idleTimer = null;
-        if (state == State.CLOSED || !streams.isEmpty()) {
-            return; // armed again when the last stream closes
-        }
-        long left = idleSince + http.keepAliveTimeout().toNanos() - loop.nanoTime();
-        if (left > 0) {
-            idleTimer = loop.schedule(this::idleCheck, left, TimeUnit.NANOSECONDS);
-            return;
-        }
+    /** No stream was open for {@link HttpConfig#keepAliveTimeout()}: the connection goes away. */
+    private void idleTimedOut() {
         log.debug("{}: no stream for {}; closing", ctx.connection(), http.keepAliveTimeout());
         goAway();
     }
 
     private void settingsTimedOut() {
-        settingsTimer = null;
         if (state == State.CLOSED || settingsAcked && state != State.STARTING) {
             return;
         }
         connectionError(Http2Error.SETTINGS_TIMEOUT, state == State.STARTING ? "no preface and SETTINGS in time"
                 : "our SETTINGS were not acknowledged in time");
+    }
+
+    /** {@return the sending side; set once the connection was added to its pipeline} */
+    Http2Sender sender() {
+        return sender;
     }
 
     // For the response streams, from any thread

@@ -34,6 +34,8 @@ final class Http2Exchange implements HttpResponder {
     final HttpRequest request;
     private final EventLoop loop;
     private final AtomicBoolean answered = new AtomicBoolean();
+    /** The answer is a file's: never compressed (as over HTTP/1.1). Set before the answer goes to the loop. */
+    boolean fileAnswer;
     /** Set on the loop when the stream was reset or the connection closed: late answers are dropped. */
     volatile boolean dead;
 
@@ -53,7 +55,7 @@ final class Http2Exchange implements HttpResponder {
             throw new IllegalArgumentException("status " + response.status() + " is informational");
         }
         claim();
-        onLoop(() -> connection.answer(this, response, null, -1));
+        onLoop(() -> connection.sender().answer(this, response, null, -1));
     }
 
     /** Refused: an HTTP/2 stream cannot switch protocols (RFC 9113 section 8.6). */
@@ -81,7 +83,7 @@ final class Http2Exchange implements HttpResponder {
         }
         claim();
         Http2ResponseStream body = new Http2ResponseStream(this, loop, length);
-        if (!onLoop(() -> connection.answer(this, head, body, length))) {
+        if (!onLoop(() -> connection.sender().answer(this, head, body, length))) {
             body.cut();
         }
         return body;
@@ -94,6 +96,7 @@ final class Http2Exchange implements HttpResponder {
             throw new IllegalArgumentException("a file answer needs a head without a body, a position and a count");
         }
         ResponseStream body;
+        fileAnswer = true;
         try {
             body = stream(head, count);
         } catch (RuntimeException e) {
@@ -141,7 +144,17 @@ final class Http2Exchange implements HttpResponder {
     @Override
     public void fail(Throwable error) {
         if (answered.compareAndSet(false, true)) {
-            onLoop(() -> connection.answer(this, answerTo(error), null, -1));
+            onLoop(() -> {
+                if (dead) {
+                    // The stream is gone (the client reset it, say): the failure is the handler's answer to that.
+                    log.debug("the handler of {} failed after its stream closed: {}", request, error.toString());
+                } else {
+                    connection.sender().answer(this, answerTo(error), null, -1);
+                }
+            });
+        } else if (stream.upload != null && stream.upload.isFailure(error)) {
+            // The body failed, and the server answered that (or the stream is gone): nothing more to say.
+            log.debug("the handler of {} gave up after the answer: {}", request, error.toString());
         } else {
             log.debug("the handler of {} failed after answering: {}", request, error.toString());
             onLoop(() -> connection.cut(this));

@@ -68,7 +68,7 @@ final class Http2ResponseStream implements ResponseStream, ClosingBody {
             }
         }
         queued.addAndGet(bytes.length);
-        exchange.onLoop(() -> exchange.connection.streamData(exchange, bytes));
+        exchange.onLoop(() -> exchange.connection.sender().streamData(exchange, bytes));
     }
 
     @Override
@@ -91,7 +91,7 @@ final class Http2ResponseStream implements ResponseStream, ClosingBody {
             if (shortBody) {
                 exchange.connection.cut(exchange);
             } else {
-                exchange.connection.streamEnd(exchange, trailers);
+                exchange.connection.sender().streamEnd(exchange, trailers);
             }
         });
     }
@@ -126,6 +126,11 @@ final class Http2ResponseStream implements ResponseStream, ClosingBody {
                 closeListener = listener;
             }
         });
+    }
+
+    /** {@code bytes} more wait for the connection: a compressed form of bytes written. Loop thread only. */
+    void held(int bytes) {
+        queued.addAndGet(bytes);
     }
 
     /** Bytes left for the connection as DATA, or the connection turned writable. Loop thread only. */

@@ -6,8 +6,10 @@ import io.switchboard.http.HttpResponse;
 import io.switchboard.http.HttpService;
 import io.switchboard.http2.hpack.HeaderBlock;
 import io.switchboard.http2.hpack.HpackEncoder;
+import io.switchboard.internal.BodyCompressor;
 import io.switchboard.internal.HttpAccess;
 import io.switchboard.pipeline.HandlerContext;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -17,7 +19,15 @@ import java.util.ArrayDeque;
  * the client's connection and stream windows, in turns of at most {@link #QUANTUM} bytes a stream while the
  * connection is under its outbound high watermark. Past the watermark the rest waits for the connection to turn
  * writable, so a client that opens its windows wide and reads nothing holds the server to about a watermark and a
- * turn (CVE-2019-9517). Loop thread only; one per connection.
+ * turn (CVE-2019-9517).
+ *
+ * <p>A head carries {@code :status}, the response's fields but the connection-specific ones, {@code content-length}
+ * of a whole body, and {@code date} and {@code server} as over HTTP/1; a head over the client's
+ * {@code SETTINGS_MAX_HEADER_LIST_SIZE} resets the stream with {@code INTERNAL_ERROR} instead, before anything of it
+ * is encoded. With the service's {@code CompressionOptions}, an answer that qualifies is compressed by the HTTP
+ * package's deflater ({@link BodyCompressor}) as over HTTP/1.1: a whole body at once, with its compressed length; a
+ * stream as it is written, each write flushed. File answers are sent as they are. Loop thread only; one per
+ * connection.
  */
 final class Http2Sender {
     /** The most bytes of one answer written in one turn, so that streams share the connection. */
@@ -28,6 +38,7 @@ final class Http2Sender {
     private final HandlerContext ctx;
     private final HttpService service;
     private final HttpConfig http;
+    private final Http2Receiver receiver;
     private final HpackEncoder encoder = new HpackEncoder();
     private final HeaderBlock out = new HeaderBlock();
     /** Streams with DATA waiting for window or for their turn, in the order they began to wait. */
@@ -40,8 +51,10 @@ final class Http2Sender {
     private byte[] dateLine;
     private String dateValue;
 
-    Http2Sender(Http2Connection connection, Http2FrameWriter writer, HandlerContext ctx, HttpService service) {
+    Http2Sender(Http2Connection connection, Http2FrameWriter writer, HandlerContext ctx, HttpService service,
+            Http2Receiver receiver) {
         this.connection = connection;
+        this.receiver = receiver;
         this.writer = writer;
         this.ctx = ctx;
         this.service = service;
@@ -73,6 +86,163 @@ final class Http2Sender {
         waiting.clear();
     }
 
+    // Answers, on the loop
+
+    /**
+     * Sends the head of an answer, and its body when whole ({@code body} null) or starts the streamed one; a head
+     * over the client's header list limit resets the stream with {@code INTERNAL_ERROR} instead.
+     *
+     * @param length the announced length of a streamed body, or -1
+     */
+    void answer(Http2Exchange x, HttpResponse response, Http2ResponseStream body, long length) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.gone) {
+            if (body != null) {
+                body.cut();
+            }
+            return;
+        }
+        byte[] bytes = body == null ? response.body() : null;
+        boolean hasBody = hasBody(response.status()) && !s.head;
+        long contentLength = body == null ? bytes.length : length;
+        BodyCompressor coder = null;
+        boolean vary = false;
+        if (http.compression() != null && !x.fileAnswer) {
+            vary = HttpAccess.get().varies(service, response, contentLength);
+            coder = HttpAccess.get().compressor(service, x.request, response, contentLength, ctx.loop(),
+                    ctx.connection().budget());
+        }
+        String coding = coder == null ? null : coder.coding();
+        if (coder != null && body == null) {
+            bytes = compressWhole(coder, bytes); // a HEAD answer too: it gets the length its GET would
+            contentLength = bytes.length;
+        } else if (coder != null) {
+            contentLength = -1; // checked against what is written still, by the stream
+        }
+        boolean empty = body == null && (!hasBody || bytes.length == 0);
+        if (!head(s.id, response, hasBody || s.head ? contentLength : -1, empty, coding, vary)) {
+            if (body != null) {
+                body.cut();
+            }
+            if (coder != null) {
+                coder.release();
+            }
+            connection.resetStream(s.id, Http2Error.INTERNAL_ERROR,
+                    "the answer's head is over the client's header list limit");
+            return;
+        }
+        s.headersSent = true;
+        s.status = response.status();
+        s.responseBytes = hasBody && body == null ? response.body().length : 0;
+        receiver.release(s);
+        if (body != null) {
+            s.stream = body;
+            if (coder != null && !s.head) {
+                s.coder = coder;
+                s.codedOut = (b, from, to) -> append(s, b, from, to);
+            } else if (coder != null) {
+                coder.release();
+            }
+        } else if (empty) {
+            connection.localEnd(s);
+        } else {
+            s.pending = ByteBuffer.wrap(bytes);
+            s.pendingEnd = true;
+            queue(s);
+            send();
+        }
+    }
+
+    /** A chunk of a streamed answer. */
+    void streamData(Http2Exchange x, byte[] bytes) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.stream == null) {
+            return;
+        }
+        if (s.head) {
+            s.stream.left(bytes.length);
+            return;
+        }
+        s.responseBytes += bytes.length;
+        if (s.coder != null) {
+            // Compressed and flushed at each write, so the client gets it now; the stream's count moves from the
+            // bytes written to the compressed bytes that wait.
+            int before = s.pending == null ? 0 : s.pending.remaining();
+            s.coder.write(bytes, 0, bytes.length, s.codedOut);
+            s.coder.flush(s.codedOut);
+            s.stream.held((s.pending == null ? 0 : s.pending.remaining()) - before);
+            s.stream.left(bytes.length);
+            queue(s);
+            send();
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(bytes);
+        if (s.pending == null) {
+            s.pending = chunk;
+        } else {
+            ByteBuffer joined = ByteBuffer.allocate(s.pending.remaining() + bytes.length);
+            joined.put(s.pending).put(chunk).flip();
+            s.pending = joined;
+        }
+        queue(s);
+        send();
+    }
+
+    /** The end of a streamed answer, with its trailers. */
+    void streamEnd(Http2Exchange x, HttpHeaders trailers) {
+        assert ctx.loop().inLoop();
+        Http2Stream s = x.stream;
+        if (x.dead || s.stream == null) {
+            return;
+        }
+        if (trailers != null && trailers.size() > 0 && !s.head) {
+            s.trailers = trailers;
+        }
+        if (s.coder != null) {
+            int before = s.pending == null ? 0 : s.pending.remaining();
+            s.coder.finish(s.codedOut);
+            s.coder.release();
+            s.coder = null;
+            s.stream.held((s.pending == null ? 0 : s.pending.remaining()) - before);
+        }
+        s.pendingEnd = true;
+        if (s.pending == null) {
+            s.pending = ByteBuffer.allocate(0);
+        }
+        queue(s);
+        send();
+    }
+
+    /** {@return {@code bytes} compressed whole} The compressor is released. */
+    private static byte[] compressWhole(BodyCompressor coder, byte[] bytes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
+        BodyCompressor.Output take = (b, from, to) -> out.write(b, from, to - from);
+        try {
+            coder.write(bytes, 0, bytes.length, take);
+            coder.finish(take);
+        } finally {
+            coder.release();
+        }
+        return out.toByteArray();
+    }
+
+    /** Appends compressed bytes to what {@code s} has waiting. */
+    private static void append(Http2Stream s, byte[] b, int from, int to) {
+        int n = to - from;
+        if (n == 0) {
+            return;
+        }
+        ByteBuffer waiting = s.pending;
+        ByteBuffer joined = ByteBuffer.allocate((waiting == null ? 0 : waiting.remaining()) + n);
+        if (waiting != null) {
+            joined.put(waiting);
+        }
+        joined.put(b, from, n).flip();
+        s.pending = joined;
+    }
+
     /** Sends an informational head ({@code 100}) on stream {@code id}. */
     void informational(int id, int status) {
         encoder.startBlock(out);
@@ -87,11 +257,13 @@ final class Http2Sender {
      * {@code SETTINGS_MAX_HEADER_LIST_SIZE} before anything is encoded, since an encoded block must be sent.
      *
      * @param contentLength the body's length, or -1 for none to announce
+     * @param coding        the {@code content-encoding} of a compressed body, or null
+     * @param vary          adds {@code vary: accept-encoding}
      * @return false, with nothing sent, when the head is over the client's header list limit
      */
-    boolean head(int id, HttpResponse response, long contentLength, boolean endStream) {
+    boolean head(int id, HttpResponse response, long contentLength, boolean endStream, String coding, boolean vary) {
         HttpHeaders h = response.headers();
-        long size = 32 + 7 + 3 + 32 + 4 + 29 + 32 + 14 + 20;
+        long size = 32 + 7 + 3 + 32 + 4 + 29 + 32 + 14 + 20 + (coding != null ? 55 : 0) + (vary ? 51 : 0);
         for (int i = 0; i < h.size(); i++) {
             size += 32 + h.name(i).length() + h.value(i).length();
         }
@@ -109,10 +281,26 @@ final class Http2Sender {
             if (isConnectionSpecific(name)) {
                 continue;
             }
+            String value = h.value(i);
+            if (coding != null) {
+                // A compressed body: its own length (below), no ranges of it, and a strong ETag made weak.
+                if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("accept-ranges")) {
+                    continue;
+                }
+                if (name.equalsIgnoreCase("etag") && value.startsWith("\"")) {
+                    value = "W/" + value;
+                }
+            }
             if (name.equalsIgnoreCase("content-length")) {
                 lengthSent = true;
             }
-            encoder.field(out, name, h.value(i));
+            encoder.field(out, name, value);
+        }
+        if (coding != null) {
+            encoder.field(out, "content-encoding", coding);
+        }
+        if (vary) {
+            encoder.field(out, "vary", "accept-encoding");
         }
         if (!lengthSent && contentLength >= 0 && hasBody(response.status())) {
             encoder.contentLength(out, contentLength);

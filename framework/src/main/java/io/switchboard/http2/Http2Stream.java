@@ -2,6 +2,9 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http.HttpRequest;
+import io.switchboard.internal.BodyCompressor;
+import io.switchboard.internal.BodyDecoder;
+import io.switchboard.internal.jfr.HttpRequestEvent;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -44,8 +47,20 @@ final class Http2Stream {
     int bodyLength;
     /** Bytes of {@link #body} reserved from the memory budget. */
     long reserved;
+    /** The body streamed to the handler ({@code BodyPolicy.stream}); null when it is taken whole. */
+    Http2Upload upload;
+    /** Decodes a whole body ({@code BodyPolicy.decoded()}); null when it is taken as it came. */
+    BodyDecoder decoder;
     /** Set once the request went to its handler (or an answer was made for it). */
     boolean dispatched;
+    /** When the request began, on the loop's clock, and its JFR event while a recording runs (else null). */
+    long started;
+    HttpRequestEvent event;
+    /** The answer's status once its head went out, and its body bytes (before any compression). */
+    int status;
+    long responseBytes;
+    /** The answer was counted in the service's metrics: the stream is not counted as dropped. */
+    boolean tallied;
     /** The responder of the request; null before the request is whole. */
     Http2Exchange exchange;
 
@@ -63,6 +78,10 @@ final class Http2Stream {
     boolean gone;
     /** The streamed answer written to, or null. */
     Http2ResponseStream stream;
+    /** Compresses the streamed answer, or null; released at its end or when the stream closes. */
+    BodyCompressor coder;
+    /** Takes {@link #coder}'s bytes into {@link #pending}. */
+    BodyCompressor.Output codedOut;
 
     Http2Stream(int id, int sendWindow, int recvWindow) {
         this.id = id;
