@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * service's handler; refuses it with the service's own answers (413, 431, 503). The connection keeps the frames,
  * the stream states and the errors; this keeps what a stream means to HTTP. Loop thread only; one per connection.
  *
- * <p>A whole body is received up to the handler's limit ({@link HttpConfig#maxBody()} at most), and answered 413
+ * <p>A whole body is received up to the handler's limit (its {@link BodyPolicy}'s, {@link HttpConfig#maxBody()} when it
+ * sets none: the same limit as over HTTP/1.1), and answered 413
  * past it; its bytes count against the connection's memory budget (503 when it is spent). A streamed body
  * ({@code BodyPolicy.stream}) goes to the handler from the head on, through an {@link Http2Upload} whose backpressure
  * is the stream's window. A policy that decodes has {@code gzip} and {@code deflate} bodies inflated within its limit
@@ -86,8 +87,7 @@ final class Http2Dispatch {
             return;
         }
         BodyPolicy policy = service.handler().bodyPolicy(request);
-        s.bodyLimit = policy.streamed() ? policy.maxBytes(http)
-                : Math.min(policy.maxBytes(http), Math.min(http.maxBody(), BodyPolicy.MAX_WHOLE));
+        s.bodyLimit = policy.streamed() ? policy.maxBytes(http) : Math.min(policy.maxBytes(http), BodyPolicy.MAX_WHOLE);
         if (s.declaredLength > s.bodyLimit) {
             refuse(s, new HttpException(413, "declared body of " + s.declaredLength + " bytes over the limit of "
                     + s.bodyLimit));

@@ -54,6 +54,8 @@ class Http2RequestBodyTest {
                 .put("/upload", HttpHandler.withBody(BodyPolicy.stream(1L << 30), keep))
                 .put("/small", HttpHandler.withBody(BodyPolicy.stream(100_000), keep))
                 .put("/whole", (req, res) -> res.send(HttpResponse.text(req.body().length + " bytes")))
+                .put("/large", HttpHandler.withBody(BodyPolicy.whole(16L << 20),
+                        (req, res) -> res.send(HttpResponse.text(req.body().length + " bytes"))))
                 .build());
     }
 
@@ -298,6 +300,28 @@ class Http2RequestBodyTest {
         assertEquals(total, sent, "the windows kept opening as the handler read");
         assertTrue(stream <= WINDOW, "the stream never had more than its window: " + stream);
         assertEquals(total + " bytes", body(got, 1), got.toString());
+    }
+
+    /**
+     * A route whose whole-body limit (16 MiB) is above {@code HttpConfig.maxBody} (8 MiB) takes a 9 MiB body over
+     * HTTP/2 as it does over HTTP/1.1: the route's limit counts, not the service's default.
+     */
+    @Test
+    void aRoutesWholeBodyLimitAboveTheServiceDefaultHoldsOverHttp2() {
+        H2TestClient c = new H2TestClient(service());
+        c.start(Http2Settings.DEFAULTS.with(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 20));
+        int size = 9 << 20;
+        List<Frame> got = c.request(1, "PUT", "/large", false, "content-length", String.valueOf(size)).read();
+        assertEquals(List.of(), of(got, "HEADERS"), "not refused at the head: " + got);
+        for (int sent = 0; sent < size; ) {
+            int n = Math.min(256 * 1024, size - sent);
+            sent += n;
+            send(c, 1, new byte[n], sent == size);
+            for (Frame f : c.read()) { // the server's window updates let the next piece in
+                got.add(f);
+            }
+        }
+        assertEquals(size + " bytes", body(got, 1), "the 9 MiB body came whole: " + of(got, "HEADERS"));
     }
 
     @Test
