@@ -47,6 +47,7 @@ class Http2StallTest {
                 }))
                 .get("/hello", (req, res) -> res.send(HttpResponse.text("hello")))
                 .get("/big", (req, res) -> res.send(HttpResponse.text("x".repeat(32 * 1024))))
+                .get("/huge", (req, res) -> res.send(HttpResponse.text("x".repeat(65_535 + 32 * 1024))))
                 .get("/streamed", (req, res) -> {
                     answer.set(res.stream(HttpResponse.of(200)));
                     answer.get().write("x".repeat(1000));
@@ -162,20 +163,22 @@ class Http2StallTest {
     @Test
     void streamsThatMoveEveryHalfTimeoutAreNeverTimedOut() throws IOException {
         H2TestClient c = new H2TestClient(service());
-        c.start(Http2Settings.DEFAULTS.with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
-        c.request(1, "GET", "/big", true).request(3, "PUT", "/upload", false).read();
-        // 8 steps of 30 s (240 s, four times either timeout): stream 1 gets 4 KiB of window and sends 4 KiB, stream 3
-        // sends 100 bytes of body; neither is reset nor answered 408.
+        c.start(Http2Settings.DEFAULTS.with(Http2Settings.INITIAL_WINDOW_SIZE, 1 << 20));
+        List<Frame> first = c.request(1, "GET", "/huge", true).request(3, "PUT", "/upload", false).read();
+        assertEquals(65_535, body(first, 1).length(), "the connection window's 65,535 bytes leave at once");
+        // 8 steps of 30 s (240 s, four times either timeout): the connection window (not the stream's: only DATA
+        // leaving stamps stream 1) opens by 4 KiB and stream 1 sends 4 KiB, stream 3 sends 100 bytes of body;
+        // neither is reset nor answered 408.
         int sent = 0;
         for (int i = 0; i < 8; i++) {
             advance(c, 30);
-            c.writer.windowUpdate(1, 4096);
+            c.writer.windowUpdate(0, 4096);
             c.data(3, new byte[100], false);
             List<Frame> got = c.read();
             assertTrue(of(got, "RST_STREAM").isEmpty() && of(got, "HEADERS").isEmpty(), "step " + i + ": " + got);
             sent += body(got, 1).length();
         }
-        assertEquals(32 * 1024, sent, "the whole answer left, 4 KiB every 30 s");
+        assertEquals(32 * 1024, sent, "the rest of the answer left, 4 KiB every 30 s");
         // Then stream 3 goes quiet: answered 408 within 75 s.
         advance(c, 61);
         assertEquals("408", only(c.read(), "HEADERS").fields().get(":status"));
