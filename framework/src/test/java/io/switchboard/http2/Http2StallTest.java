@@ -185,6 +185,36 @@ class Http2StallTest {
     }
 
     @Test
+    void aStreamWindowUpdateIsProgressEvenWhenNoDataCanLeave() {
+        H2TestClient c = new H2TestClient(service());
+        c.start(Http2Settings.DEFAULTS.with(Http2Settings.INITIAL_WINDOW_SIZE, 0));
+        c.request(1, "GET", "/huge", true);
+        c.writer.windowUpdate(1, 65_535);
+        c.request(3, "GET", "/big", true);
+        List<Frame> got = c.read();
+        assertEquals(65_535, body(got, 1).length(), "stream 1 spends the whole connection window");
+        assertEquals(0, body(got, 3).length(), "stream 3 waits: window 0");
+        // 8 steps of 30 s: stream 3 gets 4 KiB of stream window each time but no DATA can leave (the connection window
+        // is 0); its WINDOW_UPDATEs keep it alive, while stream 1, waiting without a frame, is reset at 60 s.
+        for (int i = 0; i < 8; i++) {
+            advance(c, 30);
+            c.writer.windowUpdate(3, 4096);
+            got = c.read();
+            assertTrue(of(got, "DATA").isEmpty(), got.toString());
+            List<Frame> resets = of(got, "RST_STREAM");
+            if (i == 1) {
+                assertEquals(1, only(got, "RST_STREAM").stream(), "60 s: stream 1 " + got);
+                assertEquals(Http2Error.CANCEL, resets.get(0).error());
+            } else {
+                assertTrue(resets.isEmpty(), "step " + i + ": " + got);
+            }
+        }
+        advance(c, 61);
+        assertEquals(3, only(c.read(), "RST_STREAM").stream(), "61 s after its last WINDOW_UPDATE");
+        assertTrue(c.conn.isOpen(), "stream errors only");
+    }
+
+    @Test
     void anUnfinishedHeaderBlockIsClosedByTheIdleTimer() {
         H2TestClient c = new H2TestClient(service());
         c.start();
