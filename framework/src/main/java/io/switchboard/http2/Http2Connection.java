@@ -15,6 +15,7 @@ import io.switchboard.pipeline.Handler;
 import io.switchboard.pipeline.HandlerContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -65,6 +66,12 @@ import org.slf4j.LoggerFactory;
  * keeps the windows the client sends in and the memory of the bodies held. A change of the client's
  * {@code SETTINGS_INITIAL_WINDOW_SIZE} moves every stream's window (past 2^31-1: {@code FLOW_CONTROL_ERROR}).
  *
+ * <h2>Stalled streams</h2>
+ * One sweep timer per connection, armed while streams are open, ends the streams that stopped moving: a request body
+ * with no DATA for {@link HttpConfig#bodyTimeout()} (408, or RST_STREAM {@code CANCEL} once answered) and an answer
+ * waiting for the client's window for {@link HttpConfig#sendTimeout()} (RST_STREAM {@code CANCEL}). A header block
+ * left unfinished opens no stream, so the idle timer closes that connection.
+ *
  * <h2>Floods</h2>
  * See {@link Http2Limits}: resets received and sent, PINGs, SETTINGS, empty frames and useless WINDOW_UPDATEs each
  * have a budget per window; past one the connection sends GOAWAY {@code ENHANCE_YOUR_CALM} and closes.
@@ -88,6 +95,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private final Map<Integer, Http2Stream> streams = new HashMap<>();
     /** The last streams closed, with how. */
     private final ClosedStreams closedStreams = new ClosedStreams();
+    /** The streams a sweep found stalled; empty between sweeps. */
+    private final ArrayList<Http2Stream> stalled = new ArrayList<>();
 
     private HandlerContext ctx;
     private EventLoop loop;
@@ -143,8 +152,10 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         this.receiver = new Http2Receiver(writer, ctx.connection(), limits);
         this.sender = new Http2Sender(this, writer, ctx, service, receiver);
         this.dispatch = new Http2Dispatch(this, service, ctx, sender, receiver);
+        Duration shorter = http.bodyTimeout().compareTo(http.sendTimeout()) < 0 ? http.bodyTimeout()
+                : http.sendTimeout();
         this.deadlines = new Http2Deadlines(loop, limits.settingsTimeout(), http.keepAliveTimeout(), streams::isEmpty,
-                this::settingsTimedOut, this::idleTimedOut);
+                this::settingsTimedOut, this::idleTimedOut, shorter.dividedBy(4), this::sweep);
         writer.settings(local);
         receiver.open();
         deadlines.settingsSent();
@@ -323,6 +334,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
             return;
         }
         s.sendWindow += increment;
+        s.progress = loop.nanoTime();
         if (s.queued || s.pending != null) {
             sender.send();
         }
@@ -423,6 +435,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
         s.recvWindow -= size;
         s.received += data.remaining();
+        s.progress = loop.nanoTime();
         if (s.declaredLength >= 0 && (s.received > s.declaredLength || endStream && s.received != s.declaredLength)) {
             receiver.consumed(size);
             resetStream(streamId, Http2Error.PROTOCOL_ERROR, "DATA does not add up to content-length");
@@ -436,6 +449,7 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
     private void headerBlock(int streamId, ByteBuffer block, boolean endStream) {
         Http2Stream s = streams.get(streamId);
         if (s != null) {
+            s.progress = loop.nanoTime();
             trailers(s, block, endStream);
             return;
         }
@@ -476,7 +490,9 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         int initialRecv = settingsAcked ? local.initialWindowSize()
                 : Math.max(Http2Receiver.DEFAULT_WINDOW, local.initialWindowSize());
         s = new Http2Stream(streamId, peer.initialWindowSize(), initialRecv);
+        s.progress = loop.nanoTime();
         streams.put(streamId, s);
+        deadlines.streamOpened();
         dispatch.opened(s, fields, tooLarge, endStream);
     }
 
@@ -634,6 +650,70 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         }
         sender.stop();
         ctx.connection().close();
+    }
+
+    // Stalled streams
+
+    /**
+     * The sweep (every quarter of the shorter of {@link HttpConfig#bodyTimeout()} and {@link HttpConfig#sendTimeout()}
+     * while streams are open) ends the streams that made no progress ({@link Http2Stream#progress}) for the HTTP/1
+     * timeout of the same meaning: a request body that stopped arriving for {@code bodyTimeout}, an answer waiting for
+     * the client's window (or the connection's writability) for {@code sendTimeout}. A stream whose request is whole
+     * and whose handler has not answered is not timed: that is the handler's business, as over HTTP/1.
+     */
+    private void sweep() {
+        assert loop.inLoop();
+        if (state == State.CLOSED) {
+            return;
+        }
+        long now = loop.nanoTime();
+        long bodyNanos = http.bodyTimeout().toNanos();
+        long sendNanos = http.sendTimeout().toNanos();
+        for (Http2Stream s : streams.values()) {
+            long quiet = now - s.progress;
+            if (receivingBody(s) ? quiet >= bodyNanos : s.pending != null && quiet >= sendNanos) {
+                stalled.add(s);
+            }
+        }
+        for (int i = 0; i < stalled.size(); i++) {
+            Http2Stream s = stalled.get(i);
+            if (!s.gone) {
+                stalled(s);
+            }
+        }
+        stalled.clear();
+    }
+
+    /** {@return true while the request body of {@code s} is arriving for the server or for its handler} */
+    private static boolean receivingBody(Http2Stream s) {
+        // A stream answered before its body came (dispatched, no upload) drops the rest: its handler's business.
+        return !s.remoteClosed() && (s.upload != null || !s.dispatched);
+    }
+
+    /**
+     * Ends a stalled stream: a body that stopped arriving is answered 408 while the handler has not answered (a
+     * streamed body's reader gets an {@code IOException} whose cause is the 408), then closed with RST_STREAM
+     * {@code NO_ERROR} as any answer before the end of the request; otherwise RST_STREAM {@code CANCEL}, and a
+     * writer of the answer sees the stream closed. These resets are not counted against the reset budget: the client
+     * made no frame to provoke them, only silence, which costs it a stream slot for a whole timeout, so they come at
+     * most {@code SETTINGS_MAX_CONCURRENT_STREAMS} per timeout (100 a minute by default), far below the budget;
+     * counting them would only let an honest client with slow streams lose the connection to its other resets.
+     */
+    private void stalled(Http2Stream s) {
+        if (receivingBody(s) && !s.exchange.isAnswered()) {
+            log.debug("{}: the request body of {} stopped arriving for {}; answering 408", ctx.connection(), s,
+                    http.bodyTimeout());
+            HttpException e = new HttpException(408, "the request body stopped arriving");
+            if (s.upload != null) {
+                s.upload.timedOut(e);
+            } else {
+                dispatch.refuse(s, e);
+            }
+            return;
+        }
+        log.debug("{}: {} made no progress for {}; resetting it", ctx.connection(), s,
+                receivingBody(s) ? http.bodyTimeout() : http.sendTimeout());
+        closeStream(s, ClosedStreams.RESET_BY_US, Http2Error.CANCEL);
     }
 
     /** No stream was open for {@link HttpConfig#keepAliveTimeout()}: the connection goes away. */

@@ -316,12 +316,20 @@ final class Http2Sender {
         return true;
     }
 
-    /** Puts {@code s}, which has DATA pending, in the queue of streams waiting to send. */
+    /**
+     * Puts {@code s}, which has DATA pending, in the queue of streams waiting to send; a stream that was not waiting
+     * starts its send timeout from now ({@link Http2Stream#progress}).
+     */
     void queue(Http2Stream s) {
         if (!s.queued) {
-            s.queued = true;
-            waiting.add(s);
+            s.progress = ctx.loop().nanoTime();
+            requeue(s);
         }
+    }
+
+    private void requeue(Http2Stream s) {
+        s.queued = true;
+        waiting.add(s);
     }
 
     /** Sends what the windows allow of the answers waiting, in turns, while the connection takes more. */
@@ -343,6 +351,7 @@ final class Http2Sender {
                 s.pending.position(s.pending.position() + n);
                 s.sendWindow -= n;
                 window -= n;
+                s.progress = ctx.loop().nanoTime();
                 if (s.stream != null) {
                     s.stream.left(n);
                 }
@@ -351,7 +360,7 @@ final class Http2Sender {
                 idle++;
             }
             if (!all) {
-                queue(s); // its next turn, or a WINDOW_UPDATE of the stream or of the connection
+                requeue(s); // its next turn, or a WINDOW_UPDATE of the stream or of the connection
                 continue;
             }
             s.pending = null;

@@ -33,6 +33,13 @@ final class Http2Stream {
     /** Bytes received since the last WINDOW_UPDATE for the stream. */
     int recvUnacked;
 
+    /**
+     * When the stream last made progress, on the loop's clock: a frame of it arrived (HEADERS, CONTINUATION, DATA,
+     * WINDOW_UPDATE), its answer began to wait for window, or DATA of its answer left. The connection's sweep times
+     * stalled streams from it.
+     */
+    long progress;
+
     /** The request, once its header block was read; null before, and for a stream refused at its head. */
     HttpRequest request;
     boolean head;

@@ -180,6 +180,11 @@ final class Http2Upload {
         }
     }
 
+    /** The body stopped arriving for the body timeout: the reader fails with {@code e}, which is answered. */
+    void timedOut(HttpException e) {
+        fail(e);
+    }
+
     private void fail(HttpException e) {
         failed = true;
         feed.fail(new IOException(e.status() + " " + e.getMessage(), e));
