@@ -184,6 +184,8 @@ public final class Http2Connection implements Handler, Http2FrameReader.Listener
         Http2Stream s = new Http2Stream(1, peer.initialWindowSize(), 0);
         s.state = Http2Stream.State.HALF_CLOSED_REMOTE;
         streams.put(1, s);
+        s.progress = loop.nanoTime();
+        deadlines.streamOpened();
         dispatch.upgraded(s, u.request(ctx.connection()), u.body(), u.trailers());
     }
 
