@@ -1,28 +1,15 @@
 package io.switchboard.http;
 
+import io.switchboard.internal.Ascii;
+
 /** RFC 9110 character classes for field names, values and tokens. */
 final class HttpHeaderSyntax {
-    private static final boolean[] TCHAR = new boolean[256];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 32] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
-
     private HttpHeaderSyntax() {
     }
 
     /** A token character (field names, methods, transfer codings). */
     static boolean isTchar(int b) {
-        return TCHAR[b & 0xFF];
+        return Ascii.isTchar(b);
     }
 
     /** A character allowed inside a field value: VCHAR, obs-text, space and tab. */

@@ -2,6 +2,7 @@ package io.switchboard.http2;
 
 import io.switchboard.http.HttpHeaders;
 import io.switchboard.http2.hpack.FieldSink;
+import io.switchboard.internal.Ascii;
 
 /**
  * Checks the fields of one request's header block (or its trailers) as HPACK decodes them, with the strictness of
@@ -207,7 +208,7 @@ final class RequestFields implements FieldSink {
     private static boolean validName(String name) {
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c >= 'A' && c <= 'Z' || c > 0x7e || !TCHAR[c]) {
+            if (c >= 'A' && c <= 'Z' || c > 0x7e || !Ascii.isTchar(c)) {
                 return false;
             }
         }
@@ -230,20 +231,5 @@ final class RequestFields implements FieldSink {
 
     private static boolean isSpace(char c) {
         return c == ' ' || c == '\t';
-    }
-
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 32] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
     }
 }
