@@ -7,9 +7,11 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 
 /**
- * The CPU one recorded {@code io.switchboard.HttpRequest} costs, all threads of the process counted (JFR's writer
- * too): 4 rounds of 5 million events made and committed the way the HTTP stage does, under a recording with the
- * {@code default} settings ({@code on}) or none ({@code off}, where only the check runs). Run pinned to one CPU:
+ * The CPU one {@code io.switchboard.HttpRequest} costs, all threads of the process counted (JFR's writer too): 4
+ * rounds of 5 million events made and committed the way the HTTP stage does, under a recording with the
+ * {@code default} settings and the event's threshold at 0 ({@code on}: every event written), with the event's own
+ * threshold ({@code default}: each event begun and ended, none long enough to be written), or none ({@code off}, where
+ * only the check runs). Run pinned to one CPU:
  * {@code taskset -c 0 java -cp switchboard-bench.jar io.switchboard.bench.JfrEventCost on}.
  */
 public final class JfrEventCost {
@@ -20,12 +22,16 @@ public final class JfrEventCost {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** Prints the CPU and wall time per event of each round; argument {@code on} or {@code off}. */
+    /** Prints the CPU and wall time per event of each round; argument {@code on}, {@code default} or {@code off}. */
     public static void main(String[] args) throws Exception {
         FlightEvents.watchRecorder();
         Recording recording = null;
-        if (args.length > 0 && args[0].equals("on")) {
+        String mode = args.length > 0 ? args[0] : "off";
+        if (mode.equals("on") || mode.equals("default")) {
             recording = new Recording(Configuration.getConfiguration("default"));
+            if (mode.equals("on")) {
+                recording.enable("io.switchboard.HttpRequest").withoutThreshold();
+            }
             recording.start();
         }
         String remote = "/127.0.0.1:51340";
@@ -41,6 +47,7 @@ public final class JfrEventCost {
                 }
                 HttpRequestEvent e = new HttpRequestEvent();
                 e.begin();
+                e.end();
                 if (e.shouldCommit()) {
                     e.method = "GET";
                     e.path = "/plaintext";

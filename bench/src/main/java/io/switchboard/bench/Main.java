@@ -46,6 +46,9 @@ public final class Main {
             "                         --host H --port P --connections N (16) --duration S (10)",
             "  netty-static           Netty 4.2 static file server (DefaultFileRegion): the files of DIR at /static/",
             "                         --dir DIR                              [--host H] [--port N (8083)] [--workers N]",
+            "  observe-servers        GET /plaintext twice in one JVM, one worker each: PORT counts nothing, PORT+1 keeps",
+            "                         every count; stdin 'jfr on' / 'jfr off' starts and stops a default recording",
+            "                         (bench/observe.sh)                     [--host H] [--port N (8090)]",
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
@@ -188,6 +191,10 @@ public final class Main {
                 }
                 case "netty-static" -> {
                     return nettyStatic(Args.parse(rest, STATIC_FLAGS, Map.of()), out);
+                }
+                case "observe-servers" -> {
+                    Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());
+                    return ObserveServers.run(args.string("host", "127.0.0.1"), args.integer("port", 8090, 1, 65534), out);
                 }
                 case "floor-http" -> {
                     Args args = Args.parse(rest, FLOOR_FLAGS, Map.of());

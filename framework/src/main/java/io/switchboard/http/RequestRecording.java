@@ -22,22 +22,33 @@ final class RequestRecording {
         return e;
     }
 
-    /** Fills in and commits {@code e}, the event of {@code x}, answered with {@code status}, from the peer {@code remote}. */
+    /**
+     * Ends {@code e}, the event of {@code x}, answered with {@code status}, from the peer {@code remote}, and when it
+     * lasted long enough to be kept (the recording's threshold), fills it in and commits it.
+     */
     static void commit(HttpRequestEvent e, Exchange x, int status, HttpHandler handler, String remote) {
+        e.end();
         if (e.shouldCommit()) {
-            commit(e, x.request, status, responseBytes(x, status), handler, remote);
+            fill(e, x.request, status, responseBytes(x, status), handler, remote);
         }
     }
 
     /**
-     * Fills in and commits {@code e}, the event of {@code r} (null for bytes that never made a request), answered
-     * with {@code status} and {@code responseBytes} of body, from the peer {@code remote}: HTTP/1 and HTTP/2 alike.
+     * Ends {@code e}, the event of {@code r} (null for bytes that never made a request), answered with
+     * {@code status} and {@code responseBytes} of body, from the peer {@code remote}, and when it lasted long enough to
+     * be kept, fills it in and commits it: HTTP/1 and HTTP/2 alike.
      */
     static void commit(HttpRequestEvent e, HttpRequest r, int status, long responseBytes, HttpHandler handler,
             String remote) {
-        if (!e.shouldCommit()) {
-            return;
+        e.end(); // the span ends here: shouldCommit() compares it with the threshold, commit() writes it
+        if (e.shouldCommit()) {
+            fill(e, r, status, responseBytes, handler, remote);
         }
+    }
+
+    /** Fills in the ended {@code e}, long enough to be kept, and commits it. */
+    private static void fill(HttpRequestEvent e, HttpRequest r, int status, long responseBytes, HttpHandler handler,
+            String remote) {
         e.method = r == null ? "" : r.method();
         e.path = r == null ? "" : r.path();
         e.route = r == null ? "" : FlightEvents.text(handler.route(r));

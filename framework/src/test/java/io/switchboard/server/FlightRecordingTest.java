@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import jdk.jfr.EventSettings;
 import jdk.jfr.EventType;
 import jdk.jfr.FlightRecorder;
 import jdk.jfr.consumer.RecordedEvent;
@@ -40,6 +41,7 @@ class FlightRecordingTest {
     private static final String HEAD = "GET /hello HTTP/1.1\r\nHost: t\r\n\r\n";
     private static final String LAST = "GET /missing HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
     private static final int ANSWER_BODY = "hello".length();
+    private static final int SLOW_MS = 40;
 
     private final List<RecordedEvent> recorded = new CopyOnWriteArrayList<>();
     private RecordingStream stream;
@@ -58,6 +60,8 @@ class FlightRecordingTest {
         Routes routes = Routes.builder()
                 .get("/hello", (req, res) -> res.send(HttpResponse.of(200).body("hello")))
                 .get("/ws", ws)
+                .get("/slow", (req, res) -> res.loop().schedule(() -> res.send(HttpResponse.of(200).body("late")),
+                        SLOW_MS, TimeUnit.MILLISECONDS))
                 .build();
         server = Server.builder().workers(1).pipeline(new HttpService(routes)).start();
     }
@@ -73,11 +77,20 @@ class FlightRecordingTest {
         server.close();
     }
 
+    /** Records every request, whatever its duration, as {@code io.switchboard.HttpRequest#threshold=0 ms} does. */
     private void record() {
+        record(true);
+    }
+
+    /** Records the events; every request, or only those from the event's default threshold (10 ms) on. */
+    private void record(boolean everyRequest) {
         stream = new RecordingStream();
         stream.setReuse(false); // the events are kept after the callback
         for (String name : EVENTS) {
-            stream.enable(name);
+            EventSettings settings = stream.enable(name);
+            if (everyRequest && name.equals("io.switchboard.HttpRequest")) {
+                settings.withoutThreshold();
+            }
             stream.onEvent(name, recorded::add);
         }
         stream.startAsync();
@@ -149,6 +162,35 @@ class FlightRecordingTest {
         stream.close();
         stream = null;
         await().atMost(10, TimeUnit.SECONDS).until(() -> !registered("io.switchboard.HttpRequest"));
+    }
+
+    @Test
+    void underTheEventsOwnSettingsOnlyRequestsFromTheThresholdOnAreRecorded() throws Exception {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !registered("io.switchboard.HttpRequest"));
+        record(false);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> registered("io.switchboard.HttpRequest"));
+        int clientPort;
+        try (Socket s = new Socket("127.0.0.1", server.localAddress().getPort())) {
+            s.setSoTimeout(10_000);
+            String fast = HEAD.repeat(20);
+            String slow = "GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+            s.getOutputStream().write((fast + slow).getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertEquals(21, answers.split("HTTP/1.1 200 ", -1).length - 1, answers);
+            clientPort = s.getLocalPort();
+        }
+        String peer = ":" + clientPort;
+        await().atMost(15, TimeUnit.SECONDS).until(() -> named("io.switchboard.HttpRequest").stream()
+                .anyMatch(e -> e.getString("remoteAddress").endsWith(peer) && e.getString("route").equals("/slow")));
+        List<RecordedEvent> requests = named("io.switchboard.HttpRequest").stream()
+                .filter(e -> e.getString("remoteAddress").endsWith(peer)).collect(Collectors.toList());
+        RecordedEvent slow = requests.stream().filter(e -> e.getString("route").equals("/slow")).findFirst().orElseThrow();
+        assertTrue(slow.getDuration().toMillis() >= SLOW_MS, "it spans the timer's wait: " + slow);
+        // 20 requests answered at once and one after a 40 ms timer: only requests of 10 ms or more are kept
+        for (RecordedEvent r : requests) {
+            assertTrue(r.getDuration().toMillis() >= 10, "under the threshold, yet recorded: " + r);
+        }
+        assertTrue(requests.size() < 21, requests.toString());
     }
 
     @Test

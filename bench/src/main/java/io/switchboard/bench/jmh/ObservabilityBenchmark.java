@@ -35,8 +35,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * What the HTTP metrics and a JFR recording cost the HTTP stage itself, without sockets: 16 pipelined
  * {@code GET /plaintext} in one read (as {@link HttpPipelineBenchmark}), with the service's metrics off
  * ({@code new HttpService(config, routes, null)}) or on, and with no recording or a running one (the JDK's
- * {@code default} settings, which record every Switchboard event: one {@code io.switchboard.HttpRequest} per request;
- * or the same without that event).
+ * {@code default} settings, under which a request event is begun for each request but kept only from its 10 ms
+ * threshold; the same without that event; or the same with every request recorded).
  * Scores are per request.
  */
 @State(Scope.Thread)
@@ -57,10 +57,11 @@ public class ObservabilityBenchmark {
 
     /**
      * Whether a JFR recording runs: {@code off}; {@code jdk}, the {@code default} settings with Switchboard's request
-     * event disabled (what the JDK's own events cost); {@code on}, the {@code default} settings (every request
+     * event disabled (what the JDK's own events cost); {@code on}, the {@code default} settings (the request event's
+     * own threshold: none of these requests kept); {@code all}, the same with the threshold at 0 (every request
      * recorded).
      */
-    @Param({"off", "jdk", "on"})
+    @Param({"off", "jdk", "on", "all"})
     public String recording;
 
     private byte[] input;
@@ -76,6 +77,8 @@ public class ObservabilityBenchmark {
             jfr.setMaxAge(Duration.ofMinutes(1));
             if (recording.equals("jdk")) {
                 jfr.disable("io.switchboard.HttpRequest");
+            } else if (recording.equals("all")) {
+                jfr.enable("io.switchboard.HttpRequest").withoutThreshold();
             }
             jfr.start();
         }

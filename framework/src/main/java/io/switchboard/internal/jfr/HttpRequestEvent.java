@@ -7,19 +7,30 @@ import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.Registered;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Threshold;
 
 /**
  * One HTTP request, from the read of its head to the moment its whole answer was handed to the connection (on the
  * connection's loop; a handler that answers later, from another thread or a timer, makes the span longer than the
  * loop's work on it).
+ *
+ * <p>Recorded from {@value #DEFAULT_THRESHOLD} by default, as the JDK records its socket and file reads only from a
+ * threshold: committing an event costs about as much as a few percent of a plaintext request's CPU, so a recording
+ * that kept every request would cost a busy server more than the 3 % an always-on recording may. A request under the
+ * threshold costs the event object and two clock reads. {@code io.switchboard.HttpRequest#threshold=0 ms} in a
+ * recording's settings records every request.
  */
 @Name("io.switchboard.HttpRequest")
 @Label("HTTP Request")
 @Category({"Switchboard", "HTTP"})
 @Description("An HTTP request, from its head read to its answer handed to the connection")
 @StackTrace(false)
+@Threshold(HttpRequestEvent.DEFAULT_THRESHOLD)
 @Registered(false)
 public final class HttpRequestEvent extends jdk.jfr.Event {
+    /** The shortest request recorded unless a recording's settings say otherwise. */
+    public static final String DEFAULT_THRESHOLD = "10 ms";
+
     /** The method, or empty for input refused before it made a request line. */
     @Label("Method")
     public String method;
