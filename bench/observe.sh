@@ -14,7 +14,8 @@
 # included) over the measured wrk run, divided by the requests wrk counted. Prints each window, then the medians and
 # the ratios of windows of the same round (on/off: the counts; jfr/on: the recording). Rows go to OUT (CSV).
 #   flock /work/bench.lock bench/observe.sh [ROUNDS (9)] [SECONDS (8)]
-# SKIP_BUILD=1 uses the bench jar already built; PORT (8090) moves the servers; OUT (bench/results/observe-inproc.csv).
+# SKIP_BUILD=1 uses the bench jar already built; PORT (8090) moves the servers; OUT (bench/results/observe-inproc.csv);
+# JAVA (java) runs the servers on another JDK, such as /usr/lib/jvm/temurin-25-jdk-amd64/bin/java.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-9}
@@ -25,14 +26,15 @@ read -r -a modes <<<"${MODES:-off on jfr}"
 for mode in "${modes[@]}"; do
     case $mode in off | on | jfr | jfr-all | jfr-jdk | jfr-sb) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
 done
-for tool in taskset wrk java; do
+java=${JAVA:-java}
+for tool in taskset wrk "$java"; do
     command -v "$tool" >/dev/null || { echo "missing $tool (wrk: apt-get install -y wrk)" >&2; exit 2; }
 done
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -q -B -DskipTests -Dmaven.javadoc.skip=true package -pl bench -am
 scratch=$(mktemp -d /tmp/switchboard-observe.XXXXXX)
 cp bench/target/switchboard-bench.jar "$scratch"/
 mkfifo "$scratch/in"
-taskset -c 0 java -jar "$scratch/switchboard-bench.jar" observe-servers --port "$port" \
+taskset -c 0 "$java" -jar "$scratch/switchboard-bench.jar" observe-servers --port "$port" \
     <"$scratch/in" >"$scratch/out" 2>"$scratch/err" &
 pid=$!
 exec 3>"$scratch/in"
