@@ -117,10 +117,14 @@ awk -F, 'NR > 1 {
         for (r in rounds) text = text (text == "" ? "" : " ") sprintf("%.4f", cpu[num, r] / cpu[den, r])
         return text
     }
-    function spread(text,   a, n, i, lo, hi) {
-        n = split(text, a, " "); lo = hi = a[1]
-        for (i = 2; i <= n; i++) { if (a[i] + 0 < lo + 0) lo = a[i]; if (a[i] + 0 > hi + 0) hi = a[i] }
-        return lo " - " hi
+    function sorted(text, a,   n, i, j, t) {
+        n = split(text, a, " ")
+        for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+        return n
+    }
+    function spread(text,   a, n) { # the middle half of the rounds, then all of them
+        n = sorted(text, a)
+        return sprintf("middle half %.4f - %.4f, all %.4f - %.4f", a[int((n + 3) / 4)], a[n + 1 - int((n + 3) / 4)], a[1], a[n])
     }
     END {
         printf "server CPU us per request, median of the rounds:"
