@@ -9,22 +9,26 @@
 #            request event from its own threshold (10 ms: none of these requests is that slow)
 #   jfr-all  the same with every request recorded (io.switchboard.HttpRequest#threshold=0 ms)
 #   jfr-jdk  the same without Switchboard's request event (what the JDK's own events cost)
-#   jfr-sb   PORT+1 under a recording of Switchboard's events alone, every request recorded
-# Each window: 2 s of wrk not measured, then SECONDS measured; server CPU from /proc/PID/stat (all its threads, JFR's
+#   jfr-sb   PORT+1 under a recording of Switchboard's events alone, with their own settings (requests from 10 ms)
+#   jfr-sb-all  the same, every request recorded
+# Each window: WARM (2) s of wrk not measured, then SECONDS measured; server CPU from /proc/PID/stat (all its threads, JFR's
 # included) over the measured wrk run, divided by the requests wrk counted. Prints each window, then the medians and
 # the ratios of windows of the same round (on/off: the counts; jfr/on: the recording). Rows go to OUT (CSV).
 #   flock /work/bench.lock bench/observe.sh [ROUNDS (9)] [SECONDS (8)]
 # SKIP_BUILD=1 uses the bench jar already built; PORT (8090) moves the servers; OUT (bench/results/observe-inproc.csv);
-# JAVA (java) runs the servers on another JDK, such as /usr/lib/jvm/temurin-25-jdk-amd64/bin/java.
+# JAVA (java) runs the servers on another JDK, such as /usr/lib/jvm/temurin-25-jdk-amd64/bin/java; WARM (2) sets the
+# seconds of load before each measured window (starting and stopping a recording instruments the event classes
+# again, which the JIT then recompiles: a longer WARM leaves that out of the window).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-9}
 seconds=${2:-8}
 port=${PORT:-8090}
+warm=${WARM:-2}
 out=${OUT:-bench/results/observe-inproc.csv}
 read -r -a modes <<<"${MODES:-off on jfr}"
 for mode in "${modes[@]}"; do
-    case $mode in off | on | jfr | jfr-all | jfr-jdk | jfr-sb) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
+    case $mode in off | on | jfr | jfr-all | jfr-jdk | jfr-sb | jfr-sb-all) ;; *) echo "unknown mode $mode" >&2; exit 2 ;; esac
 done
 java=${JAVA:-java}
 for tool in taskset wrk "$java"; do
@@ -80,14 +84,14 @@ tell "jfr off"
 
 mkdir -p "$(dirname "$out")"
 echo "round,mode,requests,seconds,errors,server_cpu_s,server_us_per_req,core0_others_pct" >"$out"
-settings() { case $1 in jfr) echo default ;; jfr-all) echo all ;; jfr-jdk) echo jdk ;; jfr-sb) echo switchboard ;; esac; }
+settings() { case $1 in jfr) echo default ;; jfr-all) echo all ;; jfr-jdk) echo jdk ;; jfr-sb) echo switchboard ;; jfr-sb-all) echo switchboard-all ;; esac; }
 for round in $(seq "$rounds"); do
     for k in $(seq 0 $((${#modes[@]} - 1))); do
         mode=${modes[$(((round + k) % ${#modes[@]}))]}
         p=$port
         [ "$mode" = off ] || p=$((port + 1))
         [[ $mode == jfr* ]] && tell "jfr on $(settings "$mode")"
-        wrk_run "$p" 2 >/dev/null
+        wrk_run "$p" "$warm" >/dev/null
         s0=$(server_ticks)
         c0=$(core0_ticks)
         read -r requests secs errors < <(wrk_run "$p" "$seconds")

@@ -69,7 +69,7 @@ final class ObserveServers {
     private void obey(BufferedReader in) throws IOException {
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             switch (line.trim()) {
-                case "jfr on", "jfr on default", "jfr on all", "jfr on jdk", "jfr on switchboard" -> {
+                case "jfr on", "jfr on default", "jfr on all", "jfr on jdk", "jfr on switchboard", "jfr on switchboard-all" -> {
                     if (recording == null) {
                         recording = start(line.trim().substring("jfr on".length()).trim());
                     }
@@ -94,13 +94,17 @@ final class ObserveServers {
      * settings, as {@code -XX:StartFlightRecording=settings=default} would (Switchboard's request event from its own
      * 10 ms threshold); {@code all} the same with every request recorded (the threshold at 0); {@code jdk} the same
      * without Switchboard's request event (what the JDK's own events cost); {@code switchboard} Switchboard's events
-     * alone, every request recorded.
+     * alone, with their own settings (requests from 10 ms); {@code switchboard-all} the same, every request recorded.
      */
     private static Recording start(String settings) throws IOException {
-        Recording r = settings.equals("switchboard") ? new Recording() : new Recording(defaultSettings());
-        if (settings.equals("switchboard")) {
+        boolean ours = settings.startsWith("switchboard");
+        Recording r = ours ? new Recording() : new Recording(defaultSettings());
+        if (ours) {
             for (String event : SWITCHBOARD_EVENTS) {
-                r.enable(event).withoutThreshold();
+                r.enable(event);
+            }
+            if (settings.equals("switchboard-all")) {
+                r.enable(REQUEST_EVENT).withoutThreshold();
             }
         } else if (settings.equals("all")) {
             r.enable(REQUEST_EVENT).withoutThreshold();
