@@ -52,6 +52,8 @@ public final class Main {
             "  floor-http             minimal one-thread NIO HTTP server: every request head gets the plaintext answer",
             "                                                                [--host H] [--port N (8082)]",
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
+            "  floor-ws               minimal one-thread NIO WebSocket echo: any head with a key gets a 101, then every",
+            "                         frame is echoed unmasked in place      [--host H] [--port N (8086)]",
             "  netty-udp-echo         the standard Netty 4.2 UDP echo server (one NioDatagramChannel)",
             "                                                                [--host H] [--port N (7003)]",
             "  load URL               HTTP load on Switchboard's Client      [-c CONNECTIONS (64)] [-d SECONDS (10)]",
@@ -204,6 +206,9 @@ public final class Main {
                 }
                 case "floor-echo" -> {
                     return floor(Args.parse(rest, FLOOR_FLAGS, Map.of()), 7002, "echo", FloorEcho::new, out);
+                }
+                case "floor-ws" -> {
+                    return floor(Args.parse(rest, FLOOR_FLAGS, Map.of()), 8086, "ws", FloorWebSocket::new, out);
                 }
                 case "load" -> {
                     String url = rest.isEmpty() ? "" : rest.get(rest.size() - 1);

@@ -120,7 +120,8 @@ final class SuiteCommands {
                     c.addAll(List.of("--compress", Integer.toString(SuiteScenario.GZIP_LEVEL)));
                 }
             }
-            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench, echo ? "floor-echo" : "floor-http"));
+            case SuiteScenario.FLOOR -> c.addAll(List.of("-jar", bench,
+                    scenario.webSocket() ? "floor-ws" : echo ? "floor-echo" : "floor-http"));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
         c.addAll(List.of("--host", "127.0.0.1", "--port", "0"));

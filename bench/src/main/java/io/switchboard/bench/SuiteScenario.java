@@ -97,10 +97,11 @@ record SuiteScenario(String key, Kind kind, boolean tls, List<String> servers, S
                             + " (no -r: every request goes to the key key:__rand_int__, which the SETs wrote)"),
             new SuiteScenario("udp-echo-64", Kind.UDP_ECHO_64, false, List.of(SWITCHBOARD, NETTY),
                     "UDP echo, 64-byte datagrams, 64 connected sockets, one in flight each (udp-load)"),
-            new SuiteScenario("ws-echo-128", Kind.WS_ECHO_128, false, List.of(SWITCHBOARD, NETTY),
+            new SuiteScenario("ws-echo-128", Kind.WS_ECHO_128, false, List.of(SWITCHBOARD, NETTY, FLOOR),
                     "WebSocket echo of 128-character text messages, 64 connections, one in flight each (ws-load: the"
                             + " framework's WebSocketClient, no compression offered); Switchboard: the http example's /ws/echo;"
-                            + " Netty: WebSocketServerProtocolHandler (netty-ws)"),
+                            + " Netty: WebSocketServerProtocolHandler (netty-ws); floor: floor-ws (one NIO thread, frames"
+                            + " echoed unmasked in place, no UTF-8 check)"),
             new SuiteScenario("ws-broadcast-10k", Kind.WS_BROADCAST, false, List.of(SWITCHBOARD, NETTY),
                     "10,000 WebSockets on /ws/broadcast; once a second one 128-byte binary message, sent on the first"
                             + " connection, is broadcast by the server to all 10,000 (ws-broadcast-load); p50/p99 are the"

@@ -101,6 +101,8 @@ class SuiteCommandsTest {
         assertEquals(List.of("ws-broadcast", "--workers", "1", "--host", "127.0.0.1", "--port", "0"),
                 broadcast.subList(broadcast.indexOf("bench.jar") + 1, broadcast.size()));
         assertEquals("netty-ws", netty.get(netty.indexOf("bench.jar") + 1));
+        List<String> floor = commands.server(SuiteScenario.byKey("ws-echo-128"), SuiteScenario.FLOOR, 0);
+        assertEquals("floor-ws", floor.get(floor.indexOf("bench.jar") + 1));
         assertTrue(netty.contains("-Xmx256m") && !netty.contains(SuiteConfig.PRE_TOUCH), netty.toString());
         assertTrue(idle.contains("-Xmx1g") && idle.contains(SuiteConfig.PRE_TOUCH), "idle: the idle flags, pre-touched: " + idle);
     }

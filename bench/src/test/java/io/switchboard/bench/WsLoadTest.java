@@ -14,7 +14,11 @@ import io.switchboard.websocket.WebSocketHandler;
 import io.switchboard.websocket.WebSocketUpgrade;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,6 +73,92 @@ class WsLoadTest {
         } finally {
             server.close();
         }
+    }
+
+    @Test
+    void wsLoadCountsTheFloorsEchoes() throws Exception {
+        try (FloorServer server = FloorServer.start("127.0.0.1", 0, "floor-ws-test", FloorWebSocket::new)) {
+            EchoLoadResult result = wsLoad(server.localAddress().getPort(), 8);
+            assertEquals(0, result.errors(), () -> "first error: " + result.firstError() + "\n" + text());
+            assertTrue(result.messages() > 0, "no message was echoed: " + text());
+            assertEquals(result.messages() * 128, result.bytes());
+        }
+    }
+
+    @Test
+    void theFloorEchoesFramesThatArriveInPiecesAndTogether() throws Exception {
+        try (FloorServer server = FloorServer.start("127.0.0.1", 0, "floor-ws-test", FloorWebSocket::new);
+             Socket socket = new Socket("127.0.0.1", server.localAddress().getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream to = socket.getOutputStream();
+            DataInputStream from = new DataInputStream(socket.getInputStream());
+            String key = "dGhlIHNhbXBsZSBub25jZQ==";
+            to.write(("GET /ws/echo HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String head = readHead(from);
+            assertTrue(head.startsWith("HTTP/1.1 101 ") && head.contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), head);
+
+            byte[] small = masked(0x81, "hello, floor".getBytes(StandardCharsets.UTF_8));
+            byte[] large = masked(0x82, new byte[300]); // a 16-bit length
+            byte[] ping = masked(0x89, "p".getBytes(StandardCharsets.UTF_8));
+            byte[] all = new byte[small.length + large.length + ping.length];
+            System.arraycopy(small, 0, all, 0, small.length);
+            System.arraycopy(large, 0, all, small.length, large.length);
+            System.arraycopy(ping, 0, all, small.length + large.length, ping.length);
+            for (int i = 0; i < all.length; i += 7) { // in pieces that split headers, masks and payloads
+                to.write(all, i, Math.min(7, all.length - i));
+                to.flush();
+            }
+            byte[] echoed = from.readNBytes(2 + 12 + 4 + 300 + 2 + 1);
+            assertEquals(0x81, echoed[0] & 0xFF);
+            assertEquals(12, echoed[1]);
+            assertEquals("hello, floor", new String(echoed, 2, 12, StandardCharsets.UTF_8));
+            assertEquals(0x82, echoed[14] & 0xFF);
+            assertEquals(126, echoed[15]);
+            assertEquals(300, ((echoed[16] & 0xFF) << 8) | (echoed[17] & 0xFF));
+            for (int i = 18; i < 318; i++) {
+                assertEquals(0, echoed[i], "byte " + i + " of the binary echo");
+            }
+            assertEquals(0x8A, echoed[318] & 0xFF, "a ping is answered with a pong");
+            assertEquals('p', echoed[320]);
+
+            to.write(masked(0x88, new byte[] {0x03, (byte) 0xE8}));
+            byte[] close = from.readNBytes(4);
+            assertEquals(0x88, close[0] & 0xFF);
+            assertEquals(1000, ((close[2] & 0xFF) << 8) | (close[3] & 0xFF));
+            assertEquals(-1, from.read(), "the floor closes once its close is written");
+        }
+    }
+
+    private static String readHead(DataInputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** A client frame: FIN and {@code opcode} in {@code b0}, a 7- or 16-bit length, the mask 1, 2, 3, 4. */
+    private static byte[] masked(int b0, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(b0);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xFF);
+        }
+        byte[] mask = {1, 2, 3, 4};
+        frame.writeBytes(mask);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        return frame.toByteArray();
     }
 
     @Test
