@@ -54,6 +54,11 @@ public final class Main {
             "  floor-echo             minimal one-thread NIO echo server     [--host H] [--port N (7002)]",
             "  floor-ws               minimal one-thread NIO WebSocket echo: any head with a key gets a 101, then every",
             "                         frame is echoed unmasked in place      [--host H] [--port N (8086)]",
+            "  ws-alternate           WebSocket echo servers side by side in one load process: 64 ws-load connections",
+            "                         to each, one server driven at a time, windows alternating round by round",
+            "                         --targets NAME:PORT:PID,NAME:PORT:PID[,...] (the first is the reference)",
+            "                         [--host H] [--path P (/ws/echo)] [-c N (64)] [--size N (128)] [--warmup S (10)]",
+            "                         [--window S (4)] [--rounds N (12)] [--csv FILE]   (bench/ws-alternate.sh)",
             "  netty-udp-echo         the standard Netty 4.2 UDP echo server (one NioDatagramChannel)",
             "                                                                [--host H] [--port N (7003)]",
             "  load URL               HTTP load on Switchboard's Client      [-c CONNECTIONS (64)] [-d SECONDS (10)]",
@@ -209,6 +214,21 @@ public final class Main {
                 }
                 case "floor-ws" -> {
                     return floor(Args.parse(rest, FLOOR_FLAGS, Map.of()), 8086, "ws", FloorWebSocket::new, out);
+                }
+                case "ws-alternate" -> {
+                    Args args = Args.parse(rest, Set.of("targets", "host", "path", "connections", "size", "warmup",
+                            "window", "rounds", "csv"), LOAD_ALIASES);
+                    String targets = args.string("targets", null);
+                    if (targets == null) {
+                        throw new Args.UsageException("ws-alternate needs --targets NAME:PORT:PID,NAME:PORT:PID");
+                    }
+                    String csv = args.string("csv", null);
+                    return new WsAlternate(args.string("host", "127.0.0.1"), args.string("path", "/ws/echo"),
+                            Arrays.stream(targets.split(",")).map(WsAlternate.Target::parse).toList(),
+                            args.integer("connections", 64, 1, 10_000), args.integer("size", 128, 1, 1 << 20),
+                            args.seconds("warmup", Duration.ofSeconds(10), 0, 3600),
+                            args.seconds("window", Duration.ofSeconds(4), 0.5, 3600),
+                            args.integer("rounds", 12, 1, 1000), csv == null ? null : Path.of(csv), out).run();
                 }
                 case "load" -> {
                     String url = rest.isEmpty() ? "" : rest.get(rest.size() - 1);

@@ -29,6 +29,8 @@ final class WsEchoHandler implements WebSocketHandler {
     private final EchoStats stats;
     private final BooleanSupplier stopping;
     private final Runnable onClosed;
+    /** The WebSocket once open, for {@link #resume()}. */
+    private volatile WebSocket socket;
     private int offset;
     private String inFlight;
     private long sentAt;
@@ -56,7 +58,25 @@ final class WsEchoHandler implements WebSocketHandler {
 
     @Override
     public void onOpen(WebSocket ws) {
+        socket = ws;
         send(ws);
+    }
+
+    /**
+     * Sends the next message if none is in flight: for a load that pauses connections with {@code stopping} and
+     * starts them again. Any thread; the send happens on the connection's loop.
+     */
+    void resume() {
+        WebSocket ws = socket;
+        if (ws == null) {
+            return;
+        }
+        ws.connection().loop().execute(() -> {
+            if (!failed && inFlight == null && !stopping.getAsBoolean()) {
+                offset = (offset + STEP) % OFFSETS;
+                send(ws);
+            }
+        });
     }
 
     @Override
