@@ -69,6 +69,12 @@ final class WsAlternate {
     private final CpuTime cpuTime;
     private final AtomicLong seeds = new AtomicLong(System.nanoTime());
     private final AtomicInteger closed = new AtomicInteger();
+    /** Each target's counts. */
+    private final EchoStats[] stats;
+    /** Each target's connections. */
+    private final List<List<WsEchoHandler>> handlers = new ArrayList<>();
+    /** The index of the one target whose connections send, or -1 while none does. */
+    private volatile int driven = -1;
 
     WsAlternate(String host, String path, List<Target> targets, int connections, int size, Duration warmup,
                 Duration window, int rounds, Path csv, PrintStream out) throws IOException, InterruptedException {
@@ -86,15 +92,12 @@ final class WsAlternate {
         this.csv = csv;
         this.out = out;
         this.cpuTime = new CpuTime(CpuTime.clockTicksPerSecond());
+        this.stats = new EchoStats[targets.size()];
     }
 
     /** Connects, warms every server up, runs the rounds and reports; returns the exit code (1 on any error). */
     int run() throws IOException, InterruptedException {
         int n = targets.size();
-        EchoStats[] stats = new EchoStats[n];
-        boolean[] active = new boolean[n];
-        Object activeLock = new Object();
-        List<List<WsEchoHandler>> handlers = new ArrayList<>();
         Client client = Client.builder().workers(1).connectTimeout(CONNECT_TIMEOUT).build();
         try {
             WebSocketClient websockets = WebSocketClient.builder(client).handshakeTimeout(CONNECT_TIMEOUT).build();
@@ -105,11 +108,8 @@ final class WsAlternate {
                 List<WsEchoHandler> own = new ArrayList<>();
                 URI uri = URI.create("ws://" + host + ":" + targets.get(t).port() + path);
                 for (int i = 0; i < connections; i++) {
-                    WsEchoHandler handler = new WsEchoHandler(size, seeds.getAndIncrement(), stats[t], () -> {
-                        synchronized (activeLock) {
-                            return !active[index];
-                        }
-                    }, closed::incrementAndGet);
+                    WsEchoHandler handler = new WsEchoHandler(size, seeds.getAndIncrement(), stats[t],
+                            () -> driven != index, closed::incrementAndGet);
                     own.add(handler);
                     pending.add(websockets.connect(uri, handler));
                 }
@@ -124,13 +124,15 @@ final class WsAlternate {
                             + " %d rounds of %.1f s windows%n", connections, names(), size, warmup.toNanos() / 1e9, rounds,
                     window.toNanos() / 1e9);
             for (int t = 0; t < n; t++) {
-                drive(t, active, activeLock, handlers.get(t), warmup.toMillis());
+                drive(t);
+                Thread.sleep(warmup.toMillis());
+                pause();
             }
             List<Window> windows = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 for (int k = 0; k < n; k++) {
                     int t = Math.floorMod(k * (r % 2 == 1 ? 1 : -1) + (r - 1) / 2, n);
-                    Window w = measure(r, t, stats[t], active, activeLock, handlers.get(t));
+                    Window w = measure(r, t);
                     windows.add(w);
                     out.printf(Locale.ROOT, "round %2d  %-12s %,9.0f msg/s  server %6.2f µs/msg  load %3.0f %%%n", r,
                             w.server(), w.messages() / w.seconds(), w.microsPerMessage(),
@@ -149,9 +151,7 @@ final class WsAlternate {
             }
             return 0;
         } finally {
-            synchronized (activeLock) {
-                Arrays.fill(active, false);
-            }
+            driven = -1;
             client.close();
         }
     }
@@ -160,39 +160,30 @@ final class WsAlternate {
         return String.join(", ", targets.stream().map(Target::name).toList());
     }
 
-    /** Drives target {@code t}'s connections for {@code millis}, then pauses them and lets their last echoes come. */
-    private void drive(int t, boolean[] active, Object lock, List<WsEchoHandler> own, long millis)
-            throws InterruptedException {
-        synchronized (lock) {
-            active[t] = true;
-        }
-        own.forEach(WsEchoHandler::resume);
-        Thread.sleep(millis);
-        synchronized (lock) {
-            active[t] = false;
-        }
+    /** Lets target {@code t}'s connections send (each starts with one message), and no other target's. */
+    private void drive(int t) {
+        driven = t;
+        handlers.get(t).forEach(WsEchoHandler::resume);
+    }
+
+    /** Stops every connection sending and lets the last echoes come. */
+    private void pause() throws InterruptedException {
+        driven = -1;
         Thread.sleep(DRAIN_MILLIS);
     }
 
-    private Window measure(int round, int t, EchoStats stats, boolean[] active, Object lock, List<WsEchoHandler> own)
-            throws IOException, InterruptedException {
-        synchronized (lock) {
-            active[t] = true;
-        }
-        own.forEach(WsEchoHandler::resume);
+    private Window measure(int round, int t) throws IOException, InterruptedException {
+        drive(t);
         Thread.sleep(SETTLE_MILLIS);
         long pid = targets.get(t).pid();
-        EchoStats.Snapshot start = stats.snapshot();
+        EchoStats.Snapshot start = stats[t].snapshot();
         long serverStart = cpuTime.sample(pid).schedstatNanos();
         long loadStart = CpuTime.schedstatNanos(Path.of("/proc/self/task"));
         Thread.sleep(window.toMillis());
-        EchoStats.Snapshot end = stats.snapshot();
+        EchoStats.Snapshot end = stats[t].snapshot();
         long serverEnd = cpuTime.sample(pid).schedstatNanos();
         long loadEnd = CpuTime.schedstatNanos(Path.of("/proc/self/task"));
-        synchronized (lock) {
-            active[t] = false;
-        }
-        Thread.sleep(DRAIN_MILLIS);
+        pause();
         return new Window(round, targets.get(t).name(), end.messages() - start.messages(),
                 (end.nanos() - start.nanos()) / 1e9, serverEnd - serverStart, loadEnd - loadStart);
     }
