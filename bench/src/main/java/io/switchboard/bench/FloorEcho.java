@@ -21,12 +21,9 @@ final class FloorEcho implements FloorServer.Protocol {
     @Override
     public void ready(SelectionKey key, ByteBuffer read) throws IOException {
         if (pending != null) {
-            channel.write(pending);
-            if (pending.hasRemaining()) {
-                return;
+            if (FloorServer.writePending(key, channel, pending)) {
+                pending = null;
             }
-            pending = null;
-            key.interestOps(SelectionKey.OP_READ);
             return;
         }
         int n = channel.read(read);
@@ -34,11 +31,6 @@ final class FloorEcho implements FloorServer.Protocol {
             FloorServer.closeQuietly(key);
             return;
         }
-        read.flip();
-        channel.write(read);
-        if (read.hasRemaining()) {
-            pending = ByteBuffer.allocate(read.remaining()).put(read).flip();
-            key.interestOps(SelectionKey.OP_WRITE);
-        }
+        pending = FloorServer.writeOrKeep(key, channel, read.flip());
     }
 }

@@ -144,6 +144,36 @@ final class FloorServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes what is left of {@code pending}, bytes an earlier write could not; once they are all written, the key
+     * waits to read again.
+     *
+     * @return true when all of {@code pending} is written
+     */
+    static boolean writePending(SelectionKey key, SocketChannel channel, ByteBuffer pending) throws IOException {
+        channel.write(pending);
+        if (pending.hasRemaining()) {
+            return false;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        return true;
+    }
+
+    /**
+     * Writes {@code out}; what the socket does not take is copied into a buffer of its own, returned for
+     * {@link #writePending}, and the key waits to write instead of reading until it is written.
+     *
+     * @return the bytes still to write, or null when the socket took them all
+     */
+    static ByteBuffer writeOrKeep(SelectionKey key, SocketChannel channel, ByteBuffer out) throws IOException {
+        channel.write(out);
+        if (!out.hasRemaining()) {
+            return null;
+        }
+        key.interestOps(SelectionKey.OP_WRITE);
+        return ByteBuffer.allocate(out.remaining()).put(out).flip();
+    }
+
     /** Closes the key's channel, ignoring errors. */
     static void closeQuietly(SelectionKey key) {
         key.cancel();

@@ -45,16 +45,12 @@ final class FloorWebSocket implements FloorServer.Protocol {
     @Override
     public void ready(SelectionKey key, ByteBuffer read) throws IOException {
         if (pending != null) {
-            channel.write(pending);
-            if (pending.hasRemaining()) {
-                return;
+            if (FloorServer.writePending(key, channel, pending)) {
+                pending = null;
+                if (closeAfter) {
+                    FloorServer.closeQuietly(key);
+                }
             }
-            pending = null;
-            if (closeAfter) {
-                FloorServer.closeQuietly(key);
-                return;
-            }
-            key.interestOps(SelectionKey.OP_READ);
             return;
         }
         if (partial != null) {
@@ -76,12 +72,8 @@ final class FloorWebSocket implements FloorServer.Protocol {
         if (end == 0) {
             return;
         }
-        read.position(0).limit(end);
-        channel.write(read);
-        if (read.hasRemaining()) {
-            pending = ByteBuffer.allocate(read.remaining()).put(read).flip();
-            key.interestOps(SelectionKey.OP_WRITE);
-        } else if (closeAfter) {
+        pending = FloorServer.writeOrKeep(key, channel, read.position(0).limit(end));
+        if (pending == null && closeAfter) {
             FloorServer.closeQuietly(key);
         }
     }
